@@ -1,0 +1,1 @@
+"""The central server: MQTT ingest, cases, exports and the staff web UIs."""

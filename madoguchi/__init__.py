@@ -1,0 +1,1 @@
+"""The `madoguchi` command: one CLI that gathers each part's command group."""

@@ -1,0 +1,5 @@
+"""Allow `python -m madoguchi`."""
+
+from madoguchi.cli import main
+
+main()

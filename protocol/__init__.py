@@ -1,0 +1,1 @@
+"""What crosses between the parts: topics, message schemas, sealing and the QR codec."""

@@ -1,0 +1,1 @@
+"""Enrolment of counter units, broker configuration and fleet operations for IT."""
