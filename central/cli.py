@@ -1,8 +1,60 @@
-"""`madoguchi central ...`: serve, manage users and export cases."""
+"""`madoguchi central ...`: serve, and export cases for core systems."""
+
+import sys
+from datetime import UTC, datetime
 
 import click
+import uvicorn
+
+from central.app import create_app
+from central.db import make_engine
+from central.exports.cases import iter_cases, write_json_lines
+from central.settings import Settings
+from protocol.urls import parse_listen
+
+db_option = click.option("--db", "db_url", help="Database URL (default: SQLite in the data dir; env MADOGUCHI_DB)")
+data_option = click.option("--data-dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """Parse an ISO 8601 time; naive times are taken as UTC."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO 8601 time: {value!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @click.group()
 def central() -> None:
     """Central server."""
+
+
+@central.command()
+@db_option
+@data_option
+@click.option("--broker", "broker_url", help="Broker URL, e.g. mqtt://127.0.0.1:1883 (env MADOGUCHI_BROKER)")
+@click.option("--listen", default="127.0.0.1:8000", show_default=True, help="HOST:PORT for HTTP")
+def serve(db_url: str | None, data_dir: str | None, broker_url: str | None, listen: str) -> None:
+    """Serve HTTP and ingest submissions from the broker."""
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url, broker_url=broker_url)
+    try:
+        host, port = parse_listen(listen)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@central.command()
+@db_option
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--since", help="Only cases received at or after this ISO 8601 time")
+def export(db_url: str | None, data_dir: str | None, fmt: str, since: str | None) -> None:
+    """Export every case with its status to stdout (JSON: one object per line)."""
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    engine = make_engine(settings.db_url)
+    write_json_lines(iter_cases(engine, parse_since(since)), sys.stdout.buffer)
+    sys.stdout.flush()

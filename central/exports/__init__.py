@@ -1,0 +1,1 @@
+"""Exports for core systems and RPA: JSON lines and CSV, from committed cases only."""

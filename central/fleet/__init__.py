@@ -1,0 +1,1 @@
+"""Counter units as central sees them: enrolment tokens, enrolment and revocation."""

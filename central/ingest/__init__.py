@@ -1,0 +1,1 @@
+"""MQTT ingest: verify → open → store idempotently → commit → ack."""

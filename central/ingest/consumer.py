@@ -1,0 +1,73 @@
+"""The MQTT side of ingest: subscribe, batch what arrives, hand batches to the ingester, publish acks.
+
+Owned by the app's lifespan. Batches grow under load (everything queued, up to MAX_BATCH) and shrink to one
+message when idle, so latency stays low and commits are amortised when it matters.
+"""
+
+import asyncio
+import logging
+
+import aiomqtt
+
+from central.ingest.ingester import BatchResult, Incoming, Ingester
+from protocol import topics
+from protocol.messages import Ack, encode_json
+from protocol.mqtt import make_client, run_connected
+from protocol.urls import BrokerAddress
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 2000
+
+
+class Consumer:
+    """Ingest loop for one central instance."""
+
+    def __init__(self, broker: BrokerAddress, ingester: Ingester, identifier: str = "central") -> None:
+        self._broker = broker
+        self._ingester = ingester
+        self._identifier = identifier
+        self.ingested = 0
+        self.connected = asyncio.Event()
+
+    async def run(self) -> None:
+        """Run until cancelled, reconnecting after broker outages."""
+        await run_connected(
+            lambda: make_client(self._broker, self._identifier, persistent=True),
+            self._session,
+            name="central ingest",
+            on_disconnect=self.connected.clear,
+        )
+
+    async def _session(self, client: aiomqtt.Client) -> None:
+        queue: asyncio.Queue[Incoming] = asyncio.Queue()
+        await client.subscribe(topics.ALL_SUBMISSIONS, qos=1)
+        self.connected.set()
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self._receive(client, queue))
+            group.create_task(self._work(client, queue))
+
+    @staticmethod
+    async def _receive(client: aiomqtt.Client, queue: asyncio.Queue[Incoming]) -> None:
+        async for message in client.messages:
+            payload = message.payload
+            data = payload if isinstance(payload, bytes) else str(payload).encode()
+            queue.put_nowait(Incoming(str(message.topic), data))
+
+    async def _work(self, client: aiomqtt.Client, queue: asyncio.Queue[Incoming]) -> None:
+        while True:
+            batch = [await queue.get()]
+            while len(batch) < MAX_BATCH and not queue.empty():
+                batch.append(queue.get_nowait())
+            result = await asyncio.to_thread(self._ingester.process, batch)
+            await self._ack(client, result)
+
+    async def _ack(self, client: aiomqtt.Client, result: BatchResult) -> None:
+        self.ingested += result.stored
+        if result.rejected:
+            log.warning("ingest: %d envelope(s) rejected (see the reject table)", result.rejected)
+        await asyncio.gather(
+            *(
+                client.publish(topics.acks(device_id), encode_json(Ack(ids=ids)), qos=1)
+                for device_id, ids in result.acks.items()
+            )
+        )

@@ -1,0 +1,121 @@
+"""The counter unit's local HTTP API, used by the kiosk page on the same machine.
+
+`POST /api/submissions` answers 201 only after the sealed envelope is durable in the outbox. Errors name
+the bad fields but never echo personal data back into logs.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio.to_thread
+import msgspec
+from litestar import Litestar, Request, get, post
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException
+
+from edge_agent.identity import Identity
+from edge_agent.link import Link
+from edge_agent.outbox import Allocation, Outbox
+from protocol import envelope
+from protocol.facts import Facts
+from protocol.messages import SubmissionBody, Ticket
+
+Planner = Callable[[Facts], dict[str, Any]]
+"""Facts → plan (JSON-ready); raises MissingAnswers naming the questions the plan depends on."""
+
+
+class MissingAnswers(Exception):  # noqa: N818 - reads as the outcome at the call site
+    """The plan depends on answers the facts do not have."""
+
+    def __init__(self, question_ids: list[str]) -> None:
+        super().__init__("missing answers: " + ", ".join(question_ids))
+        self.question_ids = question_ids
+
+
+class Unprocessable(HTTPException):
+    """422 with a message naming what is wrong."""
+
+    status_code = 422
+
+
+class SubmissionCreated(msgspec.Struct, frozen=True):
+    """The answer to a successful submission."""
+
+    submission_id: str
+    ticket: str
+    plan: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeServices:
+    """What the API handlers need, built by the runner."""
+
+    identity: Identity
+    outbox: Outbox
+    link: Link
+    planner: Planner
+
+
+def _seal_with(services: EdgeServices, facts: Facts, plan: dict[str, Any]) -> Callable[[Allocation], bytes]:
+    identity = services.identity
+
+    def seal(allocation: Allocation) -> bytes:
+        body = SubmissionBody(
+            facts=facts,
+            ticket=Ticket(
+                number=allocation.ticket,
+                office_id=identity.office_id,
+                issued_at=datetime.now(UTC).isoformat(),
+            ),
+            plan=plan,
+        )
+        return envelope.seal(
+            body,
+            device_id=identity.device_id,
+            submission_id=allocation.submission_id,
+            seq=allocation.seq,
+            created_at_ms=int(datetime.now(UTC).timestamp() * 1000),
+            city=identity.city,
+            signer=identity.signer,
+        )
+
+    return seal
+
+
+@post("/api/submissions", status_code=201)
+async def create_submission(request: Request[Any, Any, State], state: State) -> SubmissionCreated:
+    """Seal the citizen's facts into the outbox and return the ticket and plan."""
+    services: EdgeServices = state.services
+    try:
+        facts = msgspec.json.decode(await request.body(), type=Facts)
+    except msgspec.ValidationError as exc:
+        raise Unprocessable(detail=str(exc)) from exc
+    except msgspec.DecodeError as exc:
+        raise Unprocessable(detail="body is not valid JSON") from exc
+    try:
+        plan = services.planner(facts)
+    except MissingAnswers as exc:
+        raise Unprocessable(detail=str(exc), extra={"missing": exc.question_ids}) from exc
+    key = request.headers.get("idempotency-key")
+    receipt = await anyio.to_thread.run_sync(services.outbox.submit, _seal_with(services, facts, plan), key)
+    services.link.notify()
+    return SubmissionCreated(submission_id=receipt.submission_id, ticket=receipt.ticket, plan=plan)
+
+
+@get("/api/health", sync_to_thread=False)
+def edge_health(state: State) -> dict[str, object]:
+    """The unit's identity, broker connection and outbox depth (no personal data)."""
+    services: EdgeServices = state.services
+    return {
+        "device_id": services.identity.device_id,
+        "office_id": services.identity.office_id,
+        "broker_connected": services.link.connected.is_set(),
+        "outbox_depth": services.outbox.depth(),
+    }
+
+
+def create_edge_app(services: EdgeServices) -> Litestar:
+    """Build the local app around already-started services."""
+    return Litestar(route_handlers=[create_submission, edge_health], state=State({"services": services}))

@@ -1,0 +1,152 @@
+"""The counter unit's MQTT link: publish the outbox with a pipelined window, delete on central's acks.
+
+Up to WINDOW envelopes are in flight at once (not stop-and-wait). An envelope leaves the outbox only when an
+ack naming it arrives; one not acked within RETRY_AFTER seconds is sent again, and after a reconnect all
+unacked envelopes are sent again (central's ingest is idempotent). A retained status heartbeat with a
+last-will "offline" tells central whether the unit is alive. Payloads are sealed; nothing here logs them.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import aiomqtt
+import msgspec
+
+from edge_agent.outbox import Outbox, Pending
+from protocol import topics
+from protocol.messages import Ack, Status, encode_json
+from protocol.mqtt import make_client, run_connected
+from protocol.urls import BrokerAddress
+
+log = logging.getLogger(__name__)
+
+WINDOW = 500
+RETRY_AFTER = 20.0
+HEARTBEAT_SECONDS = 30.0
+SOFTWARE = "madoguchi-edge/0.1.0"
+
+_ack_decoder = msgspec.json.Decoder(Ack)
+
+
+class Link:
+    """Publishes one unit's outbox to central and applies central's acks."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        device_id: str,
+        broker: BrokerAddress,
+        hardware_health: Callable[[], dict[str, Any]] = dict,
+        window: int = WINDOW,
+        retry_after: float = RETRY_AFTER,
+    ) -> None:
+        self._outbox = outbox
+        self._device_id = device_id
+        self._broker = broker
+        self._hardware_health = hardware_health
+        self._window = window
+        self._retry_after = retry_after
+        self._wake = asyncio.Event()
+        self._inflight: dict[str, tuple[int, float]] = {}
+        self._last_seq = 0
+        self._publishes: set[asyncio.Task[None]] = set()
+        self.connected = asyncio.Event()
+
+    def notify(self) -> None:
+        """Tell the link that the outbox has something new (call from the event loop)."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Run until cancelled, reconnecting after outages."""
+        will = aiomqtt.Will(topics.status(self._device_id), self._status("offline"), qos=1, retain=True)
+        await run_connected(
+            lambda: make_client(self._broker, self._device_id, will=will),
+            self._session,
+            name=f"link {self._device_id}",
+            on_disconnect=self._reset,
+        )
+
+    def _reset(self) -> None:
+        self.connected.clear()
+        self._inflight.clear()
+        self._last_seq = 0
+
+    def _status(self, state: str) -> bytes:
+        return encode_json(
+            Status(
+                state="online" if state == "online" else "offline",
+                at=datetime.now(UTC).isoformat(),
+                outbox_depth=self._outbox.depth() if state == "online" else 0,
+                software=SOFTWARE,
+                hardware=self._hardware_health() if state == "online" else {},
+            )
+        )
+
+    async def _session(self, client: aiomqtt.Client) -> None:
+        self._reset()
+        await client.subscribe(topics.acks(self._device_id), qos=1)
+        self.connected.set()
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self._receive_acks(client))
+            group.create_task(self._publish_loop(client))
+            group.create_task(self._heartbeat(client))
+
+    async def _heartbeat(self, client: aiomqtt.Client) -> None:
+        while True:
+            payload = await asyncio.to_thread(self._status, "online")
+            await client.publish(topics.status(self._device_id), payload, qos=1, retain=True)
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+
+    async def _receive_acks(self, client: aiomqtt.Client) -> None:
+        async for message in client.messages:
+            try:
+                ack = _ack_decoder.decode(message.payload)  # type: ignore[arg-type]
+            except msgspec.DecodeError:
+                log.warning("link: ignored a malformed ack")
+                continue
+            await asyncio.to_thread(self._outbox.acknowledge, ack.ids)
+            for sid in ack.ids:
+                self._inflight.pop(sid, None)
+            self._wake.set()
+
+    def _due(self) -> list[Pending]:
+        """Envelopes to send now: retries of stale ones, then new ones up to the window."""
+        now = time.monotonic()
+        stale = [seq for seq, sent in self._inflight.values() if now - sent > self._retry_after]
+        due = self._outbox.by_seq(stale)
+        room = self._window - len(self._inflight)
+        if room > 0:
+            fresh = self._outbox.pending(self._last_seq, room)
+            if fresh:
+                self._last_seq = fresh[-1].seq
+            due.extend(fresh)
+        return due
+
+    def _published(self, task: "asyncio.Task[None]") -> None:
+        # A failed publish is retried after RETRY_AFTER or on reconnect; only the broker outage is logged.
+        self._publishes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.debug("link: publish failed: %s", task.exception())
+
+    async def _publish_loop(self, client: aiomqtt.Client) -> None:
+        while True:
+            self._wake.clear()
+            due = await asyncio.to_thread(self._due)
+            now = time.monotonic()
+            for item in due:
+                self._inflight[item.submission_id] = (item.seq, now)
+                task = asyncio.create_task(
+                    client.publish(topics.submissions(self._device_id), item.envelope, qos=1)
+                )
+                self._publishes.add(task)
+                task.add_done_callback(self._published)
+            if len(due) and len(self._inflight) < self._window:
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+            except TimeoutError:
+                pass

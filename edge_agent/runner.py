@@ -1,0 +1,74 @@
+"""Start a counter unit: identity, outbox, MQTT link, local API — in that order.
+
+The identity comes first (enrolment needs the network once, on first boot); the outbox opens before the API
+so no request can arrive before submissions can be made durable.
+"""
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from edge_agent.api import EdgeServices, create_edge_app
+from edge_agent.identity import Identity, enrol, load_identity
+from edge_agent.link import Link
+from edge_agent.outbox import Outbox
+from protocol.facts import Facts
+from protocol.urls import parse_broker_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeConfig:
+    """What `madoguchi edge run` was asked to do."""
+
+    data_dir: Path
+    host: str
+    port: int
+    central_url: str | None = None
+    token: str | None = None
+    broker_url: str | None = None
+    ticket_prefix: str = "A"
+
+
+def no_plan(_facts: Facts) -> dict[str, Any]:
+    """Planner used until a catalog is configured: the submission carries no plan."""
+    return {}
+
+
+def ensure_identity(config: EdgeConfig) -> Identity:
+    """Load this unit's identity, enrolling first if it has none."""
+    identity = load_identity(config.data_dir)
+    if identity is not None:
+        return identity
+    if not (config.central_url and config.token):
+        raise RuntimeError("this unit is not enrolled: pass --central URL --token TOKEN on first boot")
+    identity = enrol(config.data_dir, config.central_url, config.token)
+    log.info("enrolled as %s (office %s)", identity.device_id, identity.office_id)
+    return identity
+
+
+async def serve(config: EdgeConfig) -> None:
+    """Run the unit until interrupted."""
+    identity = ensure_identity(config)
+    outbox = Outbox(config.data_dir / "outbox.db", ticket_prefix=config.ticket_prefix)
+    link = Link(outbox, identity.device_id, parse_broker_url(config.broker_url or identity.broker_url))
+    services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=no_plan)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_edge_app(services), host=config.host, port=config.port, log_level="warning", access_log=False
+        )
+    )
+    link_task = asyncio.create_task(link.run(), name="link")
+    try:
+        await server.serve()
+    finally:
+        link_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await link_task
+        outbox.close()

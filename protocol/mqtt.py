@@ -1,0 +1,73 @@
+"""One way to open an MQTT connection for both central and counter units, and the reconnect loop around it.
+
+aiomqtt has no automatic reconnect; `run_connected` is the documented loop (connect, work, back off on
+MqttError), shared so both sides behave the same during a broker outage.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import aiomqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from protocol.urls import BrokerAddress
+
+log = logging.getLogger(__name__)
+
+SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
+"""A persistent session keeps QoS 1 messages for a client that is away (central restarting)."""
+MAX_INFLIGHT = 1000
+
+
+def make_client(
+    broker: BrokerAddress,
+    identifier: str,
+    *,
+    persistent: bool = False,
+    will: aiomqtt.Will | None = None,
+) -> aiomqtt.Client:
+    """An MQTT 5 client with a large in-flight window (the default of 20 would serialise the pipeline)."""
+    properties = None
+    if persistent:
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        properties.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
+    return aiomqtt.Client(
+        broker.host,
+        broker.port,
+        identifier=identifier,
+        protocol=aiomqtt.ProtocolVersion.V5,
+        clean_start=not persistent,
+        properties=properties,
+        will=will,
+        keepalive=15,
+        max_inflight_messages=MAX_INFLIGHT,
+        max_queued_incoming_messages=0,
+        tls_params=aiomqtt.TLSParameters() if broker.tls else None,
+    )
+
+
+async def run_connected(
+    connect: Callable[[], aiomqtt.Client],
+    work: Callable[[aiomqtt.Client], Awaitable[None]],
+    *,
+    name: str,
+    on_disconnect: Callable[[], None] | None = None,
+    min_backoff: float = 0.2,
+    max_backoff: float = 5.0,
+) -> None:
+    """Connect, run `work` until the connection drops, back off and repeat; until cancelled."""
+    backoff = min_backoff
+    while True:
+        try:
+            async with connect() as client:
+                backoff = min_backoff
+                log.info("%s: connected", name)
+                await work(client)
+        except aiomqtt.MqttError as exc:
+            log.warning("%s: broker connection lost (%s); retrying in %.1fs", name, exc, backoff)
+        if on_disconnect is not None:
+            on_disconnect()
+        await asyncio.sleep(backoff)
+        backoff = min(backoff * 2, max_backoff)
