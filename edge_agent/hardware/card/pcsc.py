@@ -1,0 +1,217 @@
+"""The PC/SC (pyscard) driver for the My Number Card's card-info input-support application.
+
+One read is one short session: SELECT the AP by its full AID, ask the tries left with an empty VERIFY, refuse
+when one try is left, VERIFY the PIN, then READ BINARY by short file id (select and read in one APDU), so the
+basic four facts cost four APDUs. pyscard's exceptions are translated into `errors` here and nowhere else.
+This driver must never log, store or retry a PIN: a retry spends one of the citizen's tries.
+"""
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from smartcard.CardMonitoring import CardMonitor, CardObserver
+from smartcard.Exceptions import CardConnectionException, NoCardException
+from smartcard.pcsc.PCSCExceptions import BaseSCardException
+from smartcard.scard import (
+    SCARD_S_SUCCESS,
+    SCARD_SCOPE_USER,
+    SCARD_STATE_PRESENT,
+    SCARD_STATE_UNAWARE,
+    SCardEstablishContext,
+    SCardGetStatusChange,
+    SCardReleaseContext,
+)
+from smartcard.System import readers
+
+from protocol.facts import Person
+
+from . import apdu, tlv
+from .errors import (
+    CardProtocolError,
+    CardRemovedError,
+    InvalidPinFormatError,
+    LastTryRefusedError,
+    MalformedCardDataError,
+    NoCardError,
+    NoReaderError,
+    NotMyNumberCardError,
+    PinBlockedError,
+    WrongPinError,
+)
+from .reader import CardEvent, CardState
+
+log = logging.getLogger(__name__)
+
+SFI_PIN = 0x11
+SFI_MY_NUMBER = 0x01
+SFI_BASIC_FOUR = 0x02
+_BLOCKED = frozenset({0x63C0, apdu.SW_BLOCKED_CARD, apdu.SW_BLOCKED_ISO})
+_READ_OK = frozenset({apdu.SW_OK, apdu.SW_END_OF_FILE})
+
+
+class _Channel:
+    """A connected card: transmit APDUs, translating transport failures."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def send(self, command: bytes) -> tuple[bytes, int]:
+        try:
+            data, sw1, sw2 = self._connection.transmit(list(command))
+        except CardConnectionException as error:
+            raise CardRemovedError("card removed or lost power during the read") from error
+        return bytes(data), sw1 << 8 | sw2
+
+    def expect_ok(self, command: bytes, what: str) -> None:
+        _, sw = self.send(command)
+        if sw != apdu.SW_OK:
+            raise CardProtocolError(what, sw)
+
+
+class PcscCardReader:
+    """A PC/SC reader whose name contains `reader_name` (e.g. "ACR1252", "RC-S300", "Virtual PCD 00 00")."""
+
+    def __init__(self, reader_name: str) -> None:
+        self.reader_name = reader_name
+
+    def _reader(self) -> Any:
+        try:
+            available = readers()
+        except BaseSCardException as error:
+            raise NoReaderError("the PC/SC service (pcscd) is not available") from error
+        for reader in available:
+            if self.reader_name in str(reader):
+                return reader
+        raise NoReaderError(f"no card reader named like {self.reader_name!r}")
+
+    def state(self) -> CardState:
+        try:
+            name = str(self._reader())
+        except NoReaderError:
+            return "no_reader"
+        result, context = SCardEstablishContext(SCARD_SCOPE_USER)
+        if result != SCARD_S_SUCCESS:
+            return "no_reader"
+        try:
+            result, states = SCardGetStatusChange(context, 0, [(name, SCARD_STATE_UNAWARE)])
+        finally:
+            SCardReleaseContext(context)
+        if result != SCARD_S_SUCCESS:
+            return "no_reader"
+        return "present" if states[0][1] & SCARD_STATE_PRESENT else "empty"
+
+    @contextmanager
+    def _session(self) -> Iterator[_Channel]:
+        connection = self._reader().createConnection()
+        try:
+            connection.connect()
+        except NoCardException as error:
+            connection.release()
+            raise NoCardError("no card in the reader") from error
+        except CardConnectionException as error:
+            connection.release()
+            raise NoCardError("the card in the reader does not answer") from error
+        try:
+            channel = _Channel(connection)
+            _, sw = channel.send(apdu.select_df(apdu.INPUT_SUPPORT_AID))
+            if sw != apdu.SW_OK:
+                raise NotMyNumberCardError("this card is not a My Number Card")
+            yield channel
+        finally:
+            try:
+                connection.disconnect()
+            except CardConnectionException:
+                log.debug("card already gone when disconnecting")
+            connection.release()
+
+    def tries_left(self) -> int:
+        with self._session() as channel:
+            return _tries_left(channel)
+
+    def read_basic_four(self, pin: str) -> Person:
+        _check_pin_format(pin)
+        with self._session() as channel:
+            _verify(channel, pin)
+            person = tlv.decode_basic_four(_read_ef(channel, SFI_BASIC_FOUR))
+        log.info("basic four facts read from the card")
+        return person
+
+    def read_my_number(self, pin: str, *, reason: str) -> str:
+        if not reason.strip():
+            raise ValueError("reading the My Number needs the plan's reason")
+        _check_pin_format(pin)
+        with self._session() as channel:
+            _verify(channel, pin)
+            number = tlv.decode_my_number(_read_ef(channel, SFI_MY_NUMBER))
+        log.info("My Number read from the card for: %s", reason)
+        return number
+
+    def watch(self, on_event: Callable[[CardEvent], None]) -> Callable[[], None]:
+        observer = _Observer(self.reader_name, on_event)
+        monitor = CardMonitor()
+        monitor.addObserver(observer)
+        return lambda: monitor.deleteObserver(observer)
+
+
+class _Observer(CardObserver):  # type: ignore[misc]  # pyscard is untyped
+    def __init__(self, reader_name: str, on_event: Callable[[CardEvent], None]) -> None:
+        super().__init__()
+        self._reader_name, self._on_event = reader_name, on_event
+
+    def update(self, _observable: object, handlers: tuple[list[Any], list[Any]]) -> None:
+        added, removed = handlers
+        for event, cards in (("inserted", added), ("removed", removed)):
+            if any(self._reader_name in str(card.reader) for card in cards):
+                self._on_event(event)  # type: ignore[arg-type]  # one of the two literals above
+
+
+def _check_pin_format(pin: str) -> None:
+    if len(pin) != 4 or not (pin.isascii() and pin.isdigit()):
+        raise InvalidPinFormatError("the PIN is 4 digits")
+
+
+def _tries_left(channel: _Channel) -> int:
+    _, sw = channel.send(apdu.verify(SFI_PIN))
+    tries = apdu.tries_left(sw)
+    if sw in _BLOCKED:
+        raise PinBlockedError("the PIN is blocked; the city office can reset it")
+    if tries is None:
+        raise CardProtocolError("VERIFY (tries left)", sw)
+    return tries
+
+
+def _verify(channel: _Channel, pin: str) -> None:
+    if _tries_left(channel) == 1:
+        raise LastTryRefusedError
+    _, sw = channel.send(apdu.verify(SFI_PIN, pin.encode("ascii")))
+    if sw == apdu.SW_OK:
+        return
+    if sw in _BLOCKED:
+        raise PinBlockedError("wrong PIN: the PIN is now blocked; the city office can reset it")
+    tries = apdu.tries_left(sw)
+    if tries is None:
+        raise CardProtocolError("VERIFY", sw)
+    raise WrongPinError(tries)
+
+
+def _read(channel: _Channel, command: bytes) -> bytes:
+    data, sw = channel.send(command)
+    if sw & 0xFF00 == 0x6C00:  # wrong Le: the card says how many bytes it has
+        data, sw = channel.send(command[:-1] + bytes([sw & 0xFF]))
+    if sw not in _READ_OK:
+        raise CardProtocolError("READ BINARY", sw)
+    return data
+
+
+def _read_ef(channel: _Channel, sfi: int) -> bytes:
+    """Read the TLV at the start of an EF: one APDU for up to 256 bytes, then by offset."""
+    data = _read(channel, apdu.read_binary_sfi(sfi, 0, apdu.MAX_SHORT_LE))
+    size = tlv.total_length(data)
+    while len(data) < size:
+        chunk = _read(channel, apdu.read_binary(len(data), min(size - len(data), apdu.MAX_SHORT_LE)))
+        if not chunk:
+            raise MalformedCardDataError("the file ends before its TLV does")
+        data += chunk
+    return data[:size]

@@ -1,0 +1,30 @@
+"""The real PC/SC stack for the card tests: pcscd with vpcd, and a virtual card in slot 1.
+
+Slot 1 ("Virtual PCD 00 01") is used so a `make demo` running on the same machine (slot 0) is not disturbed.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+
+from edge_agent.hardware.pcsc_stack import running_pcscd
+from protocol.facts import Person
+
+SLOT_PORT = 35964
+READER = "Virtual PCD 00 01"
+
+LONG_ADDRESS = "".join(
+    ("北海道札幌市中央区北一条西二丁目１２３番地４５６", "　札幌中央ハイツ３丁目東棟第二別館１２０３号室")
+)
+
+
+@pytest.fixture(scope="session")
+def pcsc_stack() -> Iterator[None]:
+    with running_pcscd():
+        yield
+
+
+@pytest.fixture
+def person() -> Person:
+    assert len(LONG_ADDRESS.encode()) > 127
+    return Person(name="山田　太郎", address=LONG_ADDRESS, birth_date="1980-02-29", sex="1")

@@ -1,0 +1,142 @@
+"""The PC/SC driver against pcscd + vpcd + the virtual card: no mocks between pyscard and the card."""
+
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from edge_agent.hardware.card import apdu
+from edge_agent.hardware.card.errors import (
+    CardRemovedError,
+    LastTryRefusedError,
+    MalformedCardDataError,
+    NoCardError,
+    NoReaderError,
+    NotMyNumberCardError,
+    PinBlockedError,
+    WrongPinError,
+)
+from edge_agent.hardware.card.pcsc import PcscCardReader
+from edge_agent.hardware.card.tlv import encode_basic_four
+from edge_agent.hardware.card_emulator import CardFaults, VirtualCard, VpcdCard
+from protocol.facts import Person
+
+from .conftest import READER, SLOT_PORT
+
+pytestmark = pytest.mark.usefixtures("pcsc_stack")
+
+
+Insert = Callable[..., VirtualCard]
+
+
+@pytest.fixture
+def reader() -> PcscCardReader:
+    return PcscCardReader(READER)
+
+
+@pytest.fixture
+def insert(person: Person) -> Iterator[Insert]:
+    inserted: list[VpcdCard] = []
+
+    def _insert(**options: object) -> VirtualCard:
+        card = VirtualCard(person, **options)  # type: ignore[arg-type]  # the test's own keyword arguments
+        slot = VpcdCard(card, port=SLOT_PORT)
+        slot.insert()
+        inserted.append(slot)
+        return card
+
+    yield _insert
+    for slot in inserted:
+        slot.remove()
+    wait_state(PcscCardReader(READER), "empty")
+
+
+def wait_state(reader: PcscCardReader, state: str) -> None:
+    for _ in range(300):
+        if reader.state() == state:
+            return
+        threading.Event().wait(0.1)
+    raise AssertionError(f"the reader never became {state}")
+
+
+def wait_present(reader: PcscCardReader) -> None:
+    wait_state(reader, "present")
+
+
+def test_reads_the_basic_four_exactly(reader: PcscCardReader, insert: Insert, person: Person) -> None:
+    card = insert()
+    wait_present(reader)
+    assert reader.read_basic_four("1234") == person
+    commands = [entry.command for entry in card.log]
+    assert commands[0] == apdu.select_df(apdu.INPUT_SUPPORT_AID)
+    assert len(commands) == 4
+    assert commands[-1] == apdu.read_binary_sfi(0x02, 0, 256)
+    assert encode_basic_four(person)[2] == 0x81  # the long length form was on the card
+    assert card.tries_left == 3
+
+
+def test_wrong_pin_decrements_tries(reader: PcscCardReader, insert: Insert) -> None:
+    card = insert()
+    wait_present(reader)
+    with pytest.raises(WrongPinError) as caught:
+        reader.read_basic_four("9999")
+    assert caught.value.tries_left == 2
+    assert card.tries_left == 2
+    assert reader.tries_left() == 2
+
+
+def test_one_try_left_sends_no_verify_with_data(reader: PcscCardReader, insert: Insert) -> None:
+    card = insert(tries_left=1)
+    wait_present(reader)
+    with pytest.raises(LastTryRefusedError):
+        reader.read_basic_four("1234")
+    assert card.verify_commands() == []
+    assert card.tries_left == 1
+
+
+def test_last_wrong_pin_blocks_then_blocked(reader: PcscCardReader, insert: Insert) -> None:
+    card = insert(tries_left=2)
+    wait_present(reader)
+    with pytest.raises(WrongPinError):
+        reader.read_basic_four("0000")
+    card.tries_left = 0
+    with pytest.raises(PinBlockedError):
+        reader.read_basic_four("1234")
+    assert card.verify_commands() == [apdu.verify(0x11, b"0000")]
+
+
+def test_removal_mid_read(reader: PcscCardReader, insert: Insert) -> None:
+    insert(faults=CardFaults(remove_on_read=True))
+    wait_present(reader)
+    with pytest.raises(CardRemovedError):
+        reader.read_basic_four("1234")
+
+
+def test_garbled_tlv_is_a_clear_error(reader: PcscCardReader, insert: Insert) -> None:
+    insert(faults=CardFaults(garbled_data=True))
+    wait_present(reader)
+    with pytest.raises(MalformedCardDataError):
+        reader.read_basic_four("1234")
+
+
+def test_other_card(reader: PcscCardReader, insert: Insert) -> None:
+    insert(faults=CardFaults(wrong_application=True))
+    wait_present(reader)
+    with pytest.raises(NotMyNumberCardError):
+        reader.read_basic_four("1234")
+
+
+def test_no_card_and_no_reader() -> None:
+    with pytest.raises(NoCardError):
+        PcscCardReader(READER).read_basic_four("1234")
+    with pytest.raises(NoReaderError):
+        PcscCardReader("No Such Reader").read_basic_four("1234")
+    assert PcscCardReader("No Such Reader").state() == "no_reader"
+
+
+def test_my_number_needs_a_reason(reader: PcscCardReader, insert: Insert) -> None:
+    insert()
+    wait_present(reader)
+    with pytest.raises(ValueError, match="reason"):
+        reader.read_my_number("1234", reason=" ")
+    assert reader.read_my_number("1234", reason="マイナンバー記載の住民票") == "123456789018"
