@@ -65,8 +65,8 @@ async def run_connected(
                 backoff = min_backoff
                 log.info("%s: connected", name)
                 await work(client)
-        except aiomqtt.MqttError as exc:
-            log.warning("%s: broker connection lost (%s); retrying in %.1fs", name, exc, backoff)
+        except* aiomqtt.MqttError as group:  # the session's task group wraps the error
+            log.warning("%s: broker connection lost (%s); retrying in %.1fs", name, group.exceptions[0], backoff)
         if on_disconnect is not None:
             on_disconnect()
         await asyncio.sleep(backoff)

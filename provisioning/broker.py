@@ -3,6 +3,7 @@
 It never touches the system broker (port 1883) or /etc/mosquitto; everything lives in the given directory.
 """
 
+import getpass
 import shutil
 import socket
 import subprocess
@@ -47,6 +48,7 @@ def render_config(port: int, workdir: Path) -> str:
         [
             f"listener {port} 127.0.0.1",
             "allow_anonymous true",
+            f"user {getpass.getuser()}",  # as root, mosquitto would drop to a user that cannot write here
             "persistence true",
             f"persistence_location {workdir}/",
             "autosave_interval 5",

@@ -1,0 +1,25 @@
+"""Fixtures every part's tests share: a private Mosquitto, central and edge processes."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from provisioning.broker import Broker
+from tests.support.processes import Service, central_service
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    """A private Mosquitto on a free port, with its own config and persistence."""
+    running = Broker(tmp_path / "broker").start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def central(tmp_path: Path, broker: Broker) -> Iterator[Service]:
+    """`madoguchi central serve` on SQLite, consuming from the private broker."""
+    service = central_service(tmp_path, broker.url).start()
+    yield service
+    service.kill()
