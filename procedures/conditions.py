@@ -1,0 +1,111 @@
+"""Catalog conditions in the Common Expression Language (cel-python): compiled once, evaluated many times.
+
+CEL cannot run code, loop forever or touch files, which is why catalog authors may write conditions at all.
+A condition sees `event`, `members` (see `people.Person.condition_view`), `applicant` (= members[0]) and
+`answers` (only non-free-text answers). This module must never put evaluation data into an error message:
+cel-python's own messages include the whole activation, so they are cut before they are re-raised.
+"""
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import celpy
+import lark
+from celpy import celtypes
+from celpy.adapter import json_to_cel
+from celpy.celparser import CELParseError
+from celpy.evaluation import CELEvalError
+
+_ENVIRONMENT = celpy.Environment()
+_MEMBER_PREDICATE = "members.filter(m, {}).map(m, m.id)"
+"""Template that turns a predicate over one member `m` into the list of matching member ids."""
+
+Context = dict[str, Any]
+
+
+class ConditionSyntaxError(ValueError):
+    """A condition that does not parse; `column` is 1-based within the author's text."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+class ConditionEvaluationError(RuntimeError):
+    """A condition that failed at run time (wrong type, unknown name); carries no evaluation data."""
+
+
+def _answer_refs(tree: lark.Tree[Any]) -> Iterator[str]:
+    """Names used as `answers.<name>` anywhere in the tree."""
+    for node in tree.iter_subtrees():
+        if node.data != "member_dot" or len(node.children) != 2:
+            continue
+        target, name = node.children
+        if (
+            isinstance(target, lark.Tree)
+            and target.data == "member"
+            and isinstance(primary := target.children[0], lark.Tree)
+            and primary.data == "primary"
+            and isinstance(ident := primary.children[0], lark.Tree)
+            and ident.data == "ident"
+            and str(ident.children[0]) == "answers"
+        ):
+            yield str(name)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One compiled CEL expression with the answers it reads."""
+
+    source: str
+    answer_refs: frozenset[str]
+    _runner: celpy.Runner
+
+    def _run(self, context: Context) -> Any:
+        try:
+            result = self._runner.evaluate(context)
+        except CELEvalError as error:
+            raise ConditionEvaluationError(_safe_message(error)) from None
+        if isinstance(result, CELEvalError):
+            raise ConditionEvaluationError(_safe_message(result))
+        return result
+
+    def holds(self, context: Context) -> bool:
+        """Evaluate as a boolean; anything but a CEL bool is an error, never silently false."""
+        result = self._run(context)
+        if not isinstance(result, celtypes.BoolType):
+            raise ConditionEvaluationError(f"{self.source!r} gave {type(result).__name__}, not a bool")
+        return bool(result)
+
+    def member_ids(self, context: Context) -> list[str]:
+        """Evaluate a member predicate (compiled with `member_predicate=True`): ids of matching members."""
+        return [str(member_id) for member_id in self._run(context)]
+
+
+def _safe_message(error: CELEvalError) -> str:
+    message = str(error.args[0]) if error.args else "evaluation failed"
+    return message.split(" (in activation", 1)[0]
+
+
+def compile_condition(source: str, *, member_predicate: bool = False) -> Condition:
+    """Parse and prepare `source`; with `member_predicate` it is a test of one member `m`."""
+    text = _MEMBER_PREDICATE.format(source) if member_predicate else source
+    offset = text.index(source) if member_predicate else 0
+    try:
+        tree = _ENVIRONMENT.compile(text)
+    except CELParseError as error:
+        column = max(1, (getattr(error, "column", None) or 1) - offset)
+        raise ConditionSyntaxError(f"CEL syntax error at column {column} of {source!r}", column) from None
+    return Condition(source, frozenset(_answer_refs(tree)), _ENVIRONMENT.program(tree))
+
+
+def make_context(event: str, members: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> Context:
+    """The activation every condition is evaluated in."""
+    cel_members = [json_to_cel(dict(member)) for member in members]
+    return {
+        "event": celtypes.StringType(event),
+        "members": celtypes.ListType(cel_members),
+        "applicant": cel_members[0],
+        "answers": json_to_cel(dict(answers)),
+    }

@@ -1,0 +1,188 @@
+"""The navigator: a household's facts in, a plan out — the same pure code on the kiosk and the staff console.
+
+`make_plan` decides which procedures apply (and for whom, and why), orders the counters, gathers the
+documents to bring and fills every form; `next_questions` tells the kiosk what to ask next. Both are pure
+and deterministic: no clock (the caller passes `today`), no I/O, no randomness, no logging. A plan that
+would depend on an unanswered question is refused with `MissingFacts`, never guessed.
+"""
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from string import Template
+
+from procedures.answers import MissingFacts, Resolution, readable_answers, resolve
+from procedures.catalog import Catalog, CompiledProcedure
+from procedures.conditions import Context, make_context
+from procedures.forms import FormFacts, count_writing, fill_form
+from procedures.people import Person, people_of
+from procedures.plan import (
+    AskedQuestion,
+    FilledForm,
+    Plan,
+    PlannedCounter,
+    PlannedDocument,
+    PlannedProcedure,
+    QuestionOption,
+    Text,
+    localize,
+)
+from protocol.facts import Facts
+
+__all__ = ["MissingFacts", "make_plan", "next_questions"]
+
+
+def _context(catalog: Catalog, facts: Facts, people: Sequence[Person], resolution: Resolution) -> Context:
+    views = [person.condition_view() for person in people]
+    return make_context(facts.life_event, views, readable_answers(catalog, resolution.values))
+
+
+def _selected(catalog: Catalog, facts: Facts, context: Context) -> list[tuple[CompiledProcedure, list[str]]]:
+    """Procedures that apply, each with the members it is for (empty for household-wide ones)."""
+    selected = []
+    for compiled in catalog.procedures:
+        if facts.life_event not in compiled.procedure.events or not compiled.required_when.holds(context):
+            continue
+        members = compiled.for_members.member_ids(context) if compiled.for_members else []
+        if compiled.for_members is None or members:
+            selected.append((compiled, members))
+    return selected
+
+
+def _derived(catalog: Catalog, context: Context, form_facts: FormFacts) -> dict[str, str | None]:
+    derived: dict[str, str | None] = {}
+    for value_id, rules in catalog.values.items():
+        rule = next((rule for rule in rules if rule.when.holds(context)), None)
+        derived[value_id] = form_facts.value_of(rule.source, None) if rule else None
+    return derived
+
+
+def _reason(compiled: CompiledProcedure, members: list[str], language: str) -> Text:
+    text = localize(compiled.procedure.reason, language)
+    count = str(len(members))
+    return Text(
+        ja=Template(text.ja).safe_substitute(count=count),
+        citizen=Template(text.citizen).safe_substitute(count=count),
+    )
+
+
+def make_plan(catalog: Catalog, facts: Facts, today: date) -> Plan:
+    """The plan for these facts on `today`; raises MissingFacts or InvalidAnswerError."""
+    people = people_of(facts, today)
+    by_id = {person.id: person for person in people}
+    resolution = resolve(catalog, facts, people)
+    if resolution.open:
+        raise MissingFacts(resolution.open)
+    context = _context(catalog, facts, people, resolution)
+    base_facts = FormFacts(catalog, by_id, resolution.values, today)
+    form_facts = replace(base_facts, derived=_derived(catalog, context, base_facts))
+    selected = _selected(catalog, facts, context)
+    selected.sort(key=lambda item: _visit_rank(catalog, item[0].procedure.counter))
+
+    language = facts.language
+    procedures: list[PlannedProcedure] = []
+    forms: list[FilledForm] = []
+    for compiled, members in selected:
+        procedure = compiled.procedure
+        subjects = [by_id[member_id] for member_id in members]
+        filled: list[FilledForm] = []
+        for form_id in procedure.forms:
+            form = catalog.forms[form_id]
+            rows = list(people) if form.rows and form.rows.members == "household" else subjects
+            targets: Sequence[Person | None] = subjects if form.per == "member" else [None]
+            filled += [fill_form(form, procedure.id, subject, rows, form_facts) for subject in targets]
+        forms += filled
+        procedures.append(
+            PlannedProcedure(
+                id=procedure.id,
+                kind=procedure.kind,
+                name=localize(procedure.name, language),
+                department=localize(procedure.department, language),
+                counter=procedure.counter,
+                reason=_reason(compiled, members, language),
+                members=members,
+                documents=list(procedure.documents),
+                forms=[form.id for form in filled],
+            )
+        )
+    return Plan(
+        catalog=catalog.meta.id,
+        catalog_version=catalog.meta.version,
+        catalog_hash=catalog.content_hash,
+        life_event=facts.life_event,
+        language=language,
+        today=today.isoformat(),
+        procedures=procedures,
+        counters=_counters(catalog, procedures, language),
+        documents=_documents(catalog, procedures, language),
+        forms=forms,
+        writing=count_writing(forms),
+    )
+
+
+def _visit_rank(catalog: Catalog, counter_id: str) -> tuple[int, str]:
+    return catalog.counters[counter_id].order, counter_id
+
+
+def _counters(
+    catalog: Catalog, procedures: Sequence[PlannedProcedure], language: str
+) -> list[PlannedCounter]:
+    visits: dict[str, list[str]] = {}
+    for procedure in procedures:
+        visits.setdefault(procedure.counter, []).append(procedure.id)
+    return [
+        PlannedCounter(
+            id=counter.id,
+            order=counter.order,
+            name=localize(counter.name, language),
+            office=localize(counter.office, language),
+            floor=counter.floor,
+            location=localize(counter.location, language),
+            procedures=procedure_ids,
+        )
+        for counter, procedure_ids in ((catalog.counters[key], ids) for key, ids in visits.items())
+    ]
+
+
+def _documents(
+    catalog: Catalog, procedures: Sequence[PlannedProcedure], language: str
+) -> list[PlannedDocument]:
+    needed: dict[str, list[str]] = {}
+    for procedure in procedures:
+        for document_id in procedure.documents:
+            needed.setdefault(document_id, []).append(procedure.id)
+    return [
+        PlannedDocument(document_id, localize(catalog.documents[document_id].name, language), procedure_ids)
+        for document_id, procedure_ids in needed.items()
+    ]
+
+
+def next_questions(catalog: Catalog, facts: Facts, today: date) -> list[AskedQuestion]:
+    """The questions that can be asked now, in order (the kiosk shows the first); empty when complete."""
+    people = people_of(facts, today)
+    names = {person.id: person.name for person in people}
+    resolution = resolve(catalog, facts, people)
+    asked = []
+    for question_id in resolution.askable:
+        question = catalog.question_by_id[question_id]
+        if question.type in ("member", "members"):
+            options = [
+                QuestionOption(member_id, Text(names[member_id], names[member_id]))
+                for member_id in resolution.member_choices[question_id]
+            ]
+        else:
+            options = [
+                QuestionOption(option.id, localize(option.label, facts.language))
+                for option in question.options
+            ]
+        asked.append(
+            AskedQuestion(
+                id=question.id,
+                type=question.type,
+                label=localize(question.label, facts.language),
+                options=options,
+                min=question.min,
+                max=question.max,
+            )
+        )
+    return asked

@@ -1,0 +1,136 @@
+"""Publishing a catalog: draft (a YAML directory) → tested (its example households pass) → published bundle.
+
+The test step plans every example household stored in the catalog and requires exactly the expected
+procedures (or exactly the expected missing answers), at least `min_forms` forms, and no field left for the
+citizen to write. Only a catalog whose test report matches its content hash can be published; the bundle is
+one JSON file carrying the content, version and hash, which `read_published` verifies before use. This
+module must never publish a catalog that failed its test, nor load a bundle whose hash does not match.
+"""
+
+from datetime import date
+from typing import Any, Literal
+
+import msgspec
+
+from procedures.answers import InvalidAnswerError, MissingFacts
+from procedures.catalog import Catalog, build_catalog
+from procedures.conditions import ConditionEvaluationError
+from procedures.model import Example
+from procedures.navigator import make_plan
+from procedures.people import InvalidBirthDateError
+from procedures.plan import FilledField, Writing
+from procedures.problems import CatalogError, Problem
+from protocol.facts import Facts
+
+_PLAN_ERRORS = (msgspec.ValidationError, InvalidAnswerError, InvalidBirthDateError, ConditionEvaluationError)
+"""What a bad example household raises; anything else is a bug in Madoguchi and propagates."""
+BUNDLE_FORMAT: Literal["madoguchi-catalog/1"] = "madoguchi-catalog/1"
+
+
+class ExampleResult(msgspec.Struct, frozen=True):
+    """How one example household fared; `writing` is present when a plan was made."""
+
+    id: str
+    passed: bool
+    problems: list[str]
+    forms: int = 0
+    writing: Writing | None = None
+
+
+class TestReport(msgspec.Struct, frozen=True):
+    """The test step's outcome for one exact catalog content."""
+
+    catalog: str
+    version: str
+    content_hash: str
+    passed: bool
+    results: list[ExampleResult]
+
+
+class PublishedCatalog(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The published bundle: what central pushes and counter units load."""
+
+    format: Literal["madoguchi-catalog/1"]
+    status: Literal["published"]
+    catalog: str
+    version: str
+    content_hash: str
+    tested_examples: list[str]
+    content: dict[str, Any]
+
+
+def _differences(label: str, expected: list[str], actual: list[str]) -> list[str]:
+    missing = [item for item in expected if item not in actual]
+    extra = [item for item in actual if item not in expected]
+    problems = [f"{label} expected but not produced: {', '.join(missing)}"] if missing else []
+    return problems + ([f"{label} produced but not expected: {', '.join(extra)}"] if extra else [])
+
+
+def _left_to_write(filled: FilledField) -> bool:
+    return filled.source not in ("staff", "signature") and not filled.value
+
+
+def run_example(catalog: Catalog, example: Example) -> ExampleResult:
+    """Plan one example household and compare with its expectation."""
+    expect = example.expect
+    try:
+        facts = msgspec.convert(example.facts, Facts)
+        plan = make_plan(catalog, facts, date.fromisoformat(example.today))
+    except MissingFacts as missing:
+        problems = _differences("missing answers", expect.missing, list(missing.question_ids))
+        if not expect.missing:
+            problems = [f"plan refused: {missing}"]
+        return ExampleResult(example.id, not problems, problems)
+    except _PLAN_ERRORS as error:
+        return ExampleResult(example.id, False, [f"{type(error).__name__}: {error}"])
+    produced = [procedure.id for procedure in plan.procedures]
+    problems = _differences("procedures", expect.procedures, produced)
+    if expect.missing:
+        problems.append(f"expected missing answers {', '.join(expect.missing)} but a plan was made")
+    if len(plan.forms) < expect.min_forms:
+        problems.append(f"{len(plan.forms)} forms, expected at least {expect.min_forms}")
+    if plan.writing.left.total:
+        empty = sorted(
+            {f"{form.form}.{f.id}" for form in plan.forms for f in form.fields if _left_to_write(f)}
+        )
+        problems.append(f"fields left for the citizen to write: {', '.join(empty)}")
+    return ExampleResult(example.id, not problems, problems, len(plan.forms), plan.writing)
+
+
+def test_catalog(catalog: Catalog) -> TestReport:
+    """The test step: run every example household of the catalog."""
+    results = [run_example(catalog, example) for example in catalog.content.examples]
+    passed = bool(results) and all(result.passed for result in results)
+    meta = catalog.meta
+    return TestReport(meta.id, meta.version, catalog.content_hash, passed, results)
+
+
+def publish(catalog: Catalog, report: TestReport) -> bytes:
+    """The published bundle, if `report` is a passing test of exactly this content."""
+    if report.content_hash != catalog.content_hash:
+        raise CatalogError([Problem("(catalog)", 1, "the test report is for different catalog content")])
+    if not report.passed:
+        failed = [result.id for result in report.results if not result.passed] or ["(no examples)"]
+        raise CatalogError([Problem("(catalog)", 1, f"examples failed: {', '.join(failed)}")])
+    bundle = PublishedCatalog(
+        format=BUNDLE_FORMAT,
+        status="published",
+        catalog=catalog.meta.id,
+        version=catalog.meta.version,
+        content_hash=catalog.content_hash,
+        tested_examples=[result.id for result in report.results],
+        content=msgspec.to_builtins(catalog.content),
+    )
+    return msgspec.json.encode(bundle, order="sorted")
+
+
+def read_published(data: bytes, name: str = "catalog.json") -> Catalog:
+    """Load a published bundle; raise CatalogError if it is malformed or its hash does not match."""
+    try:
+        bundle = msgspec.json.decode(data, type=PublishedCatalog)
+    except msgspec.ValidationError as error:
+        raise CatalogError([Problem(name, 1, f"not a published catalog: {error}")]) from None
+    catalog = build_catalog(bundle.content, lambda _path: (name, 1))
+    if catalog.content_hash != bundle.content_hash:
+        raise CatalogError([Problem(name, 1, "content hash does not match: the bundle was altered")])
+    return catalog
