@@ -35,6 +35,9 @@ def schema_problems(document: LocatedDocument) -> list[Problem]:
     problems = []
     for error in validator.iter_errors(document.data):
         path: JsonPath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            path = (*path, *sorted(key for key in error.instance if key not in known)[:1])
         line = document.line_of(path)
         problems.append(Problem(document.file, line, f"{path_text(path)}: {_describe(error)}"))
     return sorted(problems, key=lambda problem: problem.line)
@@ -105,3 +108,12 @@ def load_catalog_dir(directory: Path) -> Catalog:
     """Load and check a draft catalog; raise CatalogError listing every problem with file and line."""
     merged = _Merged(_read_documents(directory))
     return build_catalog(merged.data, merged.locate)
+
+
+def load_catalog(path: Path) -> Catalog:
+    """A draft catalog directory, or a published bundle file (hash verified)."""
+    if path.is_dir():
+        return load_catalog_dir(path)
+    from procedures.publish import read_published
+
+    return read_published(path.read_bytes(), path.name)

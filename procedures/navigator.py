@@ -67,12 +67,16 @@ def _reason(compiled: CompiledProcedure, members: list[str], language: str) -> T
 
 
 def make_plan(catalog: Catalog, facts: Facts, today: date) -> Plan:
-    """The plan for these facts on `today`; raises MissingFacts or InvalidAnswerError."""
+    """The plan for these facts on `today`; raises MissingFacts or InvalidAnswerError.
+
+    MissingFacts names the questions that must be answered now; answering them may reveal follow-ups
+    (a dog's name once "has a dog" is yes), exactly as the kiosk's `next_questions` flow would.
+    """
     people = people_of(facts, today)
     by_id = {person.id: person for person in people}
     resolution = resolve(catalog, facts, people)
     if resolution.open:
-        raise MissingFacts(resolution.open)
+        raise MissingFacts(resolution.askable)
     context = _context(catalog, facts, people, resolution)
     base_facts = FormFacts(catalog, by_id, resolution.values, today)
     form_facts = replace(base_facts, derived=_derived(catalog, context, base_facts))

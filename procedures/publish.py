@@ -37,7 +37,7 @@ class ExampleResult(msgspec.Struct, frozen=True):
     writing: Writing | None = None
 
 
-class TestReport(msgspec.Struct, frozen=True):
+class ExamplesReport(msgspec.Struct, frozen=True):
     """The test step's outcome for one exact catalog content."""
 
     catalog: str
@@ -97,15 +97,15 @@ def run_example(catalog: Catalog, example: Example) -> ExampleResult:
     return ExampleResult(example.id, not problems, problems, len(plan.forms), plan.writing)
 
 
-def test_catalog(catalog: Catalog) -> TestReport:
+def run_examples(catalog: Catalog) -> ExamplesReport:
     """The test step: run every example household of the catalog."""
     results = [run_example(catalog, example) for example in catalog.content.examples]
     passed = bool(results) and all(result.passed for result in results)
     meta = catalog.meta
-    return TestReport(meta.id, meta.version, catalog.content_hash, passed, results)
+    return ExamplesReport(meta.id, meta.version, catalog.content_hash, passed, results)
 
 
-def publish(catalog: Catalog, report: TestReport) -> bytes:
+def publish(catalog: Catalog, report: ExamplesReport) -> bytes:
     """The published bundle, if `report` is a passing test of exactly this content."""
     if report.content_hash != catalog.content_hash:
         raise CatalogError([Problem("(catalog)", 1, "the test report is for different catalog content")])
