@@ -12,7 +12,9 @@ from central.exports.cases import iter_cases, write_json_lines
 from central.settings import Settings
 from protocol.urls import parse_listen
 
-db_option = click.option("--db", "db_url", help="Database URL (default: SQLite in the data dir; env MADOGUCHI_DB)")
+db_option = click.option(
+    "--db", "db_url", help="Database URL (default: SQLite in the data dir; env MADOGUCHI_DB)"
+)
 data_option = click.option("--data-dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
 
 

@@ -58,8 +58,8 @@ class EdgeServices:
     planner: Planner
 
 
-def _seal_with(services: EdgeServices, facts: Facts, plan: dict[str, Any]) -> Callable[[Allocation], bytes]:
-    identity = services.identity
+def sealer(identity: Identity, facts: Facts, plan: dict[str, Any]) -> Callable[[Allocation], bytes]:
+    """The sealing step the outbox runs inside its transaction, once numbers are allocated."""
 
     def seal(allocation: Allocation) -> bytes:
         body = SubmissionBody(
@@ -99,7 +99,9 @@ async def create_submission(request: Request[Any, Any, State], state: State) -> 
     except MissingAnswers as exc:
         raise Unprocessable(detail=str(exc), extra={"missing": exc.question_ids}) from exc
     key = request.headers.get("idempotency-key")
-    receipt = await anyio.to_thread.run_sync(services.outbox.submit, _seal_with(services, facts, plan), key)
+    receipt = await anyio.to_thread.run_sync(
+        services.outbox.submit, sealer(services.identity, facts, plan), key
+    )
     services.link.notify()
     return SubmissionCreated(submission_id=receipt.submission_id, ticket=receipt.ticket, plan=plan)
 

@@ -94,5 +94,5 @@ def enrol(data_dir: Path, central_url: str, token: str, timeout: float = 30.0) -
     }
     _write_private(data_dir / IDENTITY_FILE, json.dumps(saved, indent=2).encode())
     identity = load_identity(data_dir)
-    assert identity is not None  # noqa: S101 - just written
+    assert identity is not None
     return identity

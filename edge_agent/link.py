@@ -7,6 +7,7 @@ last-will "offline" tells central whether the unit is alive. Payloads are sealed
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -104,7 +105,7 @@ class Link:
     async def _receive_acks(self, client: aiomqtt.Client) -> None:
         async for message in client.messages:
             try:
-                ack = _ack_decoder.decode(message.payload)  # type: ignore[arg-type]
+                ack = _ack_decoder.decode(message.payload)
             except msgspec.DecodeError:
                 log.warning("link: ignored a malformed ack")
                 continue
@@ -146,7 +147,5 @@ class Link:
                 task.add_done_callback(self._published)
             if len(due) and len(self._inflight) < self._window:
                 continue
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-            except TimeoutError:
-                pass

@@ -98,7 +98,9 @@ class Outbox:
         row = self._db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
         value = 1 if row is None else row[0] + 1
         if start_over_unless is not None:
-            day_row = self._db.execute("SELECT value FROM counters WHERE name = ?", (name + ":day",)).fetchone()
+            day_row = self._db.execute(
+                "SELECT value FROM counters WHERE name = ?", (name + ":day",)
+            ).fetchone()
             if day_row is None or day_row[0] != start_over_unless:
                 value = 1
                 self._db.execute(
@@ -122,7 +124,9 @@ class Outbox:
                         return Receipt(known[0], known[1], replayed=True)
                 today = int(datetime.now().astimezone().strftime("%Y%m%d"))
                 ticket_number = self._next("ticket", start_over_unless=today)
-                allocation = Allocation(uuid7(), self._next("seq"), f"{self._ticket_prefix}{ticket_number:03d}")
+                allocation = Allocation(
+                    uuid7(), self._next("seq"), f"{self._ticket_prefix}{ticket_number:03d}"
+                )
                 sid = str(allocation.submission_id)
                 now = time.time()
                 self._db.execute(
@@ -130,7 +134,8 @@ class Outbox:
                 )
                 if idempotency_key is not None:
                     self._db.execute(
-                        "INSERT INTO receipts VALUES (?, ?, ?, ?)", (idempotency_key, sid, allocation.ticket, now)
+                        "INSERT INTO receipts VALUES (?, ?, ?, ?)",
+                        (idempotency_key, sid, allocation.ticket, now),
                     )
                 self._db.execute("COMMIT")
             except BaseException:

@@ -61,7 +61,11 @@ async def serve(config: EdgeConfig) -> None:
     services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=no_plan)
     server = uvicorn.Server(
         uvicorn.Config(
-            create_edge_app(services), host=config.host, port=config.port, log_level="warning", access_log=False
+            create_edge_app(services),
+            host=config.host,
+            port=config.port,
+            log_level="warning",
+            access_log=False,
         )
     )
     link_task = asyncio.create_task(link.run(), name="link")

@@ -83,16 +83,10 @@ class Parsed:
 
     header: Header
     wire: bytes
-
-    @property
-    def submission_id(self) -> str:
-        """The submission id in canonical UUID text form."""
-        return str(uuid.UUID(bytes=self.header.submission_id))
-
-    @property
-    def digest(self) -> bytes:
-        """SHA-256 of the whole envelope: equal digests are exact replays."""
-        return hashlib.sha256(self.wire).digest()
+    submission_id: str
+    """The submission id in canonical UUID text form."""
+    digest: bytes
+    """SHA-256 of the whole envelope: equal digests are exact replays."""
 
 
 def _info(device_id: str, submission_id: bytes, key_id: bytes) -> bytes:
@@ -135,7 +129,12 @@ def parse(wire: bytes) -> Parsed:
         raise Rejected(Reason.MALFORMED, "bad header") from exc
     if len(header.submission_id) != 16 or not header.device_id or header.seq < 0:
         raise Rejected(Reason.MALFORMED, "bad header fields")
-    return Parsed(header=header, wire=wire)
+    return Parsed(
+        header=header,
+        wire=wire,
+        submission_id=str(uuid.UUID(bytes=header.submission_id)),
+        digest=hashlib.sha256(wire).digest(),
+    )
 
 
 def verify(parsed: Parsed, device_key: ed25519.Ed25519PublicKey) -> None:

@@ -33,7 +33,7 @@ def make_client(
     if persistent:
         properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
-    return aiomqtt.Client(
+    client = aiomqtt.Client(
         broker.host,
         broker.port,
         identifier=identifier,
@@ -46,6 +46,8 @@ def make_client(
         max_queued_incoming_messages=0,
         tls_params=aiomqtt.TLSParameters() if broker.tls else None,
     )
+    client.pending_calls_threshold = MAX_INFLIGHT  # a full pipeline is normal, not worth a warning
+    return client
 
 
 async def run_connected(
@@ -66,7 +68,9 @@ async def run_connected(
                 log.info("%s: connected", name)
                 await work(client)
         except* aiomqtt.MqttError as group:  # the session's task group wraps the error
-            log.warning("%s: broker connection lost (%s); retrying in %.1fs", name, group.exceptions[0], backoff)
+            log.warning(
+                "%s: broker connection lost (%s); retrying in %.1fs", name, group.exceptions[0], backoff
+            )
         if on_disconnect is not None:
             on_disconnect()
         await asyncio.sleep(backoff)

@@ -1,7 +1,5 @@
 """HTTP endpoint a counter unit calls on first boot to enrol."""
 
-from typing import Annotated
-
 from litestar import Controller, post
 from litestar.datastructures import State
 from litestar.exceptions import PermissionDeniedException
@@ -14,7 +12,7 @@ class EnrolmentController(Controller):
     """`POST /api/enrol`."""
 
     path = "/api/enrol"
-    tags: Annotated[list[str], "openapi"] = ["fleet"]
+    tags = ("fleet",)
 
     @post("/", status_code=201, sync_to_thread=True)
     def enrol_device(self, data: EnrolRequest, state: State) -> EnrolResponse:

@@ -26,7 +26,9 @@ def issue_token(engine: Engine, office_id: str, ttl: timedelta = DEFAULT_TOKEN_T
     now = datetime.now(UTC)
     with Session(engine) as session:
         session.add(
-            EnrolmentToken(token_sha256=_hash(token), office_id=office_id, created_at=now, expires_at=now + ttl)
+            EnrolmentToken(
+                token_sha256=_hash(token), office_id=office_id, created_at=now, expires_at=now + ttl
+            )
         )
         session.commit()
     return token

@@ -1,8 +1,9 @@
 """Turn a batch of received MQTT messages into stored cases, recorded rejections and ids to acknowledge.
 
 Synchronous on purpose: it runs in a worker thread so one batch is one database transaction. Ids are
-returned for acknowledgement only after that transaction has committed (acks are end to end).
-Never logs or stores payloads of rejected envelopes, and never logs personal data.
+returned for acknowledgement only after that transaction has committed (acks are end to end). Crypto stays
+on one thread: concurrent HPKE/Ed25519 calls crashed the interpreter with cryptography 50 (seen here), and
+HPKE decryption holds the GIL anyway. Never logs or stores payloads of rejected envelopes, nor personal data.
 """
 
 from collections import defaultdict
@@ -12,14 +13,19 @@ from datetime import UTC, datetime
 import msgspec
 from sqlalchemy import Engine, insert, select
 
-from central.ingest.devices import DeviceRegistry
+from central.ingest.devices import DeviceRegistry, KnownDevice
 from central.models import Case, Reject
 from protocol import envelope, topics
-from protocol.envelope import Parsed, Reason, Rejected
+from protocol.envelope import Opened, Parsed, Reason, Rejected
 from protocol.keys import CityPrivateKey
 
 _case = Case.__table__  # type: ignore[attr-defined]
 _reject = Reject.__table__  # type: ignore[attr-defined]
+
+Digests = dict[str, tuple[bytes, bytes]]
+"""submission id → (envelope SHA-256, body SHA-256) of the stored copy."""
+Outcome = Opened | Rejected | None
+"""Opened body, a rejection, or None for an exact replay of a stored envelope (no need to decrypt)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,15 @@ class Incoming:
 
     topic: str
     payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """A structurally valid envelope from a known, active device, on that device's topic."""
+
+    message: Incoming
+    parsed: Parsed
+    device: KnownDevice
 
 
 @dataclass(slots=True)
@@ -39,10 +54,6 @@ class BatchResult:
     rejected: int = 0
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Ingester:
     """Verify, open and store batches of envelopes for one city key."""
 
@@ -51,8 +62,7 @@ class Ingester:
         self._city = city
         self._devices = DeviceRegistry(engine)
 
-    def _check(self, message: Incoming) -> tuple[Parsed, str]:
-        """Parse and verify one envelope; returns it with its device's office."""
+    def _route(self, message: Incoming) -> Routed:
         parsed = envelope.parse(message.payload)
         device_id = parsed.header.device_id
         if topics.device_of(message.topic) != device_id:
@@ -62,29 +72,39 @@ class Ingester:
             raise Rejected(Reason.UNKNOWN_DEVICE)
         if device.revoked:
             raise Rejected(Reason.REVOKED_DEVICE)
-        envelope.verify(parsed, device.key)
-        return parsed, device.office_id
+        return Routed(message, parsed, device)
+
+    def _open(self, item: Routed, known: Digests) -> Outcome:
+        try:
+            envelope.verify(item.parsed, item.device.key)
+            stored = known.get(item.parsed.submission_id)
+            if stored is not None and stored[0] == item.parsed.digest:
+                return None
+            return envelope.decrypt(item.parsed, self._city)
+        except Rejected as exc:
+            return exc
 
     def process(self, batch: list[Incoming]) -> BatchResult:
         """Store a batch in one transaction and return what to acknowledge."""
-        now = _now()
+        now = datetime.now(UTC)
         result = BatchResult()
         rejects: list[dict[str, object]] = []
-        checked: list[tuple[Incoming, Parsed, str]] = []
+        routed: list[Routed] = []
         for message in batch:
             try:
-                checked.append((message, *self._check(message)))
+                routed.append(self._route(message))
             except Rejected as exc:
                 rejects.append(_reject_row(message, exc, now))
-        known = self._known_digests([parsed.submission_id for _, parsed, _ in checked])
+        known = self._known_digests([item.parsed.submission_id for item in routed])
         new_rows: dict[str, dict[str, object]] = {}
-        for message, parsed, office_id in checked:
-            sid = parsed.submission_id
+        for item in routed:
+            outcome = self._open(item, known)
             try:
-                if self._accept(parsed, office_id, known, new_rows, now):
-                    result.acks[parsed.header.device_id].append(sid)
+                self._decide(item, outcome, known, new_rows, now)
             except Rejected as exc:
-                rejects.append(_reject_row(message, exc, now, parsed))
+                rejects.append(_reject_row(item.message, exc, now, item.parsed))
+                continue
+            result.acks[item.device.id].append(item.parsed.submission_id)
         with self._engine.begin() as conn:
             if new_rows:
                 conn.execute(insert(_case), list(new_rows.values()))
@@ -94,54 +114,47 @@ class Ingester:
         result.rejected = len(rejects)
         return result
 
-    def _known_digests(self, ids: list[str]) -> dict[str, tuple[bytes, bytes]]:
+    def _known_digests(self, ids: list[str]) -> Digests:
         if not ids:
             return {}
         query = select(_case.c.id, _case.c.envelope_sha256, _case.c.body_sha256).where(_case.c.id.in_(ids))
         with self._engine.connect() as conn:
             return {row[0]: (row[1], row[2]) for row in conn.execute(query)}
 
-    def _accept(
-        self,
-        parsed: Parsed,
-        office_id: str,
-        known: dict[str, tuple[bytes, bytes]],
-        new_rows: dict[str, dict[str, object]],
-        now: datetime,
-    ) -> bool:
-        """Decide one verified envelope: True to ack (new or identical replay); raises Rejected on conflict."""
+    @staticmethod
+    def _decide(
+        item: Routed, outcome: Outcome, known: Digests, new_rows: dict[str, dict[str, object]], now: datetime
+    ) -> None:
+        """Accept a new envelope or an identical replay; raise Rejected otherwise."""
+        if isinstance(outcome, Rejected):
+            raise outcome
+        if outcome is None:  # exact replay of a stored envelope
+            return
+        parsed = item.parsed
         sid = parsed.submission_id
-        digest = parsed.digest
-        previous = known.get(sid)
-        if previous is None and sid in new_rows:
-            row = new_rows[sid]
-            previous = (row["envelope_sha256"], row["body_sha256"])  # type: ignore[assignment]
-        if previous is not None and previous[0] == digest:
-            return True
-        opened = envelope.decrypt(parsed, self._city)
-        if previous is not None:
-            if previous[1] != opened.digest:
+        earlier = new_rows.get(sid)
+        previous = known.get(sid) or (earlier and (earlier["envelope_sha256"], earlier["body_sha256"]))
+        if previous:
+            if previous[0] != parsed.digest and previous[1] != outcome.digest:
                 raise Rejected(Reason.CONFLICT, "same submission id, different content")
-            return True
-        body = opened.body
-        header = parsed.header
+            return
+        body = outcome.body
         new_rows[sid] = {
             "id": sid,
-            "device_id": header.device_id,
-            "office_id": office_id,
-            "seq": header.seq,
+            "device_id": item.device.id,
+            "office_id": item.device.office_id,
+            "seq": parsed.header.seq,
             "life_event": body.facts.life_event,
             "language": body.facts.language,
             "ticket": body.ticket.number,
             "status": "received",
-            "created_at": datetime.fromtimestamp(header.created_at_ms / 1000, UTC),
+            "created_at": datetime.fromtimestamp(parsed.header.created_at_ms / 1000, UTC),
             "received_at": now,
-            "envelope_sha256": digest,
-            "body_sha256": opened.digest,
+            "envelope_sha256": parsed.digest,
+            "body_sha256": outcome.digest,
             "facts": msgspec.json.encode(body.facts).decode(),
             "plan": msgspec.json.encode(body.plan).decode(),
         }
-        return True
 
 
 def _reject_row(

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from central.db import make_engine
 from central.models import Case, Reject
@@ -21,7 +21,7 @@ def count_cases(workdir: Path) -> tuple[int, int]:
     engine = make_engine(central_db(workdir))
     with Session(engine) as session:
         rows = session.execute(select(func.count()).select_from(Case)).scalar_one()
-        distinct = session.execute(select(func.count(func.distinct(Case.id)))).scalar_one()
+        distinct = session.execute(select(func.count(func.distinct(col(Case.id))))).scalar_one()
     engine.dispose()
     return rows, distinct
 
@@ -30,7 +30,7 @@ def case_ids(workdir: Path) -> set[str]:
     """Every case id central holds."""
     engine = make_engine(central_db(workdir))
     with Session(engine) as session:
-        ids = set(session.execute(select(Case.id)).scalars())
+        ids = set(session.execute(select(col(Case.id))).scalars())
     engine.dispose()
     return ids
 
@@ -39,7 +39,7 @@ def reject_reasons(workdir: Path) -> list[str]:
     """Recorded rejection reasons, oldest first."""
     engine = make_engine(central_db(workdir))
     with Session(engine) as session:
-        reasons = list(session.execute(select(Reject.reason).order_by(Reject.id)).scalars())
+        reasons = list(session.execute(select(col(Reject.reason)).order_by(col(Reject.id))).scalars())
     engine.dispose()
     return reasons
 

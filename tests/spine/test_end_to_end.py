@@ -31,7 +31,10 @@ def submit(edge: Service, body: bytes, key: str, attempts: int = 600) -> dict[st
     for _ in range(attempts):
         try:
             response = httpx.post(
-                f"{edge_url(edge)}/api/submissions", content=body, headers={"Idempotency-Key": key}, timeout=10
+                f"{edge_url(edge)}/api/submissions",
+                content=body,
+                headers={"Idempotency-Key": key},
+                timeout=10,
             )
         except httpx.HTTPError:
             time.sleep(0.1)
@@ -51,9 +54,21 @@ def test_round_trip_reaches_export(tmp_path: Path, edge: Service) -> None:
     assert created["ticket"] == "A001"
     wait_until(lambda: outbox_depth(edge) == 0, what="the ack")
     exported = subprocess.run(
-        [sys.executable, "-m", "madoguchi", "central", "export", "--format", "json",
-         "--data-dir", str(tmp_path / "central")],
-        check=True, capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "madoguchi",
+            "central",
+            "export",
+            "--format",
+            "json",
+            "--data-dir",
+            str(tmp_path / "central"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     ).stdout.splitlines()
     record = json.loads(exported[0])
     assert record["id"] == created["submission_id"]
@@ -120,13 +135,19 @@ def test_central_killed_between_commit_and_ack_reacks_without_duplicates(
     tmp_path: Path, broker: Broker
 ) -> None:
     crashing = central_service(tmp_path, broker.url)
-    crashing.argv = [sys.executable, str(ROOT / "tests" / "support" / "crash_after_commit.py"), *crashing.argv[3:]]
+    crashing.argv = [
+        sys.executable,
+        str(ROOT / "tests" / "support" / "crash_after_commit.py"),
+        *crashing.argv[3:],
+    ]
     crashing.start()
     edge = edge_service(tmp_path, crashing, issue_token(tmp_path)).start()
     try:
         rng = random.Random(99)
         ids = {str(submit(edge, facts_json(citizen(rng, n)), f"x{n}")["submission_id"]) for n in range(20)}
-        wait_until(lambda: crashing.process is not None and crashing.process.poll() is not None, what="the crash")
+        wait_until(
+            lambda: crashing.process is not None and crashing.process.poll() is not None, what="the crash"
+        )
         committed_before_restart = count_cases(tmp_path)[0]
         assert committed_before_restart >= 1
         assert outbox_depth(edge) == 20  # nothing was acked

@@ -16,7 +16,8 @@ def citizen(rng: random.Random, serial: int) -> Facts:
     tag = str(serial).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     name = f"{rng.choice(FAMILY)}　{rng.choice(GIVEN)}{tag}"
     address = f"熊本県熊本市{rng.choice(WARDS)}手取本町{tag}－{rng.randint(1, 30)}－{rng.randint(1, 999)}"
-    child = Member(name=f"{name.split('　')[0]}　子{tag}", relation="child", birth_date="2019-04-02", sex="2")
+    family = name.split("　", maxsplit=1)[0]
+    child = Member(name=f"{family}　子{tag}", relation="child", birth_date="2019-04-02", sex="2")
     return Facts(
         life_event="move_in",
         language="ja",

@@ -58,7 +58,9 @@ class SimulatedDevice:
         sid = submission_id or uuid7()
         body = SubmissionBody(
             facts=facts,
-            ticket=Ticket(number=f"S{self.seq:03d}", office_id=self.office_id, issued_at=datetime.now(UTC).isoformat()),
+            ticket=Ticket(
+                number=f"S{self.seq:03d}", office_id=self.office_id, issued_at=datetime.now(UTC).isoformat()
+            ),
         )
         wire = envelope.seal(
             body,
