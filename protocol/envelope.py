@@ -125,7 +125,7 @@ def parse(wire: bytes) -> Parsed:
         raise Rejected(Reason.UNKNOWN_VERSION, f"version {wire[0]}")
     try:
         header = _header_decoder.decode(wire[1:-SIGNATURE_LEN])
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # msgspec raises the latter for bad UTF-8
         raise Rejected(Reason.MALFORMED, "bad header") from exc
     if len(header.submission_id) != 16 or not header.device_id or header.seq < 0:
         raise Rejected(Reason.MALFORMED, "bad header fields")
@@ -167,7 +167,7 @@ def decrypt(parsed: Parsed, city: CityPrivateKey) -> Opened:
     try:
         raw = _decompressor.decompress(plaintext, max_output_size=MAX_BODY_BYTES)
         body = _body_decoder.decode(raw)
-    except (zstandard.ZstdError, msgspec.DecodeError) as exc:
+    except (zstandard.ZstdError, msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise Rejected(Reason.MALFORMED, "bad body") from exc
     if body.v != BODY_VERSION:
         raise Rejected(Reason.UNKNOWN_VERSION, f"body version {body.v}")
