@@ -1,0 +1,57 @@
+"""`madoguchi demo` (what `make demo` runs): starts, takes a submission, exports it, stops on Ctrl-C."""
+
+import json
+import random
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.spine.helpers import wait_until
+from tests.support.households import citizen, facts_json
+from tests.support.processes import ROOT
+
+
+def test_demo_round_trip_and_clean_stop(tmp_path: Path) -> None:
+    log = tmp_path / "demo.out"
+    with log.open("wb") as out:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "madoguchi", "demo", "--data-dir", str(tmp_path / "demo")],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+    try:
+        wait_until(lambda: "counter unit API" in log.read_text(), timeout=90, what="the demo to start")
+        api = re.search(r"counter unit API\s+(\S+)", log.read_text())
+        assert api is not None
+        created = httpx.post(api.group(1), content=facts_json(citizen(random.Random(1), 1)), timeout=10)
+        assert created.status_code == 201
+        sid = created.json()["submission_id"]
+
+        def exported() -> bool:
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "madoguchi",
+                    "central",
+                    "export",
+                    "--data-dir",
+                    str(tmp_path / "demo" / "central"),
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+            ).stdout
+            return any(json.loads(line)["id"] == sid for line in out.splitlines())
+
+        wait_until(exported, what="the case in the export")
+    finally:
+        demo.send_signal(signal.SIGINT)
+        demo.wait(timeout=30)
+    assert "stopping" in log.read_text()
