@@ -40,10 +40,9 @@ class InvalidAnswerError(ValueError):
 
 @dataclass(frozen=True)
 class Resolution:
-    """Every question's value (given, or neutral when hidden), what was shown, and what is still open."""
+    """Every question's value (given, or neutral when hidden), what is still open, what to ask now."""
 
     values: Mapping[str, AnswerValue]
-    shown: tuple[str, ...]
     open: tuple[str, ...]
     askable: tuple[str, ...]
     member_choices: Mapping[str, tuple[str, ...]]
@@ -136,7 +135,6 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
         raise InvalidAnswerError(unknown[0], "no such question in this catalog")
     views = [person.condition_view() for person in people]
     values: dict[str, AnswerValue] = {}
-    shown: list[str] = []
     open_ids: list[str] = []
     askable: list[str] = []
     member_choices: dict[str, tuple[str, ...]] = {}
@@ -149,7 +147,6 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
         if not compiled.shown_when.holds(context):
             values[question.id] = _HIDDEN_VALUE.get(question.type)
             continue
-        shown.append(question.id)
         if question.type in ("member", "members"):
             choices = [person.id for person in people]
             if compiled.members_filter is not None:
@@ -161,7 +158,7 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
         else:
             open_ids.append(question.id)
             askable.append(question.id)
-    return Resolution(values, tuple(shown), tuple(open_ids), tuple(askable), member_choices)
+    return Resolution(values, tuple(open_ids), tuple(askable), member_choices)
 
 
 def _reads_open(compiled: CompiledQuestion, open_ids: Sequence[str]) -> bool:

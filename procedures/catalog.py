@@ -93,12 +93,12 @@ class _Compiler:
         file, line = self.locate(path)
         self.problems.append(Problem(file, line, message))
 
-    def compile(self, source: str, path: JsonPath, *, member_predicate: bool = False) -> Condition:
+    def compile(self, source: str, path: JsonPath) -> Condition:
         try:
-            return compile_condition(source, member_predicate=member_predicate)
+            return compile_condition(source)
         except ConditionSyntaxError as error:
             self.problem(path, f"{path_text(path)}: {error}")
-            return compile_condition("false", member_predicate=member_predicate)
+            return compile_condition("false")
 
 
 def _by_id(items: list[Any], section: str, compiler: _Compiler) -> dict[str, Any]:
@@ -124,9 +124,7 @@ def build_catalog(raw: Mapping[str, Any], locate: Locate) -> Catalog:
             compiler.compile(question.shown_when, ("questions", index, "shown_when")),
             None
             if question.members_filter is None
-            else compiler.compile(
-                question.members_filter, ("questions", index, "members_filter"), member_predicate=True
-            ),
+            else compiler.compile(question.members_filter, ("questions", index, "members_filter")),
         )
         for index, question in enumerate(content.questions)
     )
@@ -136,9 +134,7 @@ def build_catalog(raw: Mapping[str, Any], locate: Locate) -> Catalog:
             compiler.compile(procedure.required_when, ("procedures", index, "required_when")),
             None
             if procedure.for_members is None
-            else compiler.compile(
-                procedure.for_members, ("procedures", index, "for_members"), member_predicate=True
-            ),
+            else compiler.compile(procedure.for_members, ("procedures", index, "for_members")),
         )
         for index, procedure in enumerate(content.procedures)
     )

@@ -18,8 +18,6 @@ from celpy.celparser import CELParseError
 from celpy.evaluation import CELEvalError
 
 _ENVIRONMENT = celpy.Environment()
-_MEMBER_PREDICATE = "members.filter(m, {}).map(m, m.id)"
-"""Template that turns a predicate over one member `m` into the list of matching member ids."""
 
 Context = dict[str, Any]
 
@@ -79,8 +77,9 @@ class Condition:
         return bool(result)
 
     def member_ids(self, context: Context) -> list[str]:
-        """Evaluate a member predicate (compiled with `member_predicate=True`): ids of matching members."""
-        return [str(member_id) for member_id in self._run(context)]
+        """Evaluate as a predicate of each member `m` in turn: the ids of the members it holds for."""
+        members = context["members"]
+        return [str(member["id"]) for member in members if self.holds({**context, "m": member})]
 
 
 def _safe_message(error: CELEvalError) -> str:
@@ -88,14 +87,12 @@ def _safe_message(error: CELEvalError) -> str:
     return message.split(" (in activation", 1)[0]
 
 
-def compile_condition(source: str, *, member_predicate: bool = False) -> Condition:
-    """Parse and prepare `source`; with `member_predicate` it is a test of one member `m`."""
-    text = _MEMBER_PREDICATE.format(source) if member_predicate else source
-    offset = text.index(source) if member_predicate else 0
+def compile_condition(source: str) -> Condition:
+    """Parse and prepare `source` (a member predicate refers to the member as `m`)."""
     try:
-        tree = _ENVIRONMENT.compile(text)
+        tree = _ENVIRONMENT.compile(source)
     except CELParseError as error:
-        column = max(1, (getattr(error, "column", None) or 1) - offset)
+        column = getattr(error, "column", None) or 1
         raise ConditionSyntaxError(f"CEL syntax error at column {column} of {source!r}", column) from None
     return Condition(source, frozenset(_answer_refs(tree)), _ENVIRONMENT.program(tree))
 
