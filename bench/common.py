@@ -15,11 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from madoguchi.processes import Service  # noqa: E402
 from protocol.mqtt import make_client  # noqa: E402
 from protocol.urls import parse_broker_url  # noqa: E402
 from provisioning.broker import Broker  # noqa: E402
 from tests.support.households import citizen  # noqa: E402
-from tests.support.processes import Service, central_service, central_url, issue_token  # noqa: E402
+from tests.support.processes import central_service, central_url, issue_token  # noqa: E402
 from tests.support.simulated import SimulatedDevice  # noqa: E402
 
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from madoguchi.processes import Service
 from provisioning.broker import Broker
-from tests.support.processes import Service, central_service
+from tests.support.processes import central_service
 
 
 @pytest.fixture

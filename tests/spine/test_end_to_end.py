@@ -13,10 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from madoguchi.processes import Service
 from provisioning.broker import Broker
 from tests.spine.helpers import case_ids, count_cases, wait_until
 from tests.support.households import citizen, facts_json
-from tests.support.processes import ROOT, Service, central_service, edge_service, edge_url, issue_token
+from tests.support.processes import ROOT, central_service, edge_service, edge_url, issue_token
 
 
 @pytest.fixture

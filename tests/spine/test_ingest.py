@@ -16,12 +16,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from central.ingest.devices import REFRESH_SECONDS
+from madoguchi.processes import Service
 from protocol import envelope, topics
 from protocol.keys import CityPrivateKey
 from provisioning.broker import Broker
 from tests.spine.helpers import case_ids, count_cases, reject_reasons, wait_until
 from tests.support.households import citizen
-from tests.support.processes import ROOT, Service, central_url, issue_token
+from tests.support.processes import ROOT, central_url, issue_token
 from tests.support.simulated import SimulatedDevice
 
 
