@@ -59,19 +59,39 @@ class LocatedDocument:
         return self.lines.get(probe, 1)
 
 
-def _index_lines(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int], file: str) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Hashable] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                raise YamlSyntaxError(file, key_node.start_mark.line + 1, f"duplicate key {key!r}")
-            seen.add(key)
-            _index_lines(value_node, (*path, key), lines, file)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _index_lines(item, (*path, index), lines, file)
+_MAX_NODES = 200_000
+"""More nodes than any real catalog file has: stops alias bombs ("billion laughs") early."""
+
+
+class _LineIndex:
+    """Walks a composed YAML tree once, recording lines and rejecting duplicate keys and alias tricks."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.lines: dict[JsonPath, int] = {}
+        self._open: set[int] = set()
+
+    def _fail(self, node: yaml.Node, message: str) -> YamlSyntaxError:
+        return YamlSyntaxError(self.file, node.start_mark.line + 1, message)
+
+    def walk(self, node: yaml.Node, path: JsonPath) -> None:
+        if len(self.lines) > _MAX_NODES:
+            raise self._fail(node, "too many values (alias expansion?)")
+        if id(node) in self._open:
+            raise self._fail(node, "an alias refers to itself")
+        self.lines[path] = node.start_mark.line + 1
+        self._open.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Hashable] = set()
+            for key_node, value_node in node.value:
+                if key_node.value in seen:
+                    raise self._fail(key_node, f"duplicate key {key_node.value!r}")
+                seen.add(key_node.value)
+                self.walk(value_node, (*path, key_node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.walk(item, (*path, index))
+        self._open.discard(id(node))
 
 
 def load_located(path: Path, display_name: str) -> LocatedDocument:
@@ -82,8 +102,8 @@ def load_located(path: Path, display_name: str) -> LocatedDocument:
         node = loader.get_single_node()
         if node is None:
             return LocatedDocument(display_name, None, {})
-        lines: dict[JsonPath, int] = {}
-        _index_lines(node, (), lines, display_name)
+        index = _LineIndex(display_name)
+        index.walk(node, ())
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -91,4 +111,4 @@ def load_located(path: Path, display_name: str) -> LocatedDocument:
         raise YamlSyntaxError(display_name, line, str(error.problem or error)) from error
     finally:
         loader.dispose()
-    return LocatedDocument(display_name, data, lines)
+    return LocatedDocument(display_name, data, index.lines)

@@ -181,3 +181,16 @@ def test_yes_and_no_stay_strings(tmp_path: Path) -> None:
 def test_an_empty_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="no catalog files"):
         load_catalog_dir(tmp_path)
+
+
+def test_recursive_aliases_are_refused(tmp_path: Path) -> None:
+    text = TINY + "examples: &loop [*loop]\n"
+    problems = _problems(tmp_path, catalog=text)
+    assert [(p.line, p.message) for p in problems] == [(_line(text, "&loop"), "an alias refers to itself")]
+
+
+def test_alias_bombs_are_refused(tmp_path: Path) -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 7)]
+    problems = _problems(tmp_path, catalog=TINY + "\n".join(levels) + "\n")
+    assert "too many values" in problems[0].message
