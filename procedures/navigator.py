@@ -66,6 +66,40 @@ def _reason(compiled: CompiledProcedure, members: list[str], language: str) -> T
     )
 
 
+def _fill_forms(
+    catalog: Catalog,
+    compiled: CompiledProcedure,
+    subjects: Sequence[Person],
+    people: Sequence[Person],
+    form_facts: FormFacts,
+) -> list[FilledForm]:
+    """Every form of one procedure: per-member forms once per subject, rows for household or subjects."""
+    filled: list[FilledForm] = []
+    for form_id in compiled.procedure.forms:
+        form = catalog.forms[form_id]
+        rows = people if form.rows and form.rows.members == "household" else subjects
+        targets: Sequence[Person | None] = subjects if form.per == "member" else [None]
+        filled += [fill_form(form, compiled.procedure.id, subject, rows, form_facts) for subject in targets]
+    return filled
+
+
+def _planned(
+    compiled: CompiledProcedure, members: list[str], filled: Sequence[FilledForm], language: str
+) -> PlannedProcedure:
+    procedure = compiled.procedure
+    return PlannedProcedure(
+        id=procedure.id,
+        kind=procedure.kind,
+        name=localize(procedure.name, language),
+        department=localize(procedure.department, language),
+        counter=procedure.counter,
+        reason=_reason(compiled, members, language),
+        members=members,
+        documents=list(procedure.documents),
+        forms=[form.id for form in filled],
+    )
+
+
 def make_plan(catalog: Catalog, facts: Facts, today: date) -> Plan:
     """The plan for these facts on `today`; raises MissingFacts or InvalidAnswerError.
 
@@ -87,28 +121,11 @@ def make_plan(catalog: Catalog, facts: Facts, today: date) -> Plan:
     procedures: list[PlannedProcedure] = []
     forms: list[FilledForm] = []
     for compiled, members in selected:
-        procedure = compiled.procedure
-        subjects = [by_id[member_id] for member_id in members]
-        filled: list[FilledForm] = []
-        for form_id in procedure.forms:
-            form = catalog.forms[form_id]
-            rows = list(people) if form.rows and form.rows.members == "household" else subjects
-            targets: Sequence[Person | None] = subjects if form.per == "member" else [None]
-            filled += [fill_form(form, procedure.id, subject, rows, form_facts) for subject in targets]
-        forms += filled
-        procedures.append(
-            PlannedProcedure(
-                id=procedure.id,
-                kind=procedure.kind,
-                name=localize(procedure.name, language),
-                department=localize(procedure.department, language),
-                counter=procedure.counter,
-                reason=_reason(compiled, members, language),
-                members=members,
-                documents=list(procedure.documents),
-                forms=[form.id for form in filled],
-            )
+        filled = _fill_forms(
+            catalog, compiled, [by_id[member_id] for member_id in members], people, form_facts
         )
+        forms += filled
+        procedures.append(_planned(compiled, members, filled, language))
     return Plan(
         catalog=catalog.meta.id,
         catalog_version=catalog.meta.version,
