@@ -7,6 +7,7 @@ import pytest
 
 from madoguchi.processes import Service
 from provisioning.broker import Broker
+from tests.support.postgres import PrivatePostgres
 from tests.support.processes import central_service
 
 
@@ -16,6 +17,14 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
     running = Broker(tmp_path / "broker").start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PrivatePostgres]:
+    """A private PostgreSQL cluster for the whole run; each test takes a fresh database from it."""
+    cluster = PrivatePostgres().start()
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture

@@ -1,22 +1,25 @@
 """Queries and waits the spine tests share."""
 
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import aiomqtt
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from central.db import make_engine
 from central.models import Case, Reject
+from provisioning.broker import Broker
 
 
-def central_db(workdir: Path) -> str:
-    """The SQLite URL of the central started by the `central` fixture."""
-    return f"sqlite:///{workdir / 'central' / 'central.db'}"
+def central_db(where: Path | str) -> str:
+    """A database URL as is, or the SQLite URL of the central whose test workdir this is."""
+    return where if isinstance(where, str) else f"sqlite:///{where / 'central' / 'central.db'}"
 
 
-def count_cases(workdir: Path) -> tuple[int, int]:
+def count_cases(workdir: Path | str) -> tuple[int, int]:
     """(rows, distinct ids) in central's case table."""
     engine = make_engine(central_db(workdir))
     with Session(engine) as session:
@@ -26,7 +29,7 @@ def count_cases(workdir: Path) -> tuple[int, int]:
     return rows, distinct
 
 
-def case_ids(workdir: Path) -> set[str]:
+def case_ids(workdir: Path | str) -> set[str]:
     """Every case id central holds."""
     engine = make_engine(central_db(workdir))
     with Session(engine) as session:
@@ -35,7 +38,7 @@ def case_ids(workdir: Path) -> set[str]:
     return ids
 
 
-def reject_reasons(workdir: Path) -> list[str]:
+def reject_reasons(workdir: Path | str) -> list[str]:
     """Recorded rejection reasons, oldest first."""
     engine = make_engine(central_db(workdir))
     with Session(engine) as session:
@@ -52,3 +55,10 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str =
             return
         time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+async def publish(broker: Broker, items: list[tuple[str, bytes]]) -> None:
+    """Publish (topic, payload) pairs at QoS 1, as a unit would."""
+    async with aiomqtt.Client(broker.host, broker.port, identifier=f"test-{uuid.uuid4().hex[:8]}") as client:
+        for topic, payload in items:
+            await client.publish(topic, payload, qos=1)

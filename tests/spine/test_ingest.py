@@ -20,17 +20,10 @@ from madoguchi.processes import Service
 from protocol import envelope, topics
 from protocol.keys import CityPrivateKey
 from provisioning.broker import Broker
-from tests.spine.helpers import case_ids, count_cases, reject_reasons, wait_until
+from tests.spine.helpers import case_ids, count_cases, publish, reject_reasons, wait_until
 from tests.support.households import citizen
 from tests.support.processes import ROOT, central_url, issue_token
 from tests.support.simulated import SimulatedDevice
-
-
-async def publish(broker: Broker, items: list[tuple[str, bytes]]) -> None:
-    """Publish (topic, payload) pairs at QoS 1, as a unit would."""
-    async with aiomqtt.Client(broker.host, broker.port, identifier=f"test-{uuid.uuid4().hex[:8]}") as client:
-        for topic, payload in items:
-            await client.publish(topic, payload, qos=1)
 
 
 def contains(sid: str, workdir: Path) -> bool:

@@ -30,9 +30,10 @@ def edge_url(service: Service) -> str:
     return service.base_url
 
 
-def issue_token(workdir: Path, office: str = "honcho") -> str:
-    """`madoguchi provision token` against the central data dir in workdir."""
+def issue_token(workdir: Path, office: str = "honcho", db_url: str | None = None) -> str:
+    """`madoguchi provision token` against the central data dir in workdir (and its database)."""
     argv = [*MADOGUCHI, "provision", "token", "--central-data", str(workdir / "central"), "--office", office]
+    argv += ["--db", db_url] if db_url else []
     return subprocess.run(argv, check=True, capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
 
