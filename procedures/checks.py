@@ -142,13 +142,14 @@ def _usage_findings(catalog: "Catalog") -> Iterator[Finding]:
     for procedure in catalog.procedures:
         used |= procedure.required_when.answer_refs
         used |= procedure.for_members.answer_refs if procedure.for_members else frozenset()
+    sources: list[str] = []
     for rules in catalog.values.values():
         for rule in rules:
             used |= rule.when.answer_refs
-            used.add(rule.source.removeprefix("answer."))
+            sources.append(rule.source)
     for form in catalog.content.forms:
-        fields = form.fields + (form.rows.fields if form.rows else [])
-        used |= {form_field.source.removeprefix("answer.") for form_field in fields}
+        sources += [form_field.source for form_field in form.fields + (form.rows.fields if form.rows else [])]
+    used |= {source.removeprefix("answer.") for source in sources if source.startswith("answer.")}
     for index, question in enumerate(catalog.content.questions):
         if question.id not in used:
             yield ("questions", index, "id"), f"question {question.id} is asked but never used"
