@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from procedures.catalog import Catalog, CompiledQuestion
-from procedures.conditions import make_context
+from procedures.conditions import make_context, with_answers
 from procedures.model import FREE_TEXT_TYPES, Question
 from procedures.people import Person
 from protocol.facts import AnswerValue, Facts
@@ -133,7 +133,7 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
     unknown = sorted(set(facts.answers) - set(catalog.question_by_id))
     if unknown:
         raise InvalidAnswerError(unknown[0], "no such question in this catalog")
-    views = [person.condition_view() for person in people]
+    base = make_context(facts.life_event, [person.condition_view() for person in people], {})
     values: dict[str, AnswerValue] = {}
     open_ids: list[str] = []
     askable: list[str] = []
@@ -143,7 +143,7 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
         if _reads_open(compiled, open_ids):
             open_ids.append(question.id)
             continue
-        context = make_context(facts.life_event, views, readable_answers(catalog, values))
+        context = with_answers(base, readable_answers(catalog, values))
         if not compiled.shown_when.holds(context):
             values[question.id] = _HIDDEN_VALUE.get(question.type)
             continue

@@ -106,3 +106,8 @@ def make_context(event: str, members: Sequence[Mapping[str, Any]], answers: Mapp
         "applicant": cel_members[0],
         "answers": json_to_cel(dict(answers)),
     }
+
+
+def with_answers(context: Context, answers: Mapping[str, Any]) -> Context:
+    """The same activation with other answers (cheaper than rebuilding the members)."""
+    return {**context, "answers": json_to_cel(dict(answers))}
