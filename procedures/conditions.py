@@ -6,6 +6,7 @@ A condition sees `event`, `members` (see `people.Person.condition_view`), `appli
 cel-python's own messages include the whole activation, so they are cut before they are re-raised.
 """
 
+import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from celpy.adapter import json_to_cel
 from celpy.celparser import CELParseError
 from celpy.evaluation import CELEvalError
 
+logging.getLogger("celpy").setLevel(logging.WARNING)
+"""cel-python debug-logs whole activations; keep that off even when an application logs at DEBUG."""
 _ENVIRONMENT = celpy.Environment()
 
 Context = dict[str, Any]

@@ -153,3 +153,11 @@ def test_an_example_today_is_what_ages_are_counted_on(catalog: Catalog) -> None:
     assert example(catalog, "family_move_out").today == "2026-03-20"
     plan = plan_of(catalog, "family_move_out")
     assert plan.today == "2026-03-20"
+
+
+def test_debug_logging_never_shows_the_household(catalog: Catalog, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("DEBUG"):
+        plan_of(catalog, "ibusuki_roleplay")
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "指宿" not in logged
+    assert "is_applicant" not in logged
