@@ -18,20 +18,14 @@ from litestar.exceptions import HTTPException
 from edge_agent.identity import Identity
 from edge_agent.link import Link
 from edge_agent.outbox import Allocation, Outbox
+from procedures.answers import MissingFacts
+from procedures.planner import FACTS_ERRORS
 from protocol import envelope
 from protocol.facts import Facts
 from protocol.messages import SubmissionBody, Ticket
 
 Planner = Callable[[Facts], dict[str, Any]]
-"""Facts → plan (JSON-ready); raises MissingAnswers naming the questions the plan depends on."""
-
-
-class MissingAnswers(Exception):  # noqa: N818 - reads as the outcome at the call site
-    """The plan depends on answers the facts do not have."""
-
-    def __init__(self, question_ids: list[str]) -> None:
-        super().__init__("missing answers: " + ", ".join(question_ids))
-        self.question_ids = question_ids
+"""Facts → plan (JSON-ready); raises MissingFacts naming the questions the plan depends on."""
 
 
 class Unprocessable(HTTPException):
@@ -96,8 +90,10 @@ async def create_submission(request: Request[Any, Any, State], state: State) -> 
         raise Unprocessable(detail="body is not valid JSON") from exc
     try:
         plan = services.planner(facts)
-    except MissingAnswers as exc:
-        raise Unprocessable(detail=str(exc), extra={"missing": exc.question_ids}) from exc
+    except MissingFacts as exc:
+        raise Unprocessable(detail=str(exc), extra={"missing": list(exc.question_ids)}) from exc
+    except FACTS_ERRORS as exc:
+        raise Unprocessable(detail=str(exc)) from exc
     key = request.headers.get("idempotency-key")
     receipt = await anyio.to_thread.run_sync(
         services.outbox.submit, sealer(services.identity, facts, plan), key

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
+from edge_agent.hardware.cli import card, validate_profile
 from edge_agent.identity import EnrolmentError
 from edge_agent.runner import EdgeConfig, serve
+from procedures.planner import SAMPLE_CATALOG
 from protocol.urls import parse_listen
 
 
@@ -24,6 +26,12 @@ def edge() -> None:
 @click.option("--token", help="Single-use enrolment token from `madoguchi provision token`")
 @click.option("--broker", "broker_url", help="Override the broker URL received at enrolment")
 @click.option("--ticket-prefix", default="A", show_default=True, help="Letter before queue numbers")
+@click.option(
+    "--catalog",
+    type=click.Path(exists=True, path_type=Path),
+    default=SAMPLE_CATALOG,
+    help="Procedure catalog (directory or published bundle); default: the bundled sample city",
+)
 def run(
     profile_path: str,
     data_dir: str,
@@ -32,6 +40,7 @@ def run(
     token: str | None,
     broker_url: str | None,
     ticket_prefix: str,
+    catalog: Path,
 ) -> None:
     """Run the counter unit: enrol if needed, then serve the kiosk API and publish the outbox."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -47,8 +56,13 @@ def run(
         token=token,
         broker_url=broker_url,
         ticket_prefix=ticket_prefix,
+        catalog=catalog,
     )
     try:
         asyncio.run(serve(config))
     except EnrolmentError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+edge.add_command(card)
+edge.add_command(validate_profile)

@@ -9,7 +9,6 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import uvicorn
 
@@ -17,7 +16,7 @@ from edge_agent.api import EdgeServices, create_edge_app
 from edge_agent.identity import Identity, enrol, load_identity
 from edge_agent.link import Link
 from edge_agent.outbox import Outbox
-from protocol.facts import Facts
+from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
 from protocol.urls import parse_broker_url
 
 log = logging.getLogger(__name__)
@@ -34,11 +33,7 @@ class EdgeConfig:
     token: str | None = None
     broker_url: str | None = None
     ticket_prefix: str = "A"
-
-
-def no_plan(_facts: Facts) -> dict[str, Any]:
-    """Planner used until a catalog is configured: the submission carries no plan."""
-    return {}
+    catalog: Path = SAMPLE_CATALOG
 
 
 def ensure_identity(config: EdgeConfig) -> Identity:
@@ -58,7 +53,8 @@ async def serve(config: EdgeConfig) -> None:
     identity = ensure_identity(config)
     outbox = Outbox(config.data_dir / "outbox.db", ticket_prefix=config.ticket_prefix)
     link = Link(outbox, identity.device_id, parse_broker_url(config.broker_url or identity.broker_url))
-    services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=no_plan)
+    planner = CatalogPlanner.load(config.catalog)
+    services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=planner)
     server = uvicorn.Server(
         uvicorn.Config(
             create_edge_app(services),

@@ -53,6 +53,7 @@ def test_round_trip_reaches_export(tmp_path: Path, edge: Service) -> None:
     facts = citizen(random.Random(7), 1)
     created = submit(edge, facts_json(facts), "one")
     assert created["ticket"] == "A001"
+    assert created["plan"]["procedures"], "the navigator planned the move-in"
     wait_until(lambda: outbox_depth(edge) == 0, what="the ack")
     exported = subprocess.run(
         [
@@ -88,6 +89,15 @@ def test_unknown_field_is_422_and_stores_nothing(edge: Service) -> None:
     response = httpx.post(f"{edge_url(edge)}/api/submissions", json=body)
     assert response.status_code == 422
     assert "nickname" in response.text
+    assert outbox_depth(edge) == 0
+
+
+def test_missing_answers_are_422_naming_the_questions(edge: Service) -> None:
+    body = json.loads(facts_json(citizen(random.Random(10), 1)))
+    del body["answers"]["has_dog"]
+    response = httpx.post(f"{edge_url(edge)}/api/submissions", json=body)
+    assert response.status_code == 422
+    assert response.json()["extra"]["missing"] == ["has_dog"]
     assert outbox_depth(edge) == 0
 
 

@@ -1,10 +1,17 @@
 """Synthetic citizens for tests and benches: distinctive names and addresses, so leaks can be searched for."""
 
+import functools
 import random
+from datetime import date
 
 import msgspec
 
-from protocol.facts import Facts, Member, Person
+from procedures.answers import MissingFacts
+from procedures.navigator import make_plan
+from procedures.planner import CatalogPlanner
+from protocol.facts import AnswerValue, Facts, Member, Person
+
+PLANNER = CatalogPlanner.load()
 
 FAMILY = ["山田", "佐藤", "鈴木", "髙橋", "田中", "渡邊", "伊藤", "中村", "小林", "齋藤"]
 GIVEN = ["太郎", "花子", "翔太", "陽菜", "蓮", "結衣", "大翔", "さくら", "悠真", "美咲"]
@@ -23,8 +30,52 @@ def citizen(rng: random.Random, serial: int) -> Facts:
         language="ja",
         applicant=Person(name=name, address=address, birth_date="1985-06-15", sex="1"),
         household=[child],
-        answers={},
+        answers=answers_for_every_citizen(),
     )
+
+
+DEFAULT_ANSWERS: dict[str, AnswerValue] = {
+    "yes_no": False,
+    "multi": [],
+    "members": [],
+    "member": "0",
+    "number": 0,
+    "date": "2026-11-01",
+    "text": "なし",
+    "address": "みどり市中央町１－１",
+    "phone": "096-000-0000",
+}
+
+
+def answered(facts: Facts) -> Facts:
+    """The same facts with every question the sample catalog asks answered plainly ("no", first option)."""
+    catalog = PLANNER.catalog
+    questions = {compiled.question.id: compiled.question for compiled in catalog.questions}
+    answers = dict(facts.answers)
+    while True:
+        try:
+            make_plan(catalog, msgspec.structs.replace(facts, answers=answers), date.today())
+        except MissingFacts as missing:
+            for question_id in missing.question_ids:
+                question = questions[question_id]
+                first_option = question.options[0].id if question.options else None
+                answers[question_id] = (
+                    first_option if question.type == "choice" else DEFAULT_ANSWERS[question.type]
+                )
+            continue
+        return msgspec.structs.replace(facts, answers=answers)
+
+
+@functools.cache
+def answers_for_every_citizen() -> dict[str, AnswerValue]:
+    """The questionnaire answered once for the shape all synthetic citizens share (parent + child)."""
+    template = Facts(
+        life_event="move_in",
+        language="ja",
+        applicant=Person(name="見本　太郎", address="みどり市中央町１－１", birth_date="1985-06-15", sex="1"),
+        household=[Member(name="見本　花子", relation="child", birth_date="2019-04-02", sex="2")],
+    )
+    return answered(template).answers
 
 
 def facts_json(facts: Facts) -> bytes:
