@@ -16,7 +16,7 @@ from central.db import make_engine
 from central.fleet.controller import EnrolmentController
 from central.ingest.consumer import Consumer
 from central.ingest.ingester import Ingester
-from central.keys import load_or_create_city_key
+from central.keys import load_or_create_city_key, load_or_create_counter_key
 from central.settings import Settings
 from protocol.urls import parse_broker_url
 
@@ -39,7 +39,8 @@ def create_app(settings: Settings) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         state = app.state
         state.settings = settings
-        state.city_key = load_or_create_city_key(settings.data_dir)  # 1. the key
+        state.city_key = load_or_create_city_key(settings.data_dir)  # 1. the keys
+        state.counter_key = load_or_create_counter_key(settings.data_dir)
         state.engine = make_engine(settings.db_url)  # 2. the tables
         task = None
         if settings.broker_url:  # 3. only then ingest

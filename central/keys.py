@@ -1,23 +1,42 @@
-"""The city sealing key in central's data dir: created on first start, readable only by central's user."""
+"""Central's keys in its data dir, created on first start and readable only by central's user:
+the city sealing key (opens submissions) and the counter key (seals and opens QR codes; shared with units).
+"""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric import x25519
+
 from protocol.keys import CityPrivateKey
+from protocol.qr_seal import CounterKey
 
 CITY_KEY_FILE = "city-sealing.key"
+COUNTER_KEY_FILE = "counter.key"
+
+
+def _load_or_create(path: Path, generate: Callable[[], bytes]) -> bytes:
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = generate()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(raw)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return raw
 
 
 def load_or_create_city_key(data_dir: Path) -> CityPrivateKey:
-    """Load the city key pair, creating it (mode 0600) if this data dir has none yet."""
-    path = data_dir / CITY_KEY_FILE
-    if path.exists():
-        return CityPrivateKey.from_bytes(path.read_bytes())
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = CityPrivateKey.generate()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key.raw)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return key
+    """The city sealing key pair, created (mode 0600) if this data dir has none yet."""
+    raw = _load_or_create(data_dir / CITY_KEY_FILE, lambda: CityPrivateKey.generate().raw)
+    return CityPrivateKey.from_bytes(raw)
+
+
+def load_or_create_counter_key(data_dir: Path) -> CounterKey:
+    """The counter key, created (mode 0600) if this data dir has none yet."""
+    raw = _load_or_create(
+        data_dir / COUNTER_KEY_FILE, lambda: x25519.X25519PrivateKey.generate().private_bytes_raw()
+    )
+    return CounterKey.from_bytes(raw)

@@ -17,8 +17,10 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from protocol.enrolment import EnrolRequest, EnrolResponse
 from protocol.keys import CityPublicKey, device_private_key, raw_public
+from protocol.qr_seal import CounterKey
 
 KEY_FILE = "device.key"
+COUNTER_KEY_FILE = "counter.key"
 IDENTITY_FILE = "identity.json"
 
 
@@ -35,6 +37,7 @@ class Identity:
     city: CityPublicKey
     broker_url: str
     signer: ed25519.Ed25519PrivateKey
+    counter: CounterKey
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -66,6 +69,7 @@ def load_identity(data_dir: Path) -> Identity | None:
         city=CityPublicKey.from_bytes(base64.b64decode(saved["city_public_key"])),
         broker_url=saved["broker_url"],
         signer=_device_key(data_dir),
+        counter=CounterKey.from_bytes((data_dir / COUNTER_KEY_FILE).read_bytes()),
     )
 
 
@@ -92,6 +96,7 @@ def enrol(data_dir: Path, central_url: str, token: str, timeout: float = 30.0) -
         "city_public_key": base64.b64encode(answer.city_public_key).decode(),
         "broker_url": answer.broker_url,
     }
+    _write_private(data_dir / COUNTER_KEY_FILE, answer.counter_key)
     _write_private(data_dir / IDENTITY_FILE, json.dumps(saved, indent=2).encode())
     identity = load_identity(data_dir)
     assert identity is not None

@@ -19,3 +19,5 @@ class EnrolResponse(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     office_id: str
     city_public_key: bytes
     broker_url: str
+    counter_key: bytes
+    """The shared counter key (X25519, 32 raw bytes) that seals and opens QR codes offline."""

@@ -26,4 +26,5 @@ class EnrolmentController(Controller):
             office_id=device.office_id,
             city_public_key=state.city_key.public.raw,
             broker_url=state.settings.broker_url or "",
+            counter_key=state.counter_key.raw,
         )

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,7 +28,7 @@ def edge(tmp_path: Path, central: Service) -> Iterator[Service]:
     service.kill(signal.SIGTERM)
 
 
-def submit(edge: Service, body: bytes, key: str, attempts: int = 600) -> dict[str, object]:
+def submit(edge: Service, body: bytes, key: str, attempts: int = 600) -> dict[str, Any]:
     """POST until the unit answers 201 (it may be down, being killed and restarted)."""
     for _ in range(attempts):
         try:
