@@ -140,3 +140,26 @@ def test_my_number_needs_a_reason(reader: PcscCardReader, insert: Insert) -> Non
     with pytest.raises(ValueError, match="reason"):
         reader.read_my_number("1234", reason=" ")
     assert reader.read_my_number("1234", reason="マイナンバー記載の住民票") == "123456789018"
+
+
+def test_insert_and_remove_events(reader: PcscCardReader, person: Person) -> None:
+    events: list[str] = []
+    changed = threading.Condition()
+
+    def on_event(event: str) -> None:
+        with changed:
+            events.append(event)
+            changed.notify_all()
+
+    stop = reader.watch(on_event)
+    try:
+        slot = VpcdCard(VirtualCard(person), port=SLOT_PORT)
+        slot.insert()
+        with changed:
+            assert changed.wait_for(lambda: "inserted" in events, timeout=30)
+        slot.remove()
+        with changed:
+            assert changed.wait_for(lambda: "removed" in events, timeout=30)
+    finally:
+        stop()
+    assert events == ["inserted", "removed"]

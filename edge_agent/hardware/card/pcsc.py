@@ -7,11 +7,11 @@ This driver must never log, store or retry a PIN: a retry spends one of the citi
 """
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from smartcard.CardMonitoring import CardMonitor, CardObserver
 from smartcard.Exceptions import CardConnectionException, NoCardException
 from smartcard.pcsc.PCSCExceptions import BaseSCardException
 from smartcard.scard import (
@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 SFI_PIN = 0x11
 SFI_MY_NUMBER = 0x01
 SFI_BASIC_FOUR = 0x02
+WATCH_INTERVAL = 0.25
+"""Seconds between two looks at the reader when watching for insertions and removals."""
 _BLOCKED = frozenset({0x63C0, apdu.SW_BLOCKED_CARD, apdu.SW_BLOCKED_ISO})
 _READ_OK = frozenset({apdu.SW_OK, apdu.SW_END_OF_FILE})
 
@@ -149,22 +151,24 @@ class PcscCardReader:
         return number
 
     def watch(self, on_event: Callable[[CardEvent], None]) -> Callable[[], None]:
-        observer = _Observer(self.reader_name, on_event)
-        monitor = CardMonitor()
-        monitor.addObserver(observer)
-        return lambda: monitor.deleteObserver(observer)
+        stopped = threading.Event()
 
+        def poll() -> None:  # pyscard's CardMonitor is a process-wide thread that outlives its observers
+            present = self.state() == "present"
+            while not stopped.wait(WATCH_INTERVAL):
+                now_present = self.state() == "present"
+                if now_present != present:
+                    on_event("inserted" if now_present else "removed")
+                present = now_present
 
-class _Observer(CardObserver):  # type: ignore[misc]  # pyscard is untyped
-    def __init__(self, reader_name: str, on_event: Callable[[CardEvent], None]) -> None:
-        super().__init__()
-        self._reader_name, self._on_event = reader_name, on_event
+        thread = threading.Thread(target=poll, daemon=True, name="card-watch")
+        thread.start()
 
-    def update(self, _observable: object, handlers: tuple[list[Any], list[Any]]) -> None:
-        added, removed = handlers
-        for event, cards in (("inserted", added), ("removed", removed)):
-            if any(self._reader_name in str(card.reader) for card in cards):
-                self._on_event(event)  # type: ignore[arg-type]  # one of the two literals above
+        def stop() -> None:
+            stopped.set()
+            thread.join()
+
+        return stop
 
 
 def _check_pin_format(pin: str) -> None:

@@ -5,7 +5,7 @@ reader slot so pyscard sees a real card insertion. Only made-up people go in her
 real citizen's data.
 """
 
-from .card import CardFaults, VirtualCard
+from .card import DEMO_PERSON, CardFaults, VirtualCard
 from .vpcd import VpcdCard
 
-__all__ = ["CardFaults", "VirtualCard", "VpcdCard"]
+__all__ = ["DEMO_PERSON", "CardFaults", "VirtualCard", "VpcdCard"]

@@ -13,6 +13,11 @@ from edge_agent.hardware.card import apdu
 from edge_agent.hardware.card.tlv import TAG_MY_NUMBER, encode, encode_basic_four
 from protocol.facts import Person
 
+DEMO_PERSON = Person(
+    name="窓口　花子", address="熊本県熊本市中央区手取本町１－１", birth_date="1985-04-01", sex="2"
+)
+"""The made-up holder of the demo's card."""
+
 _FILE_SIZE_BASIC_FOUR = 0x200
 _FILE_IDS = frozenset({apdu.EF_PIN, apdu.EF_MY_NUMBER, apdu.EF_BASIC_FOUR})
 _SFI_FILES = {apdu.EF_MY_NUMBER: apdu.EF_MY_NUMBER, apdu.EF_BASIC_FOUR: apdu.EF_BASIC_FOUR}

@@ -1,0 +1,64 @@
+"""QR reading from camera frames: photos of printed slips through the folder camera, and de-duplication."""
+
+from pathlib import Path
+
+import cv2
+import pytest
+
+from bench.qr import Array, sample_set
+from edge_agent.hardware.camera import CameraError, open_camera
+from edge_agent.hardware.camera.folder import FolderSource
+from edge_agent.hardware.qr import Deduplicator, decode_frame, scan
+from edge_agent.profile import FolderCamera, OpencvCamera
+from protocol import base45
+
+
+def small_codes(count: int, seed: int) -> list[tuple[str, Array]]:
+    """Photos of version 10 and 15 codes (every other sample of the bench's set), mildly tilted."""
+    return [sample for index, sample in enumerate(sample_set(count * 2, seed, tilt=0.03)) if index % 4 < 2]
+
+
+def test_slip_photos_decode_to_the_exact_payload() -> None:
+    for text, frame in small_codes(4, seed=7):
+        assert decode_frame(frame) == [text]
+        assert base45.decode(text)
+
+
+def test_folder_camera_scan_reports_each_code_once(tmp_path: Path) -> None:
+    (first, first_frame), (second, second_frame) = small_codes(2, seed=3)[:2]
+    for name, frame in [("1.jpg", first_frame), ("2.jpg", first_frame), ("3.png", second_frame)]:
+        cv2.imwrite(str(tmp_path / name), frame)
+    (tmp_path / "notes.txt").write_text("not an image")
+    source = open_camera(FolderCamera(path=str(tmp_path)))
+    assert list(scan(source)) == [first, second]
+    assert source.frames_read == 3
+    assert source.read() is None
+
+
+def test_looping_folder_starts_again(tmp_path: Path) -> None:
+    _, frame = small_codes(1, seed=5)[0]
+    cv2.imwrite(str(tmp_path / "only.jpg"), frame)
+    source = FolderSource(tmp_path, loop=True)
+    assert all(source.read() is not None for _ in range(3))
+
+
+def test_deduplicator_lets_a_code_back_in_after_it_was_gone() -> None:
+    now = [0.0]
+    deduplicator = Deduplicator(window=5.0, clock=lambda: now[0])
+    assert deduplicator.is_new("A")
+    now[0] = 4.0
+    assert not deduplicator.is_new("A")  # still held up: refreshed
+    now[0] = 8.0
+    assert not deduplicator.is_new("A")
+    now[0] = 14.0
+    assert deduplicator.is_new("A")
+
+
+def test_camera_errors(tmp_path: Path) -> None:
+    with pytest.raises(CameraError):
+        open_camera(FolderCamera(path=str(tmp_path / "absent")))
+    with pytest.raises(CameraError):
+        open_camera(OpencvCamera(device=63))
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    with pytest.raises(CameraError):
+        FolderSource(tmp_path).read()
