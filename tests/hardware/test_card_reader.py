@@ -163,3 +163,9 @@ def test_insert_and_remove_events(reader: PcscCardReader, person: Person) -> Non
     finally:
         stop()
     assert events == ["inserted", "removed"]
+
+
+def test_slow_card_still_reads(reader: PcscCardReader, insert: Insert, person: Person) -> None:
+    insert(faults=CardFaults(delay_seconds=0.3))
+    wait_present(reader)
+    assert reader.read_basic_four("1234") == person

@@ -3,6 +3,7 @@
 import io
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -20,7 +21,7 @@ from edge_agent.hardware.printer import (
     SlipPrinter,
 )
 from edge_agent.hardware.printer.emulator import VirtualPrinter
-from edge_agent.profile import NetworkPrinter
+from edge_agent.profile import FilePrinter, NetworkPrinter
 from protocol import base45
 
 from .escpos_decode import decode, stack
@@ -132,3 +133,13 @@ def test_status_and_unreachable_printer(virtual_printer: VirtualPrinter) -> None
     virtual_printer.stop()
     with pytest.raises(PrinterUnreachableError):
         printer_for(virtual_printer).status()
+
+
+def test_file_printer_has_no_status_but_prints(tmp_path: Path, slip: Slip) -> None:
+    printer = SlipPrinter(FilePrinter(path=str(tmp_path / "lp0"), japanese="kanji"))
+    assert printer.status() is None
+    printer.print_slip(slip)
+    decoded = decode((tmp_path / "lp0").read_bytes())
+    assert decoded.status_requests == []
+    assert "□ 2. 保険年金課" in decoded.lines
+    assert decoded.qr_payloads == [QR_TEXT.encode("ascii")]

@@ -7,6 +7,7 @@ This module asks and interprets; it must never print anything.
 from typing import Any
 
 import msgspec
+from escpos.escpos import Escpos
 
 from .errors import CoverOpenError, PaperOutError, PrinterError, PrinterOfflineError, PrinterUnreachableError
 
@@ -41,7 +42,7 @@ def _ask(printer: Any, request: int) -> int:
 
 def query_status(printer: Any) -> PrinterStatus | None:
     """Ask an open printer for its status; None when the connection cannot read back."""
-    if not callable(getattr(printer, "_read", None)):
+    if type(printer)._read is Escpos._read:  # the base class's: this connection cannot read back
         return None
     printer_status = _ask(printer, PRINTER_STATUS)
     offline_cause = _ask(printer, OFFLINE_CAUSE)
