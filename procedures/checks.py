@@ -3,7 +3,8 @@
 Each check returns problems located at file and line; nothing stops at the first one. The rules: every id a
 procedure, form, value or condition names exists; conditions read only non-free-text answers and, in a
 question, only earlier questions; `member.*` sources appear only where there is a member; every question
-and form is used; every question speaks every kiosk language. This module must never evaluate conditions.
+and form is used; every text a citizen reads exists in every kiosk language. This module must never
+evaluate conditions.
 """
 
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from procedures.model import FREE_TEXT_TYPES, FormField
+from procedures.model import FREE_TEXT_TYPES, FormField, Texts
 from procedures.problems import Locate, Problem, path_text
 from procedures.yaml_lines import JsonPath
 from protocol.facts import Facts
@@ -24,18 +25,32 @@ Finding = tuple[JsonPath, str]
 _VALUE_SOURCE_PREFIXES = ("applicant.", "answer.", "today")
 
 
+def _citizen_texts(catalog: "Catalog") -> Iterator[tuple[JsonPath, Texts]]:
+    """Every text a citizen may read, with its path."""
+    content = catalog.content
+    yield ("catalog", "city"), content.catalog.city
+    for index, question in enumerate(content.questions):
+        yield ("questions", index, "label"), question.label
+        for number, option in enumerate(question.options):
+            yield ("questions", index, "options", number, "label"), option.label
+    for index, procedure in enumerate(content.procedures):
+        for key in ("name", "department", "reason"):
+            yield ("procedures", index, key), getattr(procedure, key)
+    for index, counter in enumerate(content.counters):
+        for key in ("name", "office", "location"):
+            yield ("counters", index, key), getattr(counter, key)
+    for index, document in enumerate(content.documents):
+        yield ("documents", index, "name"), document.name
+    for index, relation in enumerate(content.relations):
+        yield ("relations", index, "label"), relation.label
+
+
 def _language_findings(catalog: "Catalog") -> Iterator[Finding]:
     languages = catalog.meta.languages
-    for index, question in enumerate(catalog.content.questions):
-        texts: list[tuple[JsonPath, dict[str, str]]] = [(("questions", index, "label"), question.label)]
-        texts += [
-            (("questions", index, "options", number, "label"), option.label)
-            for number, option in enumerate(question.options)
-        ]
-        for path, text in texts:
-            missing = [language for language in languages if language not in text]
-            if missing:
-                yield path, f"{path_text(path)}: missing languages {', '.join(missing)}"
+    for path, text in _citizen_texts(catalog):
+        missing = [language for language in languages if language not in text]
+        if missing:
+            yield path, f"{path_text(path)}: missing languages {', '.join(missing)}"
 
 
 def _procedure_findings(catalog: "Catalog") -> Iterator[Finding]:
