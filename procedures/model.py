@@ -25,7 +25,7 @@ FormScope = Literal["case", "member"]
 ProcedureKind = Literal["procedure", "guidance"]
 
 
-class _Record(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class _Record(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):
     """Base of every catalog record: unknown keys are errors."""
 
 

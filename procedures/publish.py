@@ -15,11 +15,13 @@ import msgspec
 from procedures.answers import InvalidAnswerError, MissingFacts
 from procedures.catalog import Catalog, build_catalog
 from procedures.conditions import ConditionEvaluationError
+from procedures.loader import schema_problems
 from procedures.model import Example
 from procedures.navigator import make_plan
 from procedures.people import InvalidBirthDateError
 from procedures.plan import FilledField, Writing
 from procedures.problems import CatalogError, Problem
+from procedures.yaml_lines import LocatedDocument
 from protocol.facts import Facts
 
 _PLAN_ERRORS = (msgspec.ValidationError, InvalidAnswerError, InvalidBirthDateError, ConditionEvaluationError)
@@ -130,6 +132,9 @@ def read_published(data: bytes, name: str = "catalog.json") -> Catalog:
         bundle = msgspec.json.decode(data, type=PublishedCatalog)
     except msgspec.ValidationError as error:
         raise CatalogError([Problem(name, 1, f"not a published catalog: {error}")]) from None
+    problems = schema_problems(LocatedDocument(name, bundle.content))
+    if problems:
+        raise CatalogError(problems)
     catalog = build_catalog(bundle.content, lambda _path: (name, 1))
     if catalog.content_hash != bundle.content_hash:
         raise CatalogError([Problem(name, 1, "content hash does not match: the bundle was altered")])

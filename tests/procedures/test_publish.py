@@ -3,9 +3,9 @@
 import msgspec
 import pytest
 
-from procedures.catalog import Catalog
+from procedures.catalog import Catalog, content_hash
 from procedures.loader import load_catalog_dir
-from procedures.model import Example
+from procedures.model import CatalogContent, Example
 from procedures.problems import CatalogError
 from procedures.publish import publish, read_published, run_example, run_examples
 from tests.procedures.conftest import SAMPLE_CITY
@@ -76,3 +76,11 @@ def test_an_example_expecting_missing_answers_fails_when_a_plan_is_made(catalog:
         complete, expect=msgspec.structs.replace(complete.expect, missing=["phone"])
     )
     assert not run_example(catalog, wrong).passed
+
+
+def test_a_rehashed_bundle_must_still_satisfy_the_schema(catalog: Catalog) -> None:
+    bundle = msgspec.json.decode(publish(catalog, run_examples(catalog)))
+    bundle["content"]["counters"][0]["id"] = "Not An Id"
+    bundle["content_hash"] = content_hash(msgspec.convert(bundle["content"], CatalogContent))
+    with pytest.raises(CatalogError, match="does not match"):
+        read_published(msgspec.json.encode(bundle))
