@@ -1,7 +1,8 @@
 """Start the PC/SC daemon for the virtual reader (tests, `make demo`) and stop it only if we started it.
 
 pcscd is one system daemon: if one already runs (systemd, another test run, the demo) it is reused and left
-alone. vpcd is loaded by pcscd at start-up from /etc/reader.conf.d/vpcd, so the daemon must start after the
+alone (a PC/SC context is held open meanwhile, so a socket-activated pcscd does not auto-exit under us).
+vpcd is loaded by pcscd at start-up from /etc/reader.conf.d/vpcd, so the daemon must start after the
 vsmartcard-vpcd package is installed. This module must never kill a pcscd it did not start.
 """
 
@@ -41,16 +42,29 @@ def _wait(condition: Callable[[], bool], timeout: float) -> bool:
 
 
 @contextlib.contextmanager
+def _client_context() -> Iterator[None]:
+    """Hold a PC/SC context: a socket-activated pcscd (--auto-exit) stays up while a client is connected."""
+    from smartcard.scard import SCARD_SCOPE_USER, SCardEstablishContext, SCardReleaseContext
+
+    _, context = SCardEstablishContext(SCARD_SCOPE_USER)
+    try:
+        yield
+    finally:
+        SCardReleaseContext(context)
+
+
+@contextlib.contextmanager
 def running_pcscd(timeout: float = 15.0) -> Iterator[None]:
     """Make sure pcscd runs with the vpcd driver loaded for the duration of the block."""
     if _pcscd_answers():
-        yield
+        with _client_context():
+            yield
         return
     executable = shutil.which("pcscd") or "/usr/sbin/pcscd"
     if not Path(executable).exists() or not VPCD_CONFIG.exists():
         raise PcscStackError("pcscd or vsmartcard-vpcd is not installed (see scripts/apt-packages.txt)")
     process = subprocess.Popen(
-        [executable, "--foreground"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [executable, "--foreground"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         if not _wait(_pcscd_answers, timeout):

@@ -1,14 +1,14 @@
 """The counter unit's hardware built from a profile, and its health report, on the emulated stack."""
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 import pytest
+from click.testing import CliRunner
 
 from edge_agent.hardware.card_emulator import VirtualCard, VpcdCard
+from edge_agent.hardware.cli import card, validate_profile
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.hardware.printer.emulator import VirtualPrinter
 from edge_agent.profile import DeviceProfile, PcscReader, load_profile
@@ -61,29 +61,26 @@ def test_health_follows_the_hardware(
 
 @pytest.mark.usefixtures("pcsc_stack")
 def test_card_read_command(person: Person) -> None:
-    command = [sys.executable, "-m", "madoguchi", "edge", "card", "read", "--reader", READER, "--json"]
+    arguments = ["read", "--reader", READER, "--json"]
     with VpcdCard(VirtualCard(person), port=SLOT_PORT):
-        done = subprocess.run(command, input="1234\n", capture_output=True, text=True, timeout=60, check=True)
+        done = CliRunner().invoke(card, arguments, input="1234\n")
+        assert done.exit_code == 0, done.output
         assert msgspec.json.decode(done.stdout, type=Person) == person
-        wrong = subprocess.run(
-            command, input="1111\n", capture_output=True, text=True, timeout=60, check=False
-        )
-    assert wrong.returncode == 1
+        wrong = CliRunner().invoke(card, arguments, input="1111\n")
+    assert wrong.exit_code == 1
     assert msgspec.json.decode(wrong.stdout) == {
         "error": "WrongPinError",
         "message": "wrong PIN, 2 tries left",
         "tries_left": 2,
     }
-    assert "1111" not in wrong.stdout + wrong.stderr
+    assert "1111" not in wrong.output
 
 
 def test_validate_profile_command(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "madoguchi", "edge", "validate-profile"]
-    done = subprocess.run([*command, str(EMULATED)], capture_output=True, text=True, timeout=60, check=True)
+    done = CliRunner().invoke(validate_profile, [str(EMULATED)])
+    assert done.exit_code == 0
     assert "ok" in done.stdout
     (tmp_path / "bad.toml").write_text(EMULATED.read_text().replace("[camera]", "[camera]\nfps = 30"))
-    bad = subprocess.run(
-        [*command, str(tmp_path / "bad.toml")], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert bad.returncode == 1
-    assert "unknown field `fps` - at `$.camera`" in bad.stderr
+    bad = CliRunner().invoke(validate_profile, [str(tmp_path / "bad.toml")])
+    assert bad.exit_code == 1
+    assert "unknown field `fps` - at `$.camera`" in bad.output

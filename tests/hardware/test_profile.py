@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from edge_agent.profile import FolderCamera, NetworkPrinter, ProfileError, load_profile
+from edge_agent.profile import FolderCamera, NetworkPrinter, ProfileError, load_profile, profile_schema
 
 PROFILES = Path(__file__).parents[2] / "device_profiles"
 VALID = """
@@ -69,3 +69,13 @@ def test_mistakes_name_the_key(tmp_path: Path, change: tuple[str, str], message:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="cannot read"):
         load_profile(tmp_path / "absent.toml")
+
+
+def test_every_field_is_documented() -> None:
+    definitions = profile_schema()["$defs"]
+    assert isinstance(definitions, dict)
+    for name, definition in definitions.items():
+        assert definition.get("description"), name
+        for field, schema in definition["properties"].items():
+            if field not in ("type", "device", "card_reader", "camera", "printer"):
+                assert schema.get("description"), f"{name}.{field}"
