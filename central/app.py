@@ -7,11 +7,16 @@ opened and stored.
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
 
+from central.accounts.controller import LoginController
+from central.cases.controller import CaseApi, CasePages
+from central.cases.lifespan import staff_lifespan
 from central.db import make_engine
 from central.fleet.controller import EnrolmentController
 from central.ingest.consumer import Consumer
@@ -19,6 +24,8 @@ from central.ingest.ingester import Ingester
 from central.keys import load_or_create_city_key, load_or_create_counter_key
 from central.settings import Settings
 from protocol.urls import parse_broker_url
+
+STAFF_STATIC = Path(__file__).resolve().parent / "static"
 
 
 @get("/health", sync_to_thread=False)
@@ -42,9 +49,10 @@ def create_app(settings: Settings) -> Litestar:
         state.city_key = load_or_create_city_key(settings.data_dir)  # 1. the keys
         state.counter_key = load_or_create_counter_key(settings.data_dir)
         state.engine = make_engine(settings.db_url)  # 2. the tables
-        task = None
+        task = ingester = None
         if settings.broker_url:  # 3. only then ingest
-            consumer = Consumer(parse_broker_url(settings.broker_url), Ingester(state.engine, state.city_key))
+            ingester = Ingester(state.engine, state.city_key)
+            consumer = Consumer(parse_broker_url(settings.broker_url), ingester)
             state.consumer = consumer
             task = asyncio.create_task(consumer.run(), name="ingest")
         try:
@@ -54,10 +62,19 @@ def create_app(settings: Settings) -> Litestar:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if ingester is not None:
+                ingester.close()
             state.engine.dispose()
 
     return Litestar(
-        route_handlers=[health, EnrolmentController],
-        lifespan=[lifespan],
+        route_handlers=[
+            health,
+            EnrolmentController,
+            LoginController,
+            CasePages,
+            CaseApi,
+            create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
+        ],
+        lifespan=[lifespan, staff_lifespan],  # the staff side needs the engine and keys first
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
     )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import click
 import uvicorn
 
+from central.accounts.service import ROLES, add_user
 from central.app import create_app
 from central.db import make_engine
 from central.exports.cases import iter_cases, write_json_lines
@@ -60,3 +61,35 @@ def export(db_url: str | None, data_dir: str | None, fmt: str, since: str | None
     engine = make_engine(settings.db_url)
     write_json_lines(iter_cases(engine, parse_since(since)), sys.stdout.buffer)
     sys.stdout.flush()
+
+
+@central.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--office", "offices", multiple=True, help="An office the user works at (repeatable)")
+@click.option("--counter", "counters", multiple=True, help="A counter the user works at (repeatable)")
+@db_option
+@data_option
+def user_add(
+    name: str,
+    role: str,
+    offices: tuple[str, ...],
+    counters: tuple[str, ...],
+    db_url: str | None,
+    data_dir: str | None,
+) -> None:
+    """Create a staff user, or reset an existing one; the password is read from stdin."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    engine = make_engine(settings.db_url)
+    try:
+        add_user(engine, name, role, password, list(offices), list(counters))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    finally:
+        engine.dispose()

@@ -1,0 +1,149 @@
+"""Staff accounts and server-side sessions: argon2 passwords, lock-out after repeated failures.
+
+Sessions live in the database; the browser holds only a random token whose SHA-256 is the key, and each
+session carries its own CSRF token. Never logs or returns a password, a hash or a session token.
+"""
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal, cast, get_args
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, col
+
+from central.models import StaffSession, StaffUser
+
+Role = Literal["staff", "supervisor", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
+MAX_FAILURES = 5
+LOCK_OUT = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=10)
+"""One working day; staff log in again the next morning."""
+
+_hasher = PasswordHasher()
+
+
+class LoginRefusedError(Exception):
+    """Wrong name or password, or the account is locked; the message is safe to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """The logged-in user as the rest of the staff side sees it."""
+
+    name: str
+    role: Role
+    offices: frozenset[str]
+    counters: frozenset[str]
+    csrf_token: str
+
+    def may_see(self, office_id: str) -> bool:
+        """Whether this user works at the office a case belongs to."""
+        return office_id in self.offices
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything stored here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(
+    engine: Engine, name: str, role: str, password: str, offices: list[str], counters: list[str]
+) -> None:
+    """Create a user, or replace the role, password, offices and counters of an existing one."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 8:
+        raise ValueError("the password must have at least 8 characters")
+    with Session(engine) as session:
+        user = session.get(StaffUser, name) or StaffUser(
+            name=name, role=role, password_hash="", created_at=_now()
+        )
+        user.role = role
+        user.password_hash = _hasher.hash(password)
+        user.offices = json.dumps(sorted(set(offices)))
+        user.counters = json.dumps(sorted(set(counters)))
+        user.failed_logins = 0
+        user.locked_until = None
+        session.add(user)
+        session.commit()
+
+
+def _staff(user: StaffUser, csrf_token: str) -> Staff:
+    return Staff(
+        name=user.name,
+        role=cast(Role, user.role),
+        offices=frozenset(json.loads(user.offices)),
+        counters=frozenset(json.loads(user.counters)),
+        csrf_token=csrf_token,
+    )
+
+
+def log_in(engine: Engine, name: str, password: str) -> tuple[str, Staff]:
+    """Check the password and open a session; returns (cookie token, staff). Raises LoginRefusedError."""
+    now = _now()
+    with Session(engine) as session:
+        user = session.get(StaffUser, name)
+        if user is None:
+            _hasher.hash(password)  # the same work as for a real user, so timing tells nothing
+            raise LoginRefusedError("名前またはパスワードが違います")
+        if user.locked_until is not None and _aware(user.locked_until) > now:
+            raise LoginRefusedError("ログインの失敗が続いたため、しばらくロックされています")
+        try:
+            _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError) as exc:
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until = now + LOCK_OUT
+                user.failed_logins = 0
+            session.add(user)
+            session.commit()
+            raise LoginRefusedError("名前またはパスワードが違います") from exc
+        user.failed_logins = 0
+        user.locked_until = None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        session.add(user)
+        session.add(
+            StaffSession(
+                token_sha256=_digest(token),
+                user_name=name,
+                csrf_token=csrf,
+                created_at=now,
+                expires_at=now + SESSION_LIFETIME,
+            )
+        )
+        session.commit()
+        return token, _staff(user, csrf)
+
+
+def staff_for(engine: Engine, token: str) -> Staff | None:
+    """The user of a live session, or None for an unknown or expired token."""
+    with Session(engine) as session:
+        row = session.get(StaffSession, _digest(token))
+        if row is None or _aware(row.expires_at) <= _now():
+            return None
+        user = session.get(StaffUser, row.user_name)
+        return _staff(user, row.csrf_token) if user else None
+
+
+def log_out(engine: Engine, token: str) -> None:
+    """End a session, and drop every expired one while at it."""
+    with Session(engine) as session:
+        session.exec(delete(StaffSession).where(col(StaffSession.token_sha256) == _digest(token)))
+        session.exec(delete(StaffSession).where(col(StaffSession.expires_at) <= _now()))
+        session.commit()

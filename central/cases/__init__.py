@@ -1,0 +1,1 @@
+"""Staff's work on cases: the inbox, the case page, counter work, procedure statuses and corrections."""

@@ -1,0 +1,188 @@
+"""Staff pages: the inbox (live via htmx), the case page, counter work by QR, and the JSON case API.
+
+Thin: parse, call a service in a worker thread, render or redirect. Every handler depends on `staff`, so
+none answers anonymously, and unsafe methods need the session's CSRF token.
+"""
+
+from datetime import date
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Response
+
+from central.accounts.auth import STAFF_DEPENDENCY, to_login
+from central.accounts.service import Staff
+from central.cases import actions
+from central.cases.counter import open_by_qr
+from central.cases.views import (
+    ORIGINS,
+    STATUSES,
+    CaseDetail,
+    CaseForbiddenError,
+    CaseNotFoundError,
+    CaseSummary,
+    InboxFilter,
+    case_detail,
+    inbox,
+)
+from central.templates import render
+
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+
+
+class StatusForm(msgspec.Struct):
+    """New status of a procedure."""
+
+    status: str
+
+
+class CorrectionForm(msgspec.Struct):
+    """A correction: the field (e.g. applicant.name), the new value, and the 外字 flag."""
+
+    field: str
+    value: str
+    gaiji: str = ""
+
+
+class QrForm(msgspec.Struct):
+    """The text of a slip's QR, as a USB scanner types it or the camera reads it."""
+
+    qr: str
+
+
+def _refused(request: Request[Any, Any, State], exc: Exception) -> Response[Any]:
+    status = {CaseNotFoundError: 404, CaseForbiddenError: 403}.get(type(exc), 409)
+    message = {404: "案件が見つかりません", 403: "他の庁舎の案件は開けません"}.get(status, str(exc))
+    if request.url.path.startswith("/api/"):
+        return Response({"status_code": status, "detail": message}, status_code=status)
+    return render("staff/error.html", status_code=status, message=message, staff=None)
+
+
+ERROR_HANDLERS: dict[Any, Any] = {
+    CaseNotFoundError: _refused,
+    CaseForbiddenError: _refused,
+    actions.ActionRefusedError: _refused,
+    NotAuthorizedException: to_login,
+}
+
+
+def _filter(
+    office: str | None, counter: str | None, procedure: str | None, status: str | None, day: date | None
+) -> InboxFilter:
+    return InboxFilter(office or None, counter or None, procedure or None, status or None, day)
+
+
+class CasePages(Controller):
+    """`/staff/...`: HTML for people."""
+
+    path = "/staff"
+    tags = ("staff",)
+    dependencies = STAFF_DEPENDENCY
+    exception_handlers = ERROR_HANDLERS
+
+    @get("/", sync_to_thread=True)
+    def inbox_page(
+        self,
+        state: State,
+        staff: Staff,
+        office: str | None = None,
+        counter: str | None = None,
+        procedure: str | None = None,
+        status: str | None = None,
+        day: date | None = None,
+    ) -> Response[str]:
+        """The inbox with its filters."""
+        wanted = _filter(office, counter, procedure, status, day)
+        cases = inbox(state.engine, staff, wanted)
+        return render(
+            "staff/inbox.html", staff=staff, cases=cases, wanted=wanted, statuses=STATUSES, origins=ORIGINS
+        )
+
+    @get("/inbox/rows", sync_to_thread=True)
+    def inbox_rows(
+        self,
+        state: State,
+        staff: Staff,
+        office: str | None = None,
+        counter: str | None = None,
+        procedure: str | None = None,
+        status: str | None = None,
+        day: date | None = None,
+    ) -> Response[str]:
+        """The inbox's rows alone: htmx polls this for live updates."""
+        cases = inbox(state.engine, staff, _filter(office, counter, procedure, status, day))
+        return render("staff/inbox_rows.html", cases=cases, statuses=STATUSES, origins=ORIGINS)
+
+    @get("/cases/{case_id:str}", sync_to_thread=True)
+    def case_page(self, state: State, staff: Staff, case_id: str) -> Response[str]:
+        """One case: household, plan, procedures with their status, corrections."""
+        detail = case_detail(state.engine, staff, case_id)
+        return render("staff/case.html", staff=staff, case=detail, statuses=STATUSES, origins=ORIGINS)
+
+    @post("/cases/{case_id:str}/procedures/{procedure_id:str}/status", sync_to_thread=True)
+    def set_status(
+        self, state: State, staff: Staff, case_id: str, procedure_id: str, data: Annotated[StatusForm, FORM]
+    ) -> Redirect:
+        """Move a procedure to another status."""
+        actions.set_status(state.engine, staff, case_id, procedure_id, data.status)
+        return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+    @post("/cases/{case_id:str}/procedures/{procedure_id:str}/approve", sync_to_thread=True)
+    def approve(self, state: State, staff: Staff, case_id: str, procedure_id: str) -> Redirect:
+        """Approve a procedure for the core systems."""
+        actions.approve(state.engine, staff, case_id, procedure_id)
+        return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+    @post("/cases/{case_id:str}/corrections", sync_to_thread=True)
+    def correct(
+        self, state: State, staff: Staff, case_id: str, data: Annotated[CorrectionForm, FORM]
+    ) -> Redirect:
+        """Correct one fact, or flag it for 外字 handling."""
+        actions.correct(
+            state.engine, state.staff_planner, staff, case_id, data.field, data.value, bool(data.gaiji)
+        )
+        return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+    @get("/counter", sync_to_thread=False)
+    def counter_page(self, staff: Staff) -> Response[str]:
+        """Scan a slip: the QR field takes a USB scanner's typing, or the browser camera fills it."""
+        return render("staff/counter.html", staff=staff)
+
+    @post("/counter", sync_to_thread=True)
+    def open_qr(self, state: State, staff: Staff, data: Annotated[QrForm, FORM]) -> Redirect:
+        """Open the case on a slip, recording it if it has not synced yet."""
+        case_id = open_by_qr(state.engine, state.counter_key, state.staff_planner, staff, data.qr)
+        return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+
+class CaseApi(Controller):
+    """`/api/staff/cases`: the same cases as JSON, for scripts and RPA."""
+
+    path = "/api/staff/cases"
+    tags = ("staff",)
+    dependencies = STAFF_DEPENDENCY
+    exception_handlers = ERROR_HANDLERS
+
+    @get("/", sync_to_thread=True)
+    def list_cases(
+        self,
+        state: State,
+        staff: Staff,
+        office: str | None = None,
+        counter: str | None = None,
+        procedure: str | None = None,
+        status: str | None = None,
+        day: Annotated[date | None, Parameter(description="city calendar day (Asia/Tokyo)")] = None,
+    ) -> list[CaseSummary]:
+        """The inbox as JSON (newest first, at most 200)."""
+        return inbox(state.engine, staff, _filter(office, counter, procedure, status, day))
+
+    @get("/{case_id:str}", sync_to_thread=True)
+    def get_case(self, state: State, staff: Staff, case_id: str) -> CaseDetail:
+        """One case in full (logged as a view)."""
+        return case_detail(state.engine, staff, case_id)

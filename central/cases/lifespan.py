@@ -1,0 +1,50 @@
+"""The staff side's part of central's lifespan: load the catalog, then run the background loops.
+
+Runs after central's own lifespan (the engine and keys exist). Loops: merge synced cases into staff's
+working records. Each loop survives its own errors and stops when the app does. Never logs personal data.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from litestar import Litestar
+
+from central.cases.work import merge_synced
+from procedures.planner import CatalogPlanner
+
+log = logging.getLogger(__name__)
+MERGE_INTERVAL = 1.0
+
+
+async def _every(seconds: float, step: Callable[[], Awaitable[object]], name: str) -> None:
+    while True:
+        try:
+            await step()
+        except Exception:  # a bad round must not stop the loop; the next round retries
+            log.exception("staff background loop %s failed", name)
+        await asyncio.sleep(seconds)
+
+
+@contextlib.asynccontextmanager
+async def staff_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Load the catalog the staff side plans with and run the background loops until shutdown."""
+    state = app.state
+    state.staff_planner = await asyncio.to_thread(CatalogPlanner.load)
+    loops = [
+        _every(
+            MERGE_INTERVAL,
+            lambda: asyncio.to_thread(merge_synced, state.engine, state.staff_planner),
+            "merge",
+        ),
+    ]
+    tasks = [asyncio.create_task(loop) for loop in loops]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -1,0 +1,131 @@
+"""Staff's working records: made from synced cases, from a slip's QR, or from an interview, and merged by id.
+
+A working record (WorkCase) and its procedures (CaseProcedure) are keyed by the submission id, so a case
+opened from its QR before it synced and the synced copy that arrives later are one case: the merge marks it
+synced and keeps what staff did. Ingest is never touched; this reads the Case table it writes.
+Never logs facts or plans.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import Engine, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from central.models import Case, CaseProcedure, WorkCase
+from procedures.answers import MissingFacts
+from procedures.planner import FACTS_ERRORS, CatalogPlanner
+from protocol.facts import Facts
+
+MERGE_BATCH = 500
+
+
+class PlanFailedError(ValueError):
+    """The navigator cannot plan these facts (a question is unanswered or an answer is invalid)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewCase:
+    """What a working record is made from, whatever its origin."""
+
+    id: str
+    office_id: str
+    ticket: str
+    origin: str
+    created_at: datetime
+    facts: Facts
+    plan: dict[str, Any]
+
+
+def plan_for(planner: CatalogPlanner, facts: Facts) -> dict[str, Any]:
+    """The navigator's plan for these facts today (the same navigator the kiosk runs)."""
+    try:
+        return planner(facts)
+    except MissingFacts as exc:
+        raise PlanFailedError("未回答の質問があります: " + ", ".join(exc.question_ids)) from exc
+    except FACTS_ERRORS as exc:
+        raise PlanFailedError("回答に誤りがあります") from exc
+
+
+def sync_procedures(session: Session, case_id: str, plan: dict[str, Any], now: datetime) -> None:
+    """Add the plan's procedures that are new; procedures the plan no longer has become 'not needed'."""
+    existing = {
+        row.procedure_id: row
+        for row in session.exec(select(CaseProcedure).where(CaseProcedure.case_id == case_id))
+    }
+    planned = {item["id"]: item for item in plan.get("procedures", [])}
+    for procedure_id, item in planned.items():
+        if procedure_id not in existing:
+            session.add(
+                CaseProcedure(
+                    case_id=case_id,
+                    procedure_id=procedure_id,
+                    name=item["name"]["ja"],
+                    department=item["department"]["ja"],
+                    counter=item["counter"],
+                    updated_at=now,
+                )
+            )
+    for procedure_id, row in existing.items():
+        if procedure_id not in planned and row.status != "not_needed" and row.approved_at is None:
+            row.status = "not_needed"
+            row.updated_at = now
+            session.add(row)
+
+
+def add_work_case(session: Session, new: NewCase, now: datetime, synced: bool) -> WorkCase:
+    """Insert a working record and its procedures into the caller's transaction."""
+    work = WorkCase(
+        id=new.id,
+        office_id=new.office_id,
+        ticket=new.ticket,
+        origin=new.origin,
+        life_event=new.facts.life_event,
+        created_at=new.created_at,
+        synced_at=now if synced else None,
+        updated_at=now,
+        facts=msgspec.json.encode(new.facts).decode(),
+        plan=msgspec.json.encode(new.plan).decode(),
+    )
+    session.add(work)
+    sync_procedures(session, new.id, new.plan, now)
+    return work
+
+
+def _from_synced(case: Case, planner: CatalogPlanner) -> NewCase:
+    facts = msgspec.json.decode(case.facts, type=Facts)
+    plan: dict[str, Any] = msgspec.json.decode(case.plan)
+    if not plan:
+        try:
+            plan = plan_for(planner, facts)
+        except PlanFailedError:
+            plan = {}
+    return NewCase(case.id, case.office_id, case.ticket, "sync", case.created_at, facts, plan)
+
+
+def merge_synced(engine: Engine, planner: CatalogPlanner) -> int:
+    """Give each newly synced case a working record, or mark its QR-opened one synced; returns how many."""
+    query = (
+        select(Case, WorkCase)
+        .join(WorkCase, col(WorkCase.id) == col(Case.id), isouter=True)
+        .where(or_(col(WorkCase.id).is_(None), col(WorkCase.synced_at).is_(None)))
+        .order_by(col(Case.received_at))
+        .limit(MERGE_BATCH)
+    )
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        rows = list(session.exec(query))
+        for case, work in rows:
+            if work is None:
+                add_work_case(session, _from_synced(case, planner), now, synced=True)
+            else:
+                work.synced_at = now
+                session.add(work)
+        try:
+            session.commit()
+        except IntegrityError:  # a counter opened one of these by QR meanwhile: merge it next round
+            return 0
+    return len(rows)

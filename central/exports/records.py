@@ -1,0 +1,62 @@
+"""The exported shape of an approved procedure: one record serves the JSON export, the CSV rows and webhooks.
+
+Layout (stable; documented in docs/staff.md): the case and procedure ids, where and when it was approved,
+the applicant and household as corrected by staff, every field of the procedure's forms, and the fields
+staff flagged for 外字 handling. Never logs a record.
+"""
+
+from typing import Any
+
+import msgspec
+from sqlmodel import Session, col, select
+
+from central.models import CaseProcedure, Correction, WorkCase
+
+RECORD_VERSION = 1
+
+
+def gaiji_fields(session: Session, case_id: str) -> list[str]:
+    """Fields of a case that staff flagged as needing 外字/字形 handling in the core system."""
+    query = select(Correction.field).where(Correction.case_id == case_id, col(Correction.gaiji).is_(True))
+    return sorted(set(session.exec(query)))
+
+
+def procedure_record(work: WorkCase, row: CaseProcedure, gaiji: list[str]) -> dict[str, Any]:
+    """The record of one approved procedure of one case."""
+    facts: dict[str, Any] = msgspec.json.decode(work.facts)
+    plan: dict[str, Any] = msgspec.json.decode(work.plan)
+    return {
+        "v": RECORD_VERSION,
+        "case_id": work.id,
+        "procedure_id": row.procedure_id,
+        "procedure_name": row.name,
+        "department": row.department,
+        "counter": row.counter,
+        "office_id": work.office_id,
+        "ticket": work.ticket,
+        "life_event": work.life_event,
+        "approved_at": row.approved_at.isoformat() if row.approved_at else None,
+        "approved_by": row.approved_by,
+        "applicant": facts["applicant"],
+        "household": facts["household"],
+        "forms": [
+            {
+                "id": form["id"],
+                "form": form["form"],
+                "title": form["title"],
+                "member": form["member"],
+                "fields": [
+                    {
+                        "id": item["id"],
+                        "label": item["label"],
+                        "member": item["member"],
+                        "value": item["value"],
+                    }
+                    for item in form["fields"]
+                ],
+            }
+            for form in plan.get("forms", [])
+            if form["procedure"] == row.procedure_id
+        ],
+        "gaiji": gaiji,
+    }

@@ -1,0 +1,24 @@
+"""The staff UI's Jinja environment: HTML-escaped templates in this folder, rendered into responses.
+
+Its own environment rather than the app-wide template config, so other slices' pages stay independent.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar.response import Response
+
+_env = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(name: str, status_code: int = 200, **context: Any) -> Response[str]:
+    """An HTML response from a template."""
+    return Response(
+        _env.get_template(name).render(**context), media_type="text/html", status_code=status_code
+    )

@@ -1,0 +1,1 @@
+"""Signed webhooks that push each approved procedure to the core systems that asked for it."""

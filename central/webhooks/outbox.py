@@ -1,0 +1,37 @@
+"""Queue approved procedures for the webhook endpoints that want them, inside the approval's transaction.
+
+The unique (endpoint, case, procedure) key makes the queue hold each approved procedure once per endpoint.
+Never logs the queued bodies.
+"""
+
+import json
+from datetime import UTC, datetime
+
+import msgspec
+from sqlmodel import Session, select
+
+from central.exports.records import gaiji_fields, procedure_record
+from central.models import CaseProcedure, WebhookDelivery, WebhookEndpoint, WorkCase
+
+
+def enqueue(session: Session, work: WorkCase, row: CaseProcedure) -> int:
+    """Add one delivery per interested endpoint to the caller's transaction; returns how many."""
+    body = msgspec.json.encode(procedure_record(work, row, gaiji_fields(session, work.id))).decode()
+    now = datetime.now(UTC)
+    count = 0
+    for endpoint in session.exec(select(WebhookEndpoint)):
+        wanted = json.loads(endpoint.procedures)
+        if wanted and row.procedure_id not in wanted:
+            continue
+        assert endpoint.id is not None
+        session.add(
+            WebhookDelivery(
+                endpoint_id=endpoint.id,
+                case_id=work.id,
+                procedure_id=row.procedure_id,
+                body=body,
+                next_attempt_at=now,
+            )
+        )
+        count += 1
+    return count

@@ -1,0 +1,24 @@
+"""One central (SQLite, private broker) per test module, with users at two offices."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from provisioning.broker import Broker
+from tests.staff.support import StaffCentral
+from tests.support.processes import central_service
+
+
+@pytest.fixture(scope="module")
+def staff_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffCentral]:
+    """Central with staff `honcho_staff` and supervisor `honcho_boss` at honcho, and `kita_staff` at kita."""
+    workdir = tmp_path_factory.mktemp("staff")
+    broker = Broker(workdir / "broker").start()
+    service = central_service(workdir, broker.url).start(timeout=60)
+    central = StaffCentral(workdir, service, broker)
+    central.add_user("honcho_staff")
+    central.add_user("honcho_boss", role="supervisor")
+    central.add_user("kita_staff", offices=("kita",))
+    yield central
+    service.kill()
+    broker.stop()
