@@ -18,6 +18,7 @@ from central.accounts.controller import LoginController
 from central.cases.controller import CaseApi, CasePages
 from central.cases.lifespan import staff_lifespan
 from central.db import make_engine
+from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
 from central.ingest.consumer import Consumer
 from central.ingest.ingester import Ingester
@@ -73,6 +74,7 @@ def create_app(settings: Settings) -> Litestar:
             LoginController,
             CasePages,
             CaseApi,
+            ExportController,
             create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
         ],
         lifespan=[lifespan, staff_lifespan],  # the staff side needs the engine and keys first

@@ -9,7 +9,8 @@ import uvicorn
 from central.accounts.service import ROLES, add_user
 from central.app import create_app
 from central.db import make_engine
-from central.exports.cases import iter_cases, write_json_lines
+from central.exports.csv_rows import Encoding
+from central.exports.run import ExportRequest, Format, run_export
 from central.settings import Settings
 from protocol.urls import parse_listen
 
@@ -53,14 +54,36 @@ def serve(db_url: str | None, data_dir: str | None, broker_url: str | None, list
 @central.command()
 @db_option
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-@click.option("--since", help="Only cases received at or after this ISO 8601 time")
-def export(db_url: str | None, data_dir: str | None, fmt: str, since: str | None) -> None:
-    """Export every case with its status to stdout (JSON: one object per line)."""
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--approved", is_flag=True, help="Only approved procedures (what core systems pick up)")
+@click.option("--encoding", type=click.Choice(["utf-8", "cp932"]), default="utf-8", show_default=True)
+@click.option("--since", help="Only cases received (procedures approved) at or after this ISO 8601 time")
+def export(
+    db_url: str | None,
+    data_dir: str | None,
+    fmt: Format,
+    approved: bool,
+    encoding: Encoding,
+    since: str | None,
+) -> None:
+    """Export every case with its status to stdout (JSON: one object per line; CSV: see docs/staff.md).
+
+    CSV rows with characters CP932 lacks are listed on stderr, one line per row.
+    """
     settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
     engine = make_engine(settings.db_url)
-    write_json_lines(iter_cases(engine, parse_since(since)), sys.stdout.buffer)
+    wanted = ExportRequest(fmt=fmt, approved=approved, encoding=encoding, since=parse_since(since))
+    try:
+        report = run_export(engine, wanted, sys.stdout.buffer, user="cli")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
     sys.stdout.flush()
+    for row in report.unencodable:
+        click.echo(
+            f"row {row.row}: case {row.case_id} procedure {row.procedure_id} field {row.field}: "
+            f"not in {encoding}: {' '.join(row.code_points)}",
+            err=True,
+        )
 
 
 @central.group()

@@ -35,6 +35,7 @@ def procedure_record(work: WorkCase, row: CaseProcedure, gaiji: list[str]) -> di
         "office_id": work.office_id,
         "ticket": work.ticket,
         "life_event": work.life_event,
+        "status": row.status,
         "approved_at": row.approved_at.isoformat() if row.approved_at else None,
         "approved_by": row.approved_by,
         "applicant": facts["applicant"],

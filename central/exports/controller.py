@@ -1,0 +1,57 @@
+"""`GET /api/staff/exports`: the export for the logged-in user's offices, as a download."""
+
+import io
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.exceptions import ValidationException
+from litestar.params import Parameter
+from litestar.response import Response
+
+from central.accounts.auth import STAFF_DEPENDENCY
+from central.accounts.service import Staff
+from central.exports.csv_rows import Encoding
+from central.exports.run import ExportRequest, Format, run_export
+
+UNENCODABLE_HEADER = "x-madoguchi-unencodable-rows"
+
+
+class ExportController(Controller):
+    """Exports over HTTP, for RPA tools that fetch instead of running the CLI."""
+
+    path = "/api/staff/exports"
+    tags = ("staff",)
+    dependencies = STAFF_DEPENDENCY
+
+    @get("/", sync_to_thread=True)
+    def export(
+        self,
+        state: State,
+        staff: Staff,
+        fmt: Annotated[Format, Parameter(query="format")] = "csv",
+        encoding: Encoding = "utf-8",
+        approved: bool = True,
+        since: Annotated[datetime | None, Parameter(description="ISO 8601; approved at or after")] = None,
+    ) -> Response[bytes]:
+        """Procedures of the user's offices (approved ones by default) as CSV or JSON lines.
+
+        The `X-Madoguchi-Unencodable-Rows` header lists the CSV rows where CP932 lacked a character.
+        """
+        wanted = ExportRequest(fmt, approved, encoding, since, staff.offices)
+        out = io.BytesIO()
+        try:
+            report = run_export(state.engine, wanted, out, user=staff.name)
+        except ValueError as exc:
+            raise ValidationException(str(exc)) from exc
+        media = f"text/csv; charset={'Shift_JIS' if encoding == 'cp932' else 'utf-8'}"
+        filename = f"madoguchi-{'approved' if approved else 'all'}.{'csv' if fmt == 'csv' else 'jsonl'}"
+        return Response(
+            out.getvalue(),
+            media_type=media if fmt == "csv" else "application/x-ndjson",
+            headers={
+                "content-disposition": f'attachment; filename="{filename}"',
+                UNENCODABLE_HEADER: ",".join(str(row.row) for row in report.unencodable),
+            },
+        )

@@ -1,0 +1,100 @@
+"""Hand-off to core systems: approved procedures as CP932 / UTF-8 CSV and JSON lines, by CLI and HTTP."""
+
+import csv
+import io
+import random
+
+import msgspec
+import pytest
+
+from protocol.facts import Facts
+from tests.staff.support import StaffCentral, StaffClient, decode_lines, login, wait_for_case
+from tests.support.households import citizen
+
+OUTSIDE_CP932 = "𠮷"  # U+20BB7, the 'tsuchi-yoshi' of 𠮷田: a classic 外字
+
+
+@pytest.fixture(scope="module")
+def approved(staff_central: StaffCentral) -> dict[str, Facts]:
+    """Two synced cases, every procedure approved; the second household has a character CP932 lacks."""
+    plain = citizen(random.Random(21), 21)
+    gaiji = citizen(random.Random(22), 22)
+    gaiji = msgspec.structs.replace(
+        gaiji,
+        household=[msgspec.structs.replace(gaiji.household[0], name=f"{OUTSIDE_CP932}田　子")],
+    )
+    client = login(staff_central, "honcho_staff")
+    cases = {}
+    for facts in (plain, gaiji):
+        case_id = staff_central.sync(facts)
+        case = wait_for_case(client, case_id)
+        approve_all(client, case_id, case)
+        cases[case_id] = facts
+    return cases
+
+
+def approve_all(client: StaffClient, case_id: str, case: dict[str, object]) -> None:
+    for procedure in case["summary"]["procedures"]:  # type: ignore[index]
+        response = client.post_form(f"/staff/cases/{case_id}/procedures/{procedure['id']}/approve")
+        assert response.status_code == 303, response.text
+
+
+def household_text(facts: Facts) -> list[str]:
+    people = [(facts.applicant.name, facts.applicant.birth_date)]
+    people += [(member.name, member.birth_date) for member in facts.household]
+    return [text for person in people for text in person]
+
+
+def test_cp932_csv_keeps_every_character_and_reports_what_it_cannot(
+    staff_central: StaffCentral, approved: dict[str, Facts]
+) -> None:
+    done = staff_central.cli("export", "--approved", "--format", "csv", "--encoding", "cp932")
+    rows = list(csv.DictReader(io.StringIO(done.stdout.decode("cp932"), newline="")))
+    plain_id, gaiji_id = list(approved)
+    plain_values = {row["value"] for row in rows if row["case_id"] == plain_id}
+    for text in [*household_text(approved[plain_id]), approved[plain_id].applicant.address]:
+        assert text in plain_values
+    assert not any(row["unencodable"] for row in rows if row["case_id"] == plain_id)
+    lost = [row for row in rows if row["unencodable"]]
+    assert lost, "the 𠮷 rows are reported"
+    assert {row["case_id"] for row in lost} == {gaiji_id}
+    assert all(row["unencodable"] == "U+20BB7" and "〓" in row["value"] for row in lost)
+    report = done.stderr.decode().splitlines()
+    assert len(report) == len(lost)
+    assert all(f"case {gaiji_id}" in line and "U+20BB7" in line for line in report)
+
+
+def test_utf8_csv_has_a_bom_and_keeps_the_gaiji(
+    staff_central: StaffCentral, approved: dict[str, Facts]
+) -> None:
+    raw = staff_central.cli("export", "--approved", "--format", "csv").stdout
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("case_id,procedure_id,procedure_name")
+    assert OUTSIDE_CP932 in text
+    assert all(case_id in text for case_id in approved)
+
+
+def test_json_export_keeps_its_shape_and_approved_json_has_procedures(
+    staff_central: StaffCentral, approved: dict[str, Facts]
+) -> None:
+    cases = decode_lines(staff_central.cli("export", "--format", "json").stdout)
+    assert {"id", "status", "facts", "plan"} <= set(cases[0])
+    procedures = decode_lines(staff_central.cli("export", "--approved", "--format", "json").stdout)
+    assert {record["case_id"] for record in procedures} >= set(approved)
+    assert all(record["approved_by"] == "honcho_staff" for record in procedures)
+    assert all(record["forms"] for record in procedures if record["case_id"] in approved)
+
+
+def test_http_export_is_per_office_and_logged(
+    staff_central: StaffCentral, approved: dict[str, Facts]
+) -> None:
+    honcho = login(staff_central, "honcho_staff")
+    response = honcho.http.get("/api/staff/exports", params={"encoding": "cp932"})
+    assert response.status_code == 200
+    assert response.headers["x-madoguchi-unencodable-rows"]
+    assert all(case_id in response.content.decode("cp932") for case_id in approved)
+    kita = login(staff_central, "kita_staff")
+    other = kita.http.get("/api/staff/exports")
+    assert other.status_code == 200
+    assert not any(case_id in other.text for case_id in approved)
