@@ -89,6 +89,16 @@ class Parsed:
     """SHA-256 of the whole envelope: equal digests are exact replays."""
 
 
+def encode_body(body: SubmissionBody) -> bytes:
+    """The msgpack form of a body (what is compressed and sealed)."""
+    return _body_encoder.encode(body)
+
+
+def decode_body(raw: bytes) -> SubmissionBody:
+    """Decode a body's msgpack form; raises msgspec.DecodeError."""
+    return _body_decoder.decode(raw)
+
+
 def _info(device_id: str, submission_id: bytes, key_id: bytes) -> bytes:
     return INFO_DOMAIN + device_id.encode() + b"\x00" + submission_id + key_id
 
@@ -105,7 +115,7 @@ def seal(
 ) -> bytes:
     """Compress, encrypt to the city and sign a submission body; returns the wire bytes."""
     sid = submission_id.bytes
-    plaintext = _compressor.compress(_body_encoder.encode(body))
+    plaintext = _compressor.compress(encode_body(body))
     sealed = SUITE.encrypt(plaintext, city.key, info=_info(device_id, sid, city.key_id))
     header = Header(device_id, sid, seq, created_at_ms, city.key_id, sealed)
     unsigned = bytes([VERSION]) + msgspec.msgpack.encode(header)
@@ -166,7 +176,7 @@ def decrypt(parsed: Parsed, city: CityPrivateKey) -> Opened:
         raise Rejected(Reason.UNDECRYPTABLE) from exc
     try:
         raw = _decompressor.decompress(plaintext, max_output_size=MAX_BODY_BYTES)
-        body = _body_decoder.decode(raw)
+        body = decode_body(raw)
     except (zstandard.ZstdError, msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise Rejected(Reason.MALFORMED, "bad body") from exc
     if body.v != BODY_VERSION:

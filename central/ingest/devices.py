@@ -7,12 +7,10 @@ process (the provisioning CLI) takes effect within seconds without a query per m
 import time
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from central.models import Device
-from protocol.keys import device_public_key
 
 REFRESH_SECONDS = 2.0
 
@@ -23,7 +21,8 @@ class KnownDevice:
 
     id: str
     office_id: str
-    key: ed25519.Ed25519PublicKey
+    public_key: bytes
+    """Raw Ed25519 public key; the crypto workers load it."""
     revoked: bool
 
 
@@ -39,9 +38,7 @@ class DeviceRegistry:
         with Session(self._engine) as session:
             rows = session.exec(select(Device)).all()
         self._devices = {
-            row.id: KnownDevice(
-                row.id, row.office_id, device_public_key(row.public_key), row.revoked_at is not None
-            )
+            row.id: KnownDevice(row.id, row.office_id, row.public_key, row.revoked_at is not None)
             for row in rows
         }
         self._loaded_at = time.monotonic()

@@ -1,11 +1,12 @@
 """Turn a batch of received MQTT messages into stored cases, recorded rejections and ids to acknowledge.
 
 Synchronous on purpose: it runs in a worker thread so one batch is one database transaction. Ids are
-returned for acknowledgement only after that transaction has committed (acks are end to end). Crypto stays
-on one thread: concurrent HPKE/Ed25519 calls crashed the interpreter with cryptography 50 (seen here), and
-HPKE decryption holds the GIL anyway. Never logs or stores payloads of rejected envelopes, nor personal data.
+returned for acknowledgement only after that transaction has committed (acks are end to end). Signatures
+and decryption run in worker processes (central/ingest/crypto.py); decisions are then taken in arrival
+order. Never logs or stores payloads of rejected envelopes, nor personal data.
 """
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,10 +14,11 @@ from datetime import UTC, datetime
 import msgspec
 from sqlalchemy import Engine, insert, select
 
+from central.ingest.crypto import CryptoPool, Outcome, Replay
 from central.ingest.devices import DeviceRegistry, KnownDevice
 from central.models import Case, Reject
 from protocol import envelope, topics
-from protocol.envelope import Opened, Parsed, Reason, Rejected
+from protocol.envelope import Parsed, Reason, Rejected
 from protocol.keys import CityPrivateKey
 
 _case = Case.__table__  # type: ignore[attr-defined]
@@ -24,8 +26,6 @@ _reject = Reject.__table__  # type: ignore[attr-defined]
 
 Digests = dict[str, tuple[bytes, bytes]]
 """submission id → (envelope SHA-256, body SHA-256) of the stored copy."""
-Outcome = Opened | Rejected | None
-"""Opened body, a rejection, or None for an exact replay of a stored envelope (no need to decrypt)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +57,14 @@ class BatchResult:
 class Ingester:
     """Verify, open and store batches of envelopes for one city key."""
 
-    def __init__(self, engine: Engine, city: CityPrivateKey) -> None:
+    def __init__(self, engine: Engine, city: CityPrivateKey, workers: int | None = None) -> None:
         self._engine = engine
-        self._city = city
         self._devices = DeviceRegistry(engine)
+        self._crypto = CryptoPool(city, workers or os.cpu_count() or 1)
+
+    def close(self) -> None:
+        """Stop the crypto workers."""
+        self._crypto.close()
 
     def _route(self, message: Incoming) -> Routed:
         parsed = envelope.parse(message.payload)
@@ -73,16 +77,6 @@ class Ingester:
         if device.revoked:
             raise Rejected(Reason.REVOKED_DEVICE)
         return Routed(message, parsed, device)
-
-    def _open(self, item: Routed, known: Digests) -> Outcome:
-        try:
-            envelope.verify(item.parsed, item.device.key)
-            stored = known.get(item.parsed.submission_id)
-            if stored is not None and stored[0] == item.parsed.digest:
-                return None
-            return envelope.decrypt(item.parsed, self._city)
-        except Rejected as exc:
-            return exc
 
     def process(self, batch: list[Incoming]) -> BatchResult:
         """Store a batch in one transaction and return what to acknowledge."""
@@ -97,8 +91,11 @@ class Ingester:
                 rejects.append(_reject_row(message, exc, now))
         known = self._known_digests([item.parsed.submission_id for item in routed])
         new_rows: dict[str, dict[str, object]] = {}
-        for item in routed:
-            outcome = self._open(item, known)
+        jobs = [
+            (item.message.payload, item.device.public_key, known.get(item.parsed.submission_id, (None,))[0])
+            for item in routed
+        ]
+        for item, outcome in zip(routed, self._crypto.open_all(jobs), strict=True):
             try:
                 self._decide(item, outcome, known, new_rows, now)
             except Rejected as exc:
@@ -128,7 +125,7 @@ class Ingester:
         """Accept a new envelope or an identical replay; raise Rejected otherwise."""
         if isinstance(outcome, Rejected):
             raise outcome
-        if outcome is None:  # exact replay of a stored envelope
+        if isinstance(outcome, Replay):  # byte-for-byte a stored envelope
             return
         parsed = item.parsed
         sid = parsed.submission_id
