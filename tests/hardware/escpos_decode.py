@@ -38,7 +38,7 @@ def decode(data: bytes) -> Decoded:
         if two in (b"\x1c&", b"\x1c.", b"\x1b@"):
             kanji = two == b"\x1c&"
             at += 2
-        elif two in (b"\x1cC", b"\x1d!", b"\x1ba", b"\x1bd", b"\x1dV"):
+        elif two in (b"\x1cC", b"\x1bt", b"\x1d!", b"\x1ba", b"\x1bd", b"\x1dV"):
             out.cut = out.cut or two == b"\x1dV"
             at += 3
         elif two == b"\x10\x04":

@@ -3,6 +3,7 @@
 import threading
 from collections.abc import Callable, Iterator
 
+import msgspec
 import pytest
 
 from edge_agent.hardware.card import apdu
@@ -169,3 +170,15 @@ def test_slow_card_still_reads(reader: PcscCardReader, insert: Insert, person: P
     insert(faults=CardFaults(delay_seconds=0.3))
     wait_present(reader)
     assert reader.read_basic_four("1234") == person
+
+
+def test_basic_four_longer_than_one_read(reader: PcscCardReader, insert: Insert, person: Person) -> None:
+    long_person = msgspec.structs.replace(person, address=person.address * 3)
+    card = insert()
+    card.person = long_person
+    wait_present(reader)
+    assert reader.read_basic_four("1234") == long_person
+    reads = [entry.command for entry in card.log if entry.command[1] == apdu.INS_READ_BINARY]
+    assert reads[0] == apdu.read_binary_sfi(0x02, 0, 256)
+    assert reads[1][2:4] == (256).to_bytes(2, "big")  # the rest, by offset from the now current EF
+    assert len(reads) == 2

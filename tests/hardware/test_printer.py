@@ -42,7 +42,9 @@ def slip() -> Slip:
                 location="3番窓口",
                 procedures=["転入届", "マイナンバーカード住所変更"],
             ),
-            CounterStop(name="保険年金課", floor="2F", location="12番窓口", procedures=["国民健康保険 加入"]),
+            CounterStop(
+                name="保険年金課", floor="2F", location="12番窓口", procedures=["国民健康保険 加入", "ｶﾅ"]
+            ),
         ],
         documents=["本人確認書類", "転出証明書"],
         qr_text=QR_TEXT,

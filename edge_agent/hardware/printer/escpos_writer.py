@@ -13,6 +13,8 @@ from .raster import BASE_DOTS, draw_blocks, qr_module_dots
 
 INIT = b"\x1b@"
 KANJI_SHIFT_JIS = b"\x1cC\x01"
+KATAKANA_TABLE = b"\x1bt\x01"
+"""ESC t 1: single-byte codes 0xA1-0xDF print as half-width katakana, as in CP932."""
 KANJI_ON = b"\x1c&"
 KANJI_OFF = b"\x1c."
 LINE_FEED = b"\n"
@@ -55,7 +57,7 @@ class SlipWriter:
 
     def write(self, blocks: list[Block]) -> None:
         """Initialise the printer, print the blocks, feed and cut."""
-        self._printer._raw(INIT + (KANJI_SHIFT_JIS if self._japanese == "kanji" else b""))
+        self._printer._raw(INIT + (KANJI_SHIFT_JIS + KATAKANA_TABLE if self._japanese == "kanji" else b""))
         for block in blocks:
             if self._printed_as_image(block):
                 self._pending.append(block)

@@ -1,0 +1,31 @@
+"""`GET /staff/cases/{id}/forms.pdf`: the case's forms, prefilled, to print from the browser (logged)."""
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.response import Response
+
+from central.accounts.auth import STAFF_DEPENDENCY
+from central.accounts.service import Staff
+from central.cases.controller import ERROR_HANDLERS
+from central.cases.views import case_detail
+from central.forms.pdf import Slip, forms_pdf
+
+
+class FormsController(Controller):
+    """Printable forms."""
+
+    path = "/staff/cases"
+    tags = ("staff",)
+    dependencies = STAFF_DEPENDENCY
+    exception_handlers = ERROR_HANDLERS
+
+    @get("/{case_id:str}/forms.pdf", sync_to_thread=True, media_type="application/pdf")
+    def forms(self, state: State, staff: Staff, case_id: str) -> Response[bytes]:
+        """Every form of the case's plan as one A4 PDF (written to the access log as a print)."""
+        detail = case_detail(state.engine, staff, case_id, action="print")
+        pdf = forms_pdf(detail.plan, Slip(ticket=detail.summary.ticket, case_id=detail.summary.id))
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"content-disposition": f'inline; filename="forms-{detail.summary.ticket}.pdf"'},
+        )
