@@ -15,11 +15,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
 from central.accounts.controller import LoginController
+from central.audit.controller import AccessLogController
 from central.cases.controller import CaseApi, CasePages
 from central.cases.lifespan import staff_lifespan
 from central.db import make_engine
 from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
+from central.forms.controller import FormsController
 from central.ingest.consumer import Consumer
 from central.ingest.ingester import Ingester
 from central.keys import load_or_create_city_key, load_or_create_counter_key
@@ -75,8 +77,17 @@ def create_app(settings: Settings) -> Litestar:
             CasePages,
             CaseApi,
             ExportController,
-            create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
+            FormsController,
+            AccessLogController,
+            create_static_files_router(
+                "/staff/static", [STAFF_STATIC], include_in_schema=False
+            ),
         ],
-        lifespan=[lifespan, staff_lifespan],  # the staff side needs the engine and keys first
-        openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
+        lifespan=[
+            lifespan,
+            staff_lifespan,
+        ],  # the staff side needs the engine and keys first
+        openapi_config=OpenAPIConfig(
+            title="Madoguchi central", version="0.1.0", path="/schema"
+        ),
     )

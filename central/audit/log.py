@@ -31,7 +31,10 @@ def record(
 
 
 def entries(
-    engine: Engine, offices: frozenset[str] | None, case_id: str | None = None, limit: int = 500
+    engine: Engine,
+    offices: frozenset[str] | None,
+    case_id: str | None = None,
+    limit: int = 500,
 ) -> list[AccessEntry]:
     """The newest entries first, for these offices (None: all, e.g. purges) and optionally one case."""
     query = select(AccessEntry).order_by(col(AccessEntry.id).desc()).limit(limit)

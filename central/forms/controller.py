@@ -23,9 +23,13 @@ class FormsController(Controller):
     def forms(self, state: State, staff: Staff, case_id: str) -> Response[bytes]:
         """Every form of the case's plan as one A4 PDF (written to the access log as a print)."""
         detail = case_detail(state.engine, staff, case_id, action="print")
-        pdf = forms_pdf(detail.plan, Slip(ticket=detail.summary.ticket, case_id=detail.summary.id))
+        pdf = forms_pdf(
+            detail.plan, Slip(ticket=detail.summary.ticket, case_id=detail.summary.id)
+        )
         return Response(
             pdf,
             media_type="application/pdf",
-            headers={"content-disposition": f'inline; filename="forms-{detail.summary.ticket}.pdf"'},
+            headers={
+                "content-disposition": f'inline; filename="forms-{detail.summary.ticket}.pdf"'
+            },
         )

@@ -20,5 +20,7 @@ _env = Environment(
 def render(name: str, status_code: int = 200, **context: Any) -> Response[str]:
     """An HTML response from a template."""
     return Response(
-        _env.get_template(name).render(**context), media_type="text/html", status_code=status_code
+        _env.get_template(name).render(**context),
+        media_type="text/html",
+        status_code=status_code,
     )

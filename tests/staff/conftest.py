@@ -1,4 +1,7 @@
-"""One central (SQLite, private broker) per test module, with users at two offices."""
+"""One central (SQLite, private broker) for the whole staff suite, with users at two offices.
+
+Tests share it, so each test makes its own cases and never counts what others made.
+"""
 
 from collections.abc import Iterator
 
@@ -9,7 +12,7 @@ from tests.staff.support import StaffCentral
 from tests.support.processes import central_service
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def staff_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffCentral]:
     """Central with staff `honcho_staff` and supervisor `honcho_boss` at honcho, and `kita_staff` at kita."""
     workdir = tmp_path_factory.mktemp("staff")

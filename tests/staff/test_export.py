@@ -8,7 +8,13 @@ import msgspec
 import pytest
 
 from protocol.facts import Facts
-from tests.staff.support import StaffCentral, StaffClient, decode_lines, login, wait_for_case
+from tests.staff.support import (
+    StaffCentral,
+    StaffClient,
+    decode_lines,
+    login,
+    wait_for_case,
+)
 from tests.support.households import citizen
 
 OUTSIDE_CP932 = "𠮷"  # U+20BB7, the 'tsuchi-yoshi' of 𠮷田: a classic 外字
@@ -21,7 +27,9 @@ def approved(staff_central: StaffCentral) -> dict[str, Facts]:
     gaiji = citizen(random.Random(22), 22)
     gaiji = msgspec.structs.replace(
         gaiji,
-        household=[msgspec.structs.replace(gaiji.household[0], name=f"{OUTSIDE_CP932}田　子")],
+        household=[
+            msgspec.structs.replace(gaiji.household[0], name=f"{OUTSIDE_CP932}田　子")
+        ],
     )
     client = login(staff_central, "honcho_staff")
     cases = {}
@@ -35,7 +43,9 @@ def approved(staff_central: StaffCentral) -> dict[str, Facts]:
 
 def approve_all(client: StaffClient, case_id: str, case: dict[str, object]) -> None:
     for procedure in case["summary"]["procedures"]:  # type: ignore[index]
-        response = client.post_form(f"/staff/cases/{case_id}/procedures/{procedure['id']}/approve")
+        response = client.post_form(
+            f"/staff/cases/{case_id}/procedures/{procedure['id']}/approve"
+        )
         assert response.status_code == 303, response.text
 
 
@@ -48,11 +58,16 @@ def household_text(facts: Facts) -> list[str]:
 def test_cp932_csv_keeps_every_character_and_reports_what_it_cannot(
     staff_central: StaffCentral, approved: dict[str, Facts]
 ) -> None:
-    done = staff_central.cli("export", "--approved", "--format", "csv", "--encoding", "cp932")
+    done = staff_central.cli(
+        "export", "--approved", "--format", "csv", "--encoding", "cp932"
+    )
     rows = list(csv.DictReader(io.StringIO(done.stdout.decode("cp932"), newline="")))
     plain_id, gaiji_id = list(approved)
     plain_values = {row["value"] for row in rows if row["case_id"] == plain_id}
-    for text in [*household_text(approved[plain_id]), approved[plain_id].applicant.address]:
+    for text in [
+        *household_text(approved[plain_id]),
+        approved[plain_id].applicant.address,
+    ]:
         assert text in plain_values
     assert not any(row["unencodable"] for row in rows if row["case_id"] == plain_id)
     lost = [row for row in rows if row["unencodable"]]
@@ -80,10 +95,14 @@ def test_json_export_keeps_its_shape_and_approved_json_has_procedures(
 ) -> None:
     cases = decode_lines(staff_central.cli("export", "--format", "json").stdout)
     assert {"id", "status", "facts", "plan"} <= set(cases[0])
-    procedures = decode_lines(staff_central.cli("export", "--approved", "--format", "json").stdout)
+    procedures = decode_lines(
+        staff_central.cli("export", "--approved", "--format", "json").stdout
+    )
     assert {record["case_id"] for record in procedures} >= set(approved)
     assert all(record["approved_by"] == "honcho_staff" for record in procedures)
-    assert all(record["forms"] for record in procedures if record["case_id"] in approved)
+    assert all(
+        record["forms"] for record in procedures if record["case_id"] in approved
+    )
 
 
 def test_http_export_is_per_office_and_logged(
