@@ -28,6 +28,7 @@ from protocol import base45
 PAYLOAD_BYTES = (200, 400, 640, 960)
 """Sealed case sizes: Base45 of these is about QR version 10, 15, 20 and 25 (alphanumeric, level M)."""
 FRAME = (1280, 960)
+"""The default camera frame: the `picamera2` and `opencv` profile defaults."""
 SLIP_DOTS = 576
 
 Array = npt.NDArray[np.uint8]
@@ -41,13 +42,18 @@ def printed_qr(text: str) -> Array:
     return np.array(Image.open(buffer).convert("L"), dtype=np.uint8)
 
 
-def photograph(paper: Array, rng: np.random.Generator, tilt: float) -> Array:
+def photograph(
+    paper: Array, rng: np.random.Generator, tilt: float, frame_size: tuple[int, int] = FRAME
+) -> Array:
     """A handheld camera's greyscale JPEG frame of the printed code."""
     side = paper.shape[0]
-    target = rng.uniform(0.40, 0.65) * FRAME[1]  # the code fills 40-65 % of the frame height
+    width, height = frame_size
+    target = rng.uniform(0.40, 0.65) * height  # the code fills 40-65 % of the frame height
     scale = target / side
     angle = rng.uniform(-20, 20)
-    centre = np.array([FRAME[0] / 2 + rng.uniform(-150, 150), FRAME[1] / 2 + rng.uniform(-60, 60)])
+    centre = np.array(
+        [width / 2 + rng.uniform(-0.1, 0.1) * width, height / 2 + rng.uniform(-0.06, 0.06) * height]
+    )
     corners = np.array([[0, 0], [side, 0], [side, side], [0, side]], dtype=np.float32)
     theta = np.deg2rad(angle)
     rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
@@ -55,24 +61,26 @@ def photograph(paper: Array, rng: np.random.Generator, tilt: float) -> Array:
     placed += rng.uniform(-tilt, tilt, size=(4, 2)) * target  # perspective: the slip is not held flat
     warp = cv2.getPerspectiveTransform(corners, placed.astype(np.float32))
     frame = cv2.warpPerspective(
-        paper, warp, FRAME, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+        paper, warp, frame_size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT, borderValue=255
     )
-    frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.5, 1.8))  # focus
+    frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.5, 1.8) * height / FRAME[1])  # focus, same optics
     ink, paper_white = rng.uniform(50, 100), rng.uniform(150, 215)  # low contrast
-    light = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(1.0, 1.15), FRAME[0])[None, :]  # uneven light
+    light = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(1.0, 1.15), width)[None, :]  # uneven light
     image = (ink + frame.astype(np.float64) / 255 * (paper_white - ink)) * light
     image += rng.normal(0, rng.uniform(2, 6), size=image.shape)  # sensor noise
     encoded = cv2.imencode(".jpg", np.clip(image, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 40])[1]
     return np.asarray(cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE), dtype=np.uint8)
 
 
-def sample_set(count: int, seed: int, tilt: float = 0.06) -> list[tuple[str, Array]]:
+def sample_set(
+    count: int, seed: int, tilt: float = 0.06, frame_size: tuple[int, int] = FRAME
+) -> list[tuple[str, Array]]:
     """`count` (payload, photo) pairs spread evenly over the payload sizes."""
     rng = np.random.default_rng(seed)
     samples = []
     for index in range(count):
         text = base45.encode(rng.bytes(PAYLOAD_BYTES[index % len(PAYLOAD_BYTES)]))
-        samples.append((text, photograph(printed_qr(text), rng, tilt)))
+        samples.append((text, photograph(printed_qr(text), rng, tilt, frame_size)))
     return samples
 
 
@@ -110,18 +118,21 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--save", type=Path, help="also write the photos here as JPEG")
+    parser.add_argument("--frame", default=f"{FRAME[0]}x{FRAME[1]}", help="camera frame size, WIDTHxHEIGHT")
     parser.add_argument(
         "--tilt", type=float, default=0.06, help="perspective: corner shift, share of the code"
     )
     arguments = parser.parse_args()
-    samples = sample_set(arguments.count, arguments.seed, arguments.tilt)
+    frame_size = tuple(int(side) for side in arguments.frame.split("x"))
+    assert len(frame_size) == 2, "--frame is WIDTHxHEIGHT"
+    samples = sample_set(arguments.count, arguments.seed, arguments.tilt, (frame_size[0], frame_size[1]))
     if arguments.save:
         arguments.save.mkdir(parents=True, exist_ok=True)
         for index, (_, frame) in enumerate(samples):
             cv2.imwrite(str(arguments.save / f"slip-{index:04d}.jpg"), frame)
     versions = sorted({qr_code(text).version for text, _ in samples})
     print(
-        f"{len(samples)} photos {FRAME[0]}x{FRAME[1]}, QR versions {versions}, tilt {arguments.tilt}, "
+        f"{len(samples)} photos {arguments.frame}, QR versions {versions}, tilt {arguments.tilt}, "
         f"{os.cpu_count()} CPUs; decoders: pyzbar alone, madoguchi (pyzbar + flattening), zxing-cpp"
     )
     measure("pyzbar", read_zbar, samples)

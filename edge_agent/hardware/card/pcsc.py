@@ -9,7 +9,7 @@ This driver must never log, store or retry a PIN: a retry spends one of the citi
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from smartcard.Exceptions import CardConnectionException, NoCardException
@@ -66,11 +66,6 @@ class _Channel:
             raise CardRemovedError("card removed or lost power during the read") from error
         return bytes(data), sw1 << 8 | sw2
 
-    def expect_ok(self, command: bytes, what: str) -> None:
-        _, sw = self.send(command)
-        if sw != apdu.SW_OK:
-            raise CardProtocolError(what, sw)
-
 
 class PcscCardReader:
     """A PC/SC reader whose name contains `reader_name` (e.g. "ACR1252", "RC-S300", "Virtual PCD 00 00")."""
@@ -106,27 +101,27 @@ class PcscCardReader:
 
     @contextmanager
     def _session(self) -> Iterator[_Channel]:
+        """A connection with the input-support AP selected; the card is unpowered when it ends."""
         connection = self._reader().createConnection()
         try:
-            connection.connect()
-        except NoCardException as error:
-            connection.release()
-            raise NoCardError("no card in the reader") from error
-        except CardConnectionException as error:
-            connection.release()
-            raise NoCardError("the card in the reader does not answer") from error
-        try:
-            channel = _Channel(connection)
-            _, sw = channel.send(apdu.select_df(apdu.INPUT_SUPPORT_AID))
-            if sw != apdu.SW_OK:
-                raise NotMyNumberCardError("this card is not a My Number Card")
-            yield channel
-        finally:
             try:
-                connection.disconnect()
-            except CardConnectionException:
-                log.debug("card already gone when disconnecting")
-            connection.release()
+                connection.connect()
+            except NoCardException as error:
+                raise NoCardError("no card in the reader") from error
+            except CardConnectionException as error:
+                raise NoCardError("the card in the reader does not answer") from error
+            try:
+                channel = _Channel(connection)
+                _, sw = channel.send(apdu.select_df(apdu.INPUT_SUPPORT_AID))
+                if sw != apdu.SW_OK:
+                    raise NotMyNumberCardError("this card is not a My Number Card")
+                yield channel
+            finally:
+                with suppress(CardConnectionException):  # the card may be gone already
+                    connection.disconnect()
+        finally:
+            with suppress(CardConnectionException):  # so may pcscd
+                connection.release()
 
     def tries_left(self) -> int:
         with self._session() as channel:

@@ -60,10 +60,10 @@ class VirtualCard:
     max_tries: int = 3
     faults: CardFaults = field(default_factory=CardFaults)
     log: list[LoggedApdu] = field(default_factory=list)
-    _app_selected: bool = False
-    _current_ef: int | None = None
-    _verified: bool = False
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _app_selected: bool = field(default=False, init=False, repr=False)
+    _current_ef: int | None = field(default=None, init=False, repr=False)
+    _verified: bool = field(default=False, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     def reset(self) -> None:
         """Power cycle: the security status and selection are lost, the tries counter is not."""
