@@ -12,9 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 
 from madoguchi.processes import Service
+from protocol import topics
+from protocol.messages import Status
+from protocol.mqtt import make_client
+from protocol.urls import parse_broker_url
 from provisioning.broker import Broker
 from tests.spine.helpers import case_ids, count_cases, wait_until
 from tests.support.households import citizen, facts_json
@@ -44,6 +49,10 @@ def submit(edge: Service, body: bytes, key: str, attempts: int = 600) -> dict[st
         assert response.status_code == 201, response.text
         return dict(response.json())
     raise AssertionError("the counter unit never accepted the submission")
+
+
+def edge_agent_id(edge: Service) -> str:
+    return str(httpx.get(edge.health_url, timeout=5).json()["device_id"])
 
 
 def outbox_depth(edge: Service) -> int:
@@ -191,3 +200,19 @@ def test_no_personal_data_on_the_edge_disk_or_in_logs(tmp_path: Path, edge: Serv
         leaked = [needle.decode() for needle in needles if needle in data]
         assert not leaked, f"{path.name} holds personal data"
     assert len(case_ids(tmp_path)) == 200  # and central, the city, does hold them
+
+
+async def test_status_is_retained_online_and_the_last_will_says_offline(
+    broker: Broker, edge: Service
+) -> None:
+    device_id = edge_agent_id(edge)
+    async with make_client(parse_broker_url(broker.url), "status-watcher") as client:
+        await client.subscribe(topics.status(device_id), qos=1)
+        states = []
+        async for message in client.messages:
+            states.append(msgspec.json.decode(message.payload, type=Status).state)
+            if states == ["online"]:
+                edge.kill(signal.SIGKILL)
+            if len(states) == 2:
+                break
+    assert states == ["online", "offline"]
