@@ -1,0 +1,75 @@
+"""Counter work over HTTP: open a case by its slip's QR before it syncs, merge on sync, correct, approve."""
+
+import random
+
+from tests.staff.support import StaffCentral, login, wait_for_case
+from tests.support.households import citizen
+
+
+def test_qr_opens_an_unsynced_case_and_the_sync_merges_into_it(staff_central: StaffCentral) -> None:
+    facts = citizen(random.Random(41), 41)
+    case_id, qr, wire = staff_central.slip_qr(facts)
+    client = login(staff_central, "honcho_staff")
+    opened = client.post_form("/staff/counter", {"qr": qr})
+    assert opened.status_code == 303
+    assert opened.headers["location"] == f"/staff/cases/{case_id}"
+    case = client.case(case_id)
+    assert case["summary"]["origin"] == "qr"  # type: ignore[index]
+    assert case["summary"]["synced"] is False  # type: ignore[index]
+    assert case["summary"]["procedures"], "the navigator planned it at the counter"  # type: ignore[index]
+    fixed = client.post_form(
+        f"/staff/cases/{case_id}/corrections", {"field": "applicant.name", "value": "髙橋　一郎"}
+    )
+    assert fixed.status_code == 303
+
+    staff_central.publish("honcho", wire)  # the network is back: the unit's outbox drains
+    merged = wait_for_case(client, case_id, synced=True)
+    assert merged["facts"]["applicant"]["name"] == "髙橋　一郎"  # type: ignore[index]
+    inbox = client.http.get("/api/staff/cases").json()
+    assert [row["id"] for row in inbox].count(case_id) == 1
+    again = client.post_form("/staff/counter", {"qr": qr})
+    assert again.headers["location"] == f"/staff/cases/{case_id}"
+
+
+def test_corrections_are_recorded_replanned_and_flag_gaiji(staff_central: StaffCentral) -> None:
+    facts = citizen(random.Random(42), 42)
+    case_id = staff_central.sync(facts)
+    client = login(staff_central, "honcho_staff")
+    wait_for_case(client, case_id)
+    response = client.post_form(
+        f"/staff/cases/{case_id}/corrections",
+        {"field": "household.0.name", "value": "渡邊　二郎", "gaiji": "1"},
+    )
+    assert response.status_code == 303
+    case = client.case(case_id)
+    [correction] = case["corrections"]  # type: ignore[misc]
+    assert correction["field"] == "household.0.name"
+    assert correction["before"] == facts.household[0].name
+    assert correction["after"] == "渡邊　二郎"
+    assert correction["gaiji"] is True
+    assert correction["user"] == "honcho_staff"
+    values = [field["value"] for form in case["plan"]["forms"] for field in form["fields"]]  # type: ignore[index]
+    assert "渡邊　二郎" in values, "the forms were filled again with the corrected name"
+    assert facts.household[0].name not in values
+    bad = client.post_form(f"/staff/cases/{case_id}/corrections", {"field": "applicant.sex", "value": "x"})
+    assert bad.status_code == 409
+    unknown = client.post_form(f"/staff/cases/{case_id}/corrections", {"field": "answers.x", "value": "1"})
+    assert unknown.status_code == 409
+
+
+def test_other_offices_and_foreign_qr_codes_are_refused(staff_central: StaffCentral) -> None:
+    case_id, qr, _ = staff_central.slip_qr(citizen(random.Random(43), 43))
+    kita = login(staff_central, "kita_staff")
+    assert kita.post_form("/staff/counter", {"qr": qr}).status_code == 403
+    assert kita.post_form("/staff/counter", {"qr": "NOT A QR"}).status_code == 409
+    honcho = login(staff_central, "honcho_staff")
+    assert honcho.post_form("/staff/counter", {"qr": qr}).status_code == 303
+    assert kita.http.get(f"/api/staff/cases/{case_id}").status_code == 403
+    assert kita.http.get(f"/staff/cases/{case_id}").status_code == 403
+    assert case_id not in kita.http.get("/api/staff/cases").text
+    assert (
+        kita.post_form(
+            f"/staff/cases/{case_id}/corrections", {"field": "applicant.name", "value": "x"}
+        ).status_code
+        == 403
+    )
