@@ -5,6 +5,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import msgspec
@@ -42,25 +43,17 @@ class StaffCentral:
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[bytes]:
         """`madoguchi central ARGS --data-dir ...`."""
         argv = [*MADOGUCHI, "central", *args, "--data-dir", str(self.data_dir)]
-        return subprocess.run(
-            argv, input=stdin.encode(), capture_output=True, check=True, cwd=ROOT
-        )
+        return subprocess.run(argv, input=stdin.encode(), capture_output=True, check=True, cwd=ROOT)
 
-    def add_user(
-        self, name: str, role: str = "staff", offices: tuple[str, ...] = ("honcho",)
-    ) -> None:
+    def add_user(self, name: str, role: str = "staff", offices: tuple[str, ...] = ("honcho",)) -> None:
         """`madoguchi central user add` with the test password on stdin."""
         office_args = [arg for office in offices for arg in ("--office", office)]
-        self.cli(
-            "user", "add", name, "--role", role, *office_args, stdin=PASSWORD + "\n"
-        )
+        self.cli("user", "add", name, "--role", role, *office_args, stdin=PASSWORD + "\n")
 
     def device(self, office: str = "honcho") -> SimulatedDevice:
         """An enrolled simulated unit of this office (one per office)."""
         if office not in self.devices:
-            self.devices[office] = SimulatedDevice.enrol(
-                self.url, issue_token(self.workdir, office)
-            )
+            self.devices[office] = SimulatedDevice.enrol(self.url, issue_token(self.workdir, office))
         return self.devices[office]
 
     def counter_key(self) -> CounterKey:
@@ -107,13 +100,12 @@ class StaffClient:
     http: httpx.Client
     csrf: str
 
-    def post_form(
-        self, path: str, form: dict[str, str] | None = None
-    ) -> httpx.Response:
+    def post_form(self, path: str, form: dict[str, str] | None = None) -> httpx.Response:
         """POST a staff form with the CSRF token, as the browser does."""
         return self.http.post(path, data={"csrf_token": self.csrf, **(form or {})})
 
-    def case(self, case_id: str) -> dict[str, object]:
+    def case(self, case_id: str) -> Any:
+        """The case as the JSON API gives it."""
         response = self.http.get(f"/api/staff/cases/{case_id}")
         assert response.status_code == 200, response.text
         return dict(response.json())
@@ -130,22 +122,17 @@ def login(central: StaffCentral, name: str, password: str = PASSWORD) -> StaffCl
     return StaffClient(http, match.group(1))
 
 
-def wait_for_case(
-    client: StaffClient, case_id: str, synced: bool = True
-) -> dict[str, object]:
+def wait_for_case(client: StaffClient, case_id: str, synced: bool = True) -> Any:
     """Wait until the case is in the user's inbox (merged from the sync when `synced`)."""
 
     def present() -> bool:
         response = client.http.get(f"/api/staff/cases/{case_id}")
-        return (
-            response.status_code == 200
-            and response.json()["summary"]["synced"] is synced
-        )
+        return response.status_code == 200 and response.json()["summary"]["synced"] is synced
 
     wait_until(present, timeout=30, what=f"case in the inbox (synced={synced})")
     return client.case(case_id)
 
 
-def decode_lines(raw: bytes) -> list[dict[str, object]]:
+def decode_lines(raw: bytes) -> list[Any]:
     """JSON lines as dicts."""
     return [msgspec.json.decode(line) for line in raw.splitlines() if line.strip()]

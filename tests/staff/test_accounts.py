@@ -24,20 +24,13 @@ def test_wrong_password_is_refused_and_repeated_failures_lock_the_account(
     staff_central.add_user("locked_out")
     http = httpx.Client(base_url=staff_central.url)
     for _ in range(5):
-        refused = http.post(
-            "/staff/login", data={"name": "locked_out", "password": "wrong password"}
-        )
+        refused = http.post("/staff/login", data={"name": "locked_out", "password": "wrong password"})
         assert refused.status_code == 401
     right = http.post("/staff/login", data={"name": "locked_out", "password": PASSWORD})
     assert right.status_code == 401
     assert "ロック" in right.text
     staff_central.add_user("locked_out")  # an admin resets the account
-    assert (
-        http.post(
-            "/staff/login", data={"name": "locked_out", "password": PASSWORD}
-        ).status_code
-        == 303
-    )
+    assert http.post("/staff/login", data={"name": "locked_out", "password": PASSWORD}).status_code == 303
 
 
 def test_anonymous_browser_is_sent_to_login(staff_central: StaffCentral) -> None:
@@ -52,16 +45,12 @@ def test_unsafe_methods_need_the_session_csrf_token(
     case_id = staff_central.sync(citizen(random.Random(11), 11))
     client = login(staff_central, "honcho_staff")
     case = wait_for_case(client, case_id)
-    procedure = case["summary"]["procedures"][0]["id"]  # type: ignore[index]
+    procedure = case["summary"]["procedures"][0]["id"]
     path = f"/staff/cases/{case_id}/procedures/{procedure}/status"
     without = client.http.post(path, data={"status": "in_progress"})
     assert without.status_code == 403
-    wrong = client.http.post(
-        path, data={"status": "in_progress", "csrf_token": "forged"}
-    )
+    wrong = client.http.post(path, data={"status": "in_progress", "csrf_token": "forged"})
     assert wrong.status_code == 403
-    header = client.http.post(
-        path, data={"status": "in_progress"}, headers={"X-CSRF-Token": client.csrf}
-    )
+    header = client.http.post(path, data={"status": "in_progress"}, headers={"X-CSRF-Token": client.csrf})
     assert header.status_code == 303
-    assert client.case(case_id)["summary"]["procedures"][0]["status"] == "in_progress"  # type: ignore[index]
+    assert client.case(case_id)["summary"]["procedures"][0]["status"] == "in_progress"

@@ -14,9 +14,9 @@ def test_qr_opens_an_unsynced_case_and_the_sync_merges_into_it(staff_central: St
     assert opened.status_code == 303
     assert opened.headers["location"] == f"/staff/cases/{case_id}"
     case = client.case(case_id)
-    assert case["summary"]["origin"] == "qr"  # type: ignore[index]
-    assert case["summary"]["synced"] is False  # type: ignore[index]
-    assert case["summary"]["procedures"], "the navigator planned it at the counter"  # type: ignore[index]
+    assert case["summary"]["origin"] == "qr"
+    assert case["summary"]["synced"] is False
+    assert case["summary"]["procedures"], "the navigator planned it at the counter"
     fixed = client.post_form(
         f"/staff/cases/{case_id}/corrections", {"field": "applicant.name", "value": "髙橋　一郎"}
     )
@@ -24,7 +24,7 @@ def test_qr_opens_an_unsynced_case_and_the_sync_merges_into_it(staff_central: St
 
     staff_central.publish("honcho", wire)  # the network is back: the unit's outbox drains
     merged = wait_for_case(client, case_id, synced=True)
-    assert merged["facts"]["applicant"]["name"] == "髙橋　一郎"  # type: ignore[index]
+    assert merged["facts"]["applicant"]["name"] == "髙橋　一郎"
     inbox = client.http.get("/api/staff/cases").json()
     assert [row["id"] for row in inbox].count(case_id) == 1
     again = client.post_form("/staff/counter", {"qr": qr})
@@ -42,13 +42,13 @@ def test_corrections_are_recorded_replanned_and_flag_gaiji(staff_central: StaffC
     )
     assert response.status_code == 303
     case = client.case(case_id)
-    [correction] = case["corrections"]  # type: ignore[misc]
+    [correction] = case["corrections"]
     assert correction["field"] == "household.0.name"
     assert correction["before"] == facts.household[0].name
     assert correction["after"] == "渡邊　二郎"
     assert correction["gaiji"] is True
     assert correction["user"] == "honcho_staff"
-    values = [field["value"] for form in case["plan"]["forms"] for field in form["fields"]]  # type: ignore[index]
+    values = [field["value"] for form in case["plan"]["forms"] for field in form["fields"]]
     assert "渡邊　二郎" in values, "the forms were filled again with the corrected name"
     assert facts.household[0].name not in values
     bad = client.post_form(f"/staff/cases/{case_id}/corrections", {"field": "applicant.sex", "value": "x"})

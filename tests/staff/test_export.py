@@ -3,6 +3,7 @@
 import csv
 import io
 import random
+from typing import Any
 
 import msgspec
 import pytest
@@ -27,9 +28,7 @@ def approved(staff_central: StaffCentral) -> dict[str, Facts]:
     gaiji = citizen(random.Random(22), 22)
     gaiji = msgspec.structs.replace(
         gaiji,
-        household=[
-            msgspec.structs.replace(gaiji.household[0], name=f"{OUTSIDE_CP932}田　子")
-        ],
+        household=[msgspec.structs.replace(gaiji.household[0], name=f"{OUTSIDE_CP932}田　子")],
     )
     client = login(staff_central, "honcho_staff")
     cases = {}
@@ -41,11 +40,9 @@ def approved(staff_central: StaffCentral) -> dict[str, Facts]:
     return cases
 
 
-def approve_all(client: StaffClient, case_id: str, case: dict[str, object]) -> None:
-    for procedure in case["summary"]["procedures"]:  # type: ignore[index]
-        response = client.post_form(
-            f"/staff/cases/{case_id}/procedures/{procedure['id']}/approve"
-        )
+def approve_all(client: StaffClient, case_id: str, case: Any) -> None:
+    for procedure in case["summary"]["procedures"]:
+        response = client.post_form(f"/staff/cases/{case_id}/procedures/{procedure['id']}/approve")
         assert response.status_code == 303, response.text
 
 
@@ -58,9 +55,7 @@ def household_text(facts: Facts) -> list[str]:
 def test_cp932_csv_keeps_every_character_and_reports_what_it_cannot(
     staff_central: StaffCentral, approved: dict[str, Facts]
 ) -> None:
-    done = staff_central.cli(
-        "export", "--approved", "--format", "csv", "--encoding", "cp932"
-    )
+    done = staff_central.cli("export", "--approved", "--format", "csv", "--encoding", "cp932")
     rows = list(csv.DictReader(io.StringIO(done.stdout.decode("cp932"), newline="")))
     plain_id, gaiji_id = list(approved)
     plain_values = {row["value"] for row in rows if row["case_id"] == plain_id}
@@ -95,14 +90,10 @@ def test_json_export_keeps_its_shape_and_approved_json_has_procedures(
 ) -> None:
     cases = decode_lines(staff_central.cli("export", "--format", "json").stdout)
     assert {"id", "status", "facts", "plan"} <= set(cases[0])
-    procedures = decode_lines(
-        staff_central.cli("export", "--approved", "--format", "json").stdout
-    )
+    procedures = decode_lines(staff_central.cli("export", "--approved", "--format", "json").stdout)
     assert {record["case_id"] for record in procedures} >= set(approved)
     assert all(record["approved_by"] == "honcho_staff" for record in procedures)
-    assert all(
-        record["forms"] for record in procedures if record["case_id"] in approved
-    )
+    assert all(record["forms"] for record in procedures if record["case_id"] in approved)
 
 
 def test_http_export_is_per_office_and_logged(

@@ -20,28 +20,20 @@ def test_forms_pdf_renders_and_holds_the_prefilled_values(
     assert response.headers["content-type"] == "application/pdf"
     pdf = tmp_path / "forms.pdf"
     pdf.write_bytes(response.content)
-    subprocess.run(
-        ["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True
-    )
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
-    forms = case["plan"]["forms"]  # type: ignore[index]
+    forms = case["plan"]["forms"]
     assert len(pages) >= len(forms) > 0
     assert all(page.stat().st_size > 1000 for page in pages)
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    flat = "".join(
-        text.split()
-    )  # pdftotext breaks lines at the ideographic space in names
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    flat = "".join(text.split())  # pdftotext breaks lines at the ideographic space in names
     for form in forms:
         assert form["title"] in text
         for field in form["fields"]:
             if field["value"] and "年" not in field["value"]:
                 assert "".join(field["value"].split()) in flat, field["label"]
     assert "".join(facts.applicant.name.split()) in flat
-    assert "昭和60年6月15日" in flat, (
-        "the applicant's birth date (1985-06-15) is printed in 和暦"
-    )
+    assert "昭和60年6月15日" in flat, "the applicant's birth date (1985-06-15) is printed in 和暦"
     assert "署名" in text
 
 
