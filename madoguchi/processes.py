@@ -4,6 +4,7 @@ Each child logs to its own file; nothing here reads or prints what the children 
 """
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -13,6 +14,16 @@ from pathlib import Path
 import httpx
 
 MADOGUCHI = [sys.executable, "-m", "madoguchi"]
+
+
+def stop(process: "subprocess.Popen[bytes]", sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+    """Send a signal, wait for the process to end, and SIGKILL it if it will not."""
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_http(url: str, timeout: float = 30.0) -> None:
@@ -59,16 +70,10 @@ class Service:
             raise
         return self
 
-    def kill(self, sig: int = 9) -> None:
+    def kill(self, sig: int = signal.SIGKILL) -> None:
         """Send a signal (SIGKILL by default) and reap the process."""
-        if self.process is None:
-            return
-        self.process.send_signal(sig)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            stop(self.process, sig)
         self.process = None
 
 

@@ -1,9 +1,13 @@
 """Queries and waits the spine tests share."""
 
+import json
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiomqtt
 from sqlalchemy import func, select
@@ -12,6 +16,7 @@ from sqlmodel import Session, col
 from central.db import make_engine
 from central.models import Case, Reject
 from provisioning.broker import Broker
+from tests.support.processes import ROOT
 
 
 def central_db(where: Path | str) -> str:
@@ -62,3 +67,10 @@ async def publish(broker: Broker, items: list[tuple[str, bytes]]) -> None:
     async with aiomqtt.Client(broker.host, broker.port, identifier=f"test-{uuid.uuid4().hex[:8]}") as client:
         for topic, payload in items:
             await client.publish(topic, payload, qos=1)
+
+
+def exported(*flags: str) -> list[dict[str, Any]]:
+    """`madoguchi central export --format json FLAGS`, one record per line."""
+    argv = [sys.executable, "-m", "madoguchi", "central", "export", "--format", "json", *flags]
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    return [json.loads(line) for line in out.splitlines()]

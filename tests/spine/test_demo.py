@@ -1,6 +1,5 @@
 """`madoguchi demo` (what `make demo` runs): starts, takes a submission, exports it, stops on Ctrl-C."""
 
-import json
 import random
 import re
 import signal
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.spine.helpers import wait_until
+from tests.spine.helpers import exported, wait_until
 from tests.support.households import citizen, facts_json
 from tests.support.processes import ROOT
 
@@ -32,25 +31,11 @@ def test_demo_round_trip_and_clean_stop(tmp_path: Path) -> None:
         assert created.status_code == 201
         sid = created.json()["submission_id"]
 
-        def exported() -> bool:
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "madoguchi",
-                    "central",
-                    "export",
-                    "--data-dir",
-                    str(tmp_path / "demo" / "central"),
-                ],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                check=True,
-            ).stdout
-            return any(json.loads(line)["id"] == sid for line in out.splitlines())
+        def in_export() -> bool:
+            records = exported("--data-dir", str(tmp_path / "demo" / "central"))
+            return any(record["id"] == sid for record in records)
 
-        wait_until(exported, what="the case in the export")
+        wait_until(in_export, what="the case in the export")
     finally:
         demo.send_signal(signal.SIGINT)
         demo.wait(timeout=30)

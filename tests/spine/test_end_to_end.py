@@ -3,7 +3,6 @@
 import json
 import random
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -21,7 +20,7 @@ from protocol.messages import Status
 from protocol.mqtt import make_client
 from protocol.urls import parse_broker_url
 from provisioning.broker import Broker
-from tests.spine.helpers import case_ids, count_cases, wait_until
+from tests.spine.helpers import case_ids, count_cases, exported, wait_until
 from tests.support.households import citizen, facts_json
 from tests.support.processes import ROOT, central_service, edge_service, edge_url, issue_token
 
@@ -65,24 +64,7 @@ def test_round_trip_reaches_export(tmp_path: Path, edge: Service) -> None:
     assert created["ticket"] == "A001"
     assert created["plan"]["procedures"], "the navigator planned the move-in"
     wait_until(lambda: outbox_depth(edge) == 0, what="the ack")
-    exported = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "madoguchi",
-            "central",
-            "export",
-            "--format",
-            "json",
-            "--data-dir",
-            str(tmp_path / "central"),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    ).stdout.splitlines()
-    record = json.loads(exported[0])
+    record = exported("--data-dir", str(tmp_path / "central"))[0]
     assert record["id"] == created["submission_id"]
     assert record["status"] == "received"
     assert record["facts"]["applicant"]["name"] == facts.applicant.name

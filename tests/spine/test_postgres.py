@@ -1,19 +1,16 @@
 """Central on PostgreSQL: the same ingest guarantees as on SQLite (idempotent, conflicts refused, export)."""
 
 import asyncio
-import json
 import random
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 from protocol import topics
 from provisioning.broker import Broker
-from tests.spine.helpers import case_ids, count_cases, publish, reject_reasons, wait_until
+from tests.spine.helpers import case_ids, count_cases, exported, publish, reject_reasons, wait_until
 from tests.support.households import citizen
 from tests.support.postgres import PrivatePostgres
-from tests.support.processes import ROOT, central_service, central_url, issue_token
+from tests.support.processes import central_service, central_url, issue_token
 from tests.support.simulated import SimulatedDevice
 
 
@@ -33,23 +30,7 @@ def test_ingest_on_postgresql(tmp_path: Path, broker: Broker, postgres: PrivateP
         wait_until(lambda: count_cases(db)[0] == 40, what="40 cases")
         assert count_cases(db) == (40, 40)
         assert case_ids(db) == {sid for sid, _ in sealed}
-        exported = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "madoguchi",
-                "central",
-                "export",
-                "--db",
-                db,
-                "--data-dir",
-                str(tmp_path / "central"),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        ).stdout.splitlines()
-        assert {json.loads(line)["id"] for line in exported} == case_ids(db)
+        records = exported("--db", db, "--data-dir", str(tmp_path / "central"))
+        assert {record["id"] for record in records} == case_ids(db)
     finally:
         central.kill()
