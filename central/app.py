@@ -26,6 +26,7 @@ from central.ingest.consumer import Consumer
 from central.ingest.ingester import Ingester
 from central.keys import load_or_create_city_key, load_or_create_counter_key
 from central.settings import Settings
+from central.webhooks.controller import WebhookController
 from protocol.urls import parse_broker_url
 
 STAFF_STATIC = Path(__file__).resolve().parent / "static"
@@ -79,15 +80,12 @@ def create_app(settings: Settings) -> Litestar:
             ExportController,
             FormsController,
             AccessLogController,
-            create_static_files_router(
-                "/staff/static", [STAFF_STATIC], include_in_schema=False
-            ),
+            WebhookController,
+            create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
         ],
         lifespan=[
             lifespan,
             staff_lifespan,
         ],  # the staff side needs the engine and keys first
-        openapi_config=OpenAPIConfig(
-            title="Madoguchi central", version="0.1.0", path="/schema"
-        ),
+        openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
     )

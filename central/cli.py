@@ -12,10 +12,13 @@ from central.db import make_engine
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
 from central.settings import Settings
+from central.webhooks.endpoints import add_endpoint
 from protocol.urls import parse_listen
 
 db_option = click.option(
-    "--db", "db_url", help="Database URL (default: SQLite in the data dir; env MADOGUCHI_DB)"
+    "--db",
+    "db_url",
+    help="Database URL (default: SQLite in the data dir; env MADOGUCHI_DB)",
 )
 data_option = click.option("--data-dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
 
@@ -39,7 +42,11 @@ def central() -> None:
 @central.command()
 @db_option
 @data_option
-@click.option("--broker", "broker_url", help="Broker URL, e.g. mqtt://127.0.0.1:1883 (env MADOGUCHI_BROKER)")
+@click.option(
+    "--broker",
+    "broker_url",
+    help="Broker URL, e.g. mqtt://127.0.0.1:1883 (env MADOGUCHI_BROKER)",
+)
 @click.option("--listen", default="127.0.0.1:8000", show_default=True, help="HOST:PORT for HTTP")
 def serve(db_url: str | None, data_dir: str | None, broker_url: str | None, listen: str) -> None:
     """Serve HTTP and ingest submissions from the broker."""
@@ -54,10 +61,28 @@ def serve(db_url: str | None, data_dir: str | None, broker_url: str | None, list
 @central.command()
 @db_option
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--approved", is_flag=True, help="Only approved procedures (what core systems pick up)")
-@click.option("--encoding", type=click.Choice(["utf-8", "cp932"]), default="utf-8", show_default=True)
-@click.option("--since", help="Only cases received (procedures approved) at or after this ISO 8601 time")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--approved",
+    is_flag=True,
+    help="Only approved procedures (what core systems pick up)",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8", "cp932"]),
+    default="utf-8",
+    show_default=True,
+)
+@click.option(
+    "--since",
+    help="Only cases received (procedures approved) at or after this ISO 8601 time",
+)
 def export(
     db_url: str | None,
     data_dir: str | None,
@@ -94,8 +119,18 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--office", "offices", multiple=True, help="An office the user works at (repeatable)")
-@click.option("--counter", "counters", multiple=True, help="A counter the user works at (repeatable)")
+@click.option(
+    "--office",
+    "offices",
+    multiple=True,
+    help="An office the user works at (repeatable)",
+)
+@click.option(
+    "--counter",
+    "counters",
+    multiple=True,
+    help="A counter the user works at (repeatable)",
+)
 @db_option
 @data_option
 def user_add(
@@ -112,6 +147,33 @@ def user_add(
     engine = make_engine(settings.db_url)
     try:
         add_user(engine, name, role, password, list(offices), list(counters))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+@central.group()
+def webhook() -> None:
+    """Webhooks to core systems."""
+
+
+@webhook.command("add")
+@click.argument("url")
+@click.option(
+    "--procedure", "procedures", multiple=True, help="A procedure id to send (repeatable; default all)"
+)
+@click.option("--secret", help="The HMAC secret (default: a new random one)")
+@db_option
+@data_option
+def webhook_add(
+    url: str, procedures: tuple[str, ...], secret: str | None, db_url: str | None, data_dir: str | None
+) -> None:
+    """Send approved procedures to URL, signed; prints the signing secret."""
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    engine = make_engine(settings.db_url)
+    try:
+        click.echo(add_endpoint(engine, url, list(procedures), secret))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
     finally:

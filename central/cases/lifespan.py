@@ -1,7 +1,8 @@
 """The staff side's part of central's lifespan: load the catalog, then run the background loops.
 
 Runs after central's own lifespan (the engine and keys exist). Loops: merge synced cases into staff's
-working records. Each loop survives its own errors and stops when the app does. Never logs personal data.
+working records; deliver due webhooks. Each loop survives its own errors and stops when the app does.
+Never logs personal data.
 """
 
 import asyncio
@@ -9,13 +10,16 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import httpx
 from litestar import Litestar
 
 from central.cases.work import merge_synced
+from central.webhooks.sender import deliver_due
 from procedures.planner import CatalogPlanner
 
 log = logging.getLogger(__name__)
 MERGE_INTERVAL = 1.0
+WEBHOOK_INTERVAL = 0.5
 
 
 async def _every(seconds: float, step: Callable[[], Awaitable[object]], name: str) -> None:
@@ -32,12 +36,14 @@ async def staff_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Load the catalog the staff side plans with and run the background loops until shutdown."""
     state = app.state
     state.staff_planner = await asyncio.to_thread(CatalogPlanner.load)
+    webhook_client = httpx.AsyncClient(follow_redirects=False)
     loops = [
         _every(
             MERGE_INTERVAL,
             lambda: asyncio.to_thread(merge_synced, state.engine, state.staff_planner),
             "merge",
         ),
+        _every(WEBHOOK_INTERVAL, lambda: deliver_due(state.engine, webhook_client), "webhooks"),
     ]
     tasks = [asyncio.create_task(loop) for loop in loops]
     try:
@@ -48,3 +54,4 @@ async def staff_lifespan(app: Litestar) -> AsyncIterator[None]:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await webhook_client.aclose()

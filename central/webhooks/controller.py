@@ -1,0 +1,41 @@
+"""The dead-letter view: deliveries that did not go through, and re-sending them (supervisors, admins)."""
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Response
+
+from central.accounts.auth import STAFF_DEPENDENCY, need_role
+from central.accounts.service import Staff
+from central.cases.controller import ERROR_HANDLERS
+from central.templates import render
+from central.webhooks.endpoints import DeliveryView, requeue, undelivered
+
+
+class WebhookController(Controller):
+    """`/staff/webhooks` (HTML) and `/api/staff/webhooks` (JSON)."""
+
+    path = "/"
+    tags = ("staff",)
+    dependencies = STAFF_DEPENDENCY
+    exception_handlers = ERROR_HANDLERS
+
+    @get("/api/staff/webhooks", sync_to_thread=True)
+    def failing(self, state: State, staff: Staff) -> list[DeliveryView]:
+        """Dead deliveries and pending ones that failed at least once."""
+        need_role(staff, "supervisor", "admin")
+        return undelivered(state.engine, staff.offices)
+
+    @get("/staff/webhooks", sync_to_thread=True)
+    def failing_page(self, state: State, staff: Staff) -> Response[str]:
+        """The same as a page, with a re-send button on dead ones."""
+        need_role(staff, "supervisor", "admin")
+        return render("staff/webhooks.html", staff=staff, deliveries=undelivered(state.engine, staff.offices))
+
+    @post("/staff/webhooks/{delivery_id:int}/resend", sync_to_thread=True)
+    def resend(self, state: State, staff: Staff, delivery_id: int) -> Redirect:
+        """Queue a dead delivery again."""
+        need_role(staff, "supervisor", "admin")
+        if not requeue(state.engine, staff, delivery_id):
+            raise NotFoundException("再送できる配信がありません")
+        return Redirect("/staff/webhooks", status_code=303)
