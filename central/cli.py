@@ -8,6 +8,7 @@ import uvicorn
 
 from central.accounts.service import ROLES, add_user
 from central.app import create_app
+from central.audit.retention import purge_before, retention_cutoff
 from central.db import make_engine
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
@@ -176,5 +177,21 @@ def webhook_add(
         click.echo(add_endpoint(engine, url, list(procedures), secret))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+@central.command()
+@db_option
+@data_option
+@click.option(
+    "--before", help="Purge cases created before this ISO 8601 time (default: the retention period)"
+)
+def purge(db_url: str | None, data_dir: str | None, before: str | None) -> None:
+    """Purge cases past retention (MADOGUCHI_RETENTION_DAYS, default five years); prints how many."""
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    engine = make_engine(settings.db_url)
+    try:
+        click.echo(purge_before(engine, parse_since(before) or retention_cutoff()))
     finally:
         engine.dispose()

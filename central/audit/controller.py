@@ -50,16 +50,12 @@ class AccessLogController(Controller):
     exception_handlers = ERROR_HANDLERS
 
     @get("/api/staff/access-log", sync_to_thread=True)
-    def access_log(
-        self, state: State, staff: Staff, case_id: str | None = None
-    ) -> list[AccessView]:
+    def access_log(self, state: State, staff: Staff, case_id: str | None = None) -> list[AccessView]:
         """Newest first, at most 500 entries."""
         return _entries(state.engine, staff, case_id)
 
     @get("/staff/access-log", sync_to_thread=True)
-    def access_log_page(
-        self, state: State, staff: Staff, case_id: str | None = None
-    ) -> Response[str]:
+    def access_log_page(self, state: State, staff: Staff, case_id: str | None = None) -> Response[str]:
         """The same as a page."""
         return render(
             "staff/access_log.html",

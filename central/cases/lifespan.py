@@ -1,8 +1,8 @@
 """The staff side's part of central's lifespan: load the catalog, then run the background loops.
 
 Runs after central's own lifespan (the engine and keys exist). Loops: merge synced cases into staff's
-working records; deliver due webhooks. Each loop survives its own errors and stops when the app does.
-Never logs personal data.
+working records; deliver due webhooks; purge cases past retention (hourly). Each loop survives its own
+errors and stops when the app does. Never logs personal data.
 """
 
 import asyncio
@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 from litestar import Litestar
 
+from central.audit.retention import purge_before, retention_cutoff
 from central.cases.work import merge_synced
 from central.webhooks.sender import deliver_due
 from procedures.planner import CatalogPlanner
@@ -20,6 +21,7 @@ from procedures.planner import CatalogPlanner
 log = logging.getLogger(__name__)
 MERGE_INTERVAL = 1.0
 WEBHOOK_INTERVAL = 0.5
+RETENTION_INTERVAL = 3600.0
 
 
 async def _every(seconds: float, step: Callable[[], Awaitable[object]], name: str) -> None:
@@ -44,6 +46,11 @@ async def staff_lifespan(app: Litestar) -> AsyncIterator[None]:
             "merge",
         ),
         _every(WEBHOOK_INTERVAL, lambda: deliver_due(state.engine, webhook_client), "webhooks"),
+        _every(
+            RETENTION_INTERVAL,
+            lambda: asyncio.to_thread(purge_before, state.engine, retention_cutoff()),
+            "retention",
+        ),
     ]
     tasks = [asyncio.create_task(loop) for loop in loops]
     try:
