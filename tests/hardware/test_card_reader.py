@@ -22,7 +22,7 @@ from edge_agent.hardware.card.tlv import encode_basic_four
 from edge_agent.hardware.card_emulator import CardFaults, VirtualCard, VpcdCard
 from protocol.facts import Person
 
-from .conftest import READER, SLOT_PORT
+from .conftest import READER, SLOT_PORT, wait_state
 
 pytestmark = pytest.mark.usefixtures("pcsc_stack")
 
@@ -50,14 +50,6 @@ def insert(person: Person) -> Iterator[Insert]:
     for slot in inserted:
         slot.remove()
     wait_state(PcscCardReader(READER), "empty")
-
-
-def wait_state(reader: PcscCardReader, state: str) -> None:
-    for _ in range(300):
-        if reader.state() == state:
-            return
-        threading.Event().wait(0.1)
-    raise AssertionError(f"the reader never became {state}")
 
 
 def wait_present(reader: PcscCardReader) -> None:

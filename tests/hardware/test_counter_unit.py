@@ -1,5 +1,6 @@
 """The counter unit's hardware built from a profile, and its health report, on the emulated stack."""
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -7,14 +8,17 @@ import msgspec
 import pytest
 from click.testing import CliRunner
 
+from edge_agent.hardware.card.pcsc import PcscCardReader
 from edge_agent.hardware.card_emulator import VirtualCard, VpcdCard
 from edge_agent.hardware.cli import card, validate_profile
 from edge_agent.hardware.counter_unit import CounterUnitHardware
+from edge_agent.hardware.emulated import emulated_hardware
+from edge_agent.hardware.printer import CounterStop, Slip
 from edge_agent.hardware.printer.emulator import VirtualPrinter
 from edge_agent.profile import DeviceProfile, PcscReader, load_profile
 from protocol.facts import Person
 
-from .conftest import READER, SLOT_PORT
+from .conftest import READER, SLOT_PORT, wait_state
 
 EMULATED = Path(__file__).parents[2] / "device_profiles" / "emulated.toml"
 
@@ -84,3 +88,31 @@ def test_validate_profile_command(tmp_path: Path) -> None:
     bad = CliRunner().invoke(validate_profile, [str(tmp_path / "bad.toml")])
     assert bad.exit_code == 1
     assert "unknown field `fps` - at `$.camera`" in bad.output
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.mark.usefixtures("pcsc_stack")
+def test_emulated_hardware_serves_the_profile(person: Person) -> None:
+    emulated = load_profile(EMULATED)
+    profile = msgspec.structs.replace(
+        emulated,
+        card_reader=PcscReader(reader=READER),
+        printer=msgspec.structs.replace(emulated.printer, port=free_port()),
+    )
+    hardware = CounterUnitHardware.from_profile(profile)
+    slip = Slip(
+        office="デモ", ticket="A-001", language="ja", stops=[CounterStop(name="市民課")], qr_text="AB"
+    )
+    with emulated_hardware(profile, person=person) as running:
+        assert hardware.card_reader.read_basic_four("1234") == person
+        hardware.printer.print_slip(slip)
+        assert len(running.printer.wait_for_jobs(1)) == 1
+        running.card.remove()
+        wait_state(PcscCardReader(READER), "empty")
+    assert hardware.health().printer == "unreachable"
