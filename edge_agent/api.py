@@ -4,7 +4,8 @@
 the bad fields but never echo personal data back into logs.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ import msgspec
 from litestar import Litestar, Request, get, post
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
+from litestar.types import ControllerRouterHandler
 
 from edge_agent.identity import Identity
 from edge_agent.link import Link
@@ -78,6 +80,16 @@ def sealer(identity: Identity, facts: Facts, plan: dict[str, Any]) -> Callable[[
     return seal
 
 
+async def submit(services: EdgeServices, facts: Facts, key: str | None = None) -> SubmissionCreated:
+    """Plan, seal and make durable; raises MissingFacts or one of FACTS_ERRORS (the API and the kiosk)."""
+    plan = services.planner(facts)
+    receipt = await anyio.to_thread.run_sync(
+        services.outbox.submit, sealer(services.identity, facts, plan), key
+    )
+    services.link.notify()
+    return SubmissionCreated(submission_id=receipt.submission_id, ticket=receipt.ticket, plan=plan)
+
+
 @post("/api/submissions", status_code=201)
 async def create_submission(request: Request[Any, Any, State], state: State) -> SubmissionCreated:
     """Seal the citizen's facts into the outbox and return the ticket and plan."""
@@ -89,17 +101,11 @@ async def create_submission(request: Request[Any, Any, State], state: State) -> 
     except msgspec.DecodeError as exc:
         raise Unprocessable(detail="body is not valid JSON") from exc
     try:
-        plan = services.planner(facts)
+        return await submit(services, facts, request.headers.get("idempotency-key"))
     except MissingFacts as exc:
         raise Unprocessable(detail=str(exc), extra={"missing": list(exc.question_ids)}) from exc
     except FACTS_ERRORS as exc:
         raise Unprocessable(detail=str(exc)) from exc
-    key = request.headers.get("idempotency-key")
-    receipt = await anyio.to_thread.run_sync(
-        services.outbox.submit, sealer(services.identity, facts, plan), key
-    )
-    services.link.notify()
-    return SubmissionCreated(submission_id=receipt.submission_id, ticket=receipt.ticket, plan=plan)
 
 
 @get("/api/health", sync_to_thread=False)
@@ -114,6 +120,14 @@ def edge_health(state: State) -> dict[str, object]:
     }
 
 
-def create_edge_app(services: EdgeServices) -> Litestar:
-    """Build the local app around already-started services."""
-    return Litestar(route_handlers=[create_submission, edge_health], state=State({"services": services}))
+def create_edge_app(
+    services: EdgeServices,
+    extra_handlers: Sequence[ControllerRouterHandler] = (),
+    lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
+) -> Litestar:
+    """Build the local app around already-started services; the kiosk comes in as `extra_handlers`."""
+    return Litestar(
+        route_handlers=[create_submission, edge_health, *extra_handlers],
+        state=State({"services": services}),
+        lifespan=list(lifespan),
+    )

@@ -57,6 +57,7 @@ def run(
         broker_url=broker_url,
         ticket_prefix=ticket_prefix,
         catalog=catalog,
+        profile=Path(profile_path),
     )
     try:
         asyncio.run(serve(config))

@@ -13,9 +13,12 @@ from pathlib import Path
 import uvicorn
 
 from edge_agent.api import EdgeServices, create_edge_app
+from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.identity import Identity, enrol, load_identity
+from edge_agent.kiosk import Kiosk, KioskSettings
 from edge_agent.link import Link
 from edge_agent.outbox import Outbox
+from edge_agent.profile import load_profile
 from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
 from protocol.urls import parse_broker_url
 
@@ -34,6 +37,8 @@ class EdgeConfig:
     broker_url: str | None = None
     ticket_prefix: str = "A"
     catalog: Path = SAMPLE_CATALOG
+    profile: Path | None = None
+    """The device profile; with one, the kiosk is served at /kiosk/ on the profile's hardware."""
 
 
 def ensure_identity(config: EdgeConfig) -> Identity:
@@ -55,9 +60,13 @@ async def serve(config: EdgeConfig) -> None:
     link = Link(outbox, identity.device_id, parse_broker_url(config.broker_url or identity.broker_url))
     planner = CatalogPlanner.load(config.catalog)
     services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=planner)
+    kiosk = None
+    if config.profile is not None:
+        hardware = CounterUnitHardware.from_profile(load_profile(config.profile))
+        kiosk = Kiosk(services, planner.catalog, hardware, KioskSettings.from_environment())
     server = uvicorn.Server(
         uvicorn.Config(
-            create_edge_app(services),
+            create_edge_app(services, *kiosk.mount()) if kiosk else create_edge_app(services),
             host=config.host,
             port=config.port,
             log_level="warning",

@@ -1,0 +1,99 @@
+"""Review, confirm, slip: the plan is shown, then sealed into the outbox, then the slip is printed.
+
+The submission is durable before the citizen is told it is done; a printer problem never loses it (the
+slip can be printed again). Nothing here logs personal data or the slip's QR.
+"""
+
+from datetime import datetime
+from typing import Any
+
+import anyio.to_thread
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from edge_agent.api import submit
+from edge_agent.hardware.printer import PrinterError, Slip
+from procedures.answers import MissingFacts
+from procedures.planner import FACTS_ERRORS
+
+from .context import KioskContext, go
+from .slip import build_slip, case_qr_text
+
+
+@get("/review")
+async def review(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
+    """What will be printed: the counters in order, what each does, what to bring, writing saved."""
+    session = kiosk.session(request)
+    if session.ticket is not None:
+        return go("/kiosk/done")
+    if session.applicant is None or session.life_event is None:
+        return go("/kiosk/identity")
+    try:
+        plan = kiosk.services.planner(session.facts())
+    except MissingFacts:
+        return go("/kiosk/question")
+    except FACTS_ERRORS:
+        return go("/kiosk/household")
+    return kiosk.page("review.html.jinja", session.language, session=session, plan=plan)
+
+
+def office_name(kiosk: KioskContext, plan: dict[str, Any]) -> str:
+    """City and office as printed at the top of the slip (Japanese)."""
+    offices = [counter["office"]["ja"] for counter in plan["counters"]]
+    return " ".join([kiosk.catalog.meta.city["ja"], *offices[:1]])
+
+
+async def print_slip(kiosk: KioskContext, slip: Slip) -> bool:
+    """Print a slip; False (and nothing printed) when the printer cannot."""
+    try:
+        await anyio.to_thread.run_sync(kiosk.hardware.printer.print_slip, slip)
+    except PrinterError:
+        return False
+    return True
+
+
+@post("/confirm")
+async def confirm(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    """Seal the case into the outbox (durable), then print the slip; a second tap changes nothing."""
+    session = kiosk.session(request)
+    if session.ticket is not None:
+        return go("/kiosk/done")
+    facts = session.facts()
+    try:
+        created = await submit(kiosk.services, facts, key=session.token)
+    except (MissingFacts, *FACTS_ERRORS):
+        return go("/kiosk/question")
+    issued = datetime.now().astimezone()
+    identity = kiosk.services.identity
+    qr_text = await anyio.to_thread.run_sync(case_qr_text, identity, created, facts, issued.isoformat())
+    session.ticket = created.ticket
+    session.slip = build_slip(
+        office=office_name(kiosk, created.plan),
+        created=created,
+        language=session.language,
+        qr_text=qr_text,
+        issued=issued,
+    )
+    session.printed = await print_slip(kiosk, session.slip)
+    return go("/kiosk/done")
+
+
+@get("/done", sync_to_thread=False)
+def done(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
+    """The queue number, and either "take your slip" or "the printer needs staff" with a retry."""
+    session = kiosk.session(request)
+    if session.ticket is None:
+        return go("/kiosk/review")
+    return kiosk.page("done.html.jinja", session.language, ticket=session.ticket, printed=session.printed)
+
+
+@post("/reprint")
+async def reprint(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    """Try the same slip again (after staff fixed the printer)."""
+    session = kiosk.session(request)
+    if session.slip is not None:
+        session.printed = await print_slip(kiosk, session.slip)
+    return go("/kiosk/done")
+
+
+HANDLERS = [review, confirm, done, reprint]

@@ -1,0 +1,205 @@
+"""Screens before the questions: language, life event, how to identify, typed entry, the household.
+
+Every screen has a way back; "start over" and the idle timeout wipe the session. Typed data stays in the
+in-memory session only and is never logged.
+"""
+
+from datetime import date
+from typing import Any, get_args
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.response import Redirect
+
+from protocol.facts import LifeEvent, Member, Person, Sex
+
+from .context import COOKIE, START, KioskContext, go
+from .i18n import LANGUAGES, N_
+
+EVENTS: dict[str, str] = {
+    "move_in": N_("Moving in from another city"),
+    "move_within": N_("Moving within the city"),
+    "move_out": N_("Moving out of the city"),
+    "birth": N_("A birth"),
+    "death": N_("A death"),
+    "marriage": N_("Marriage"),
+    "divorce": N_("Divorce"),
+    "certificates": N_("Certificates only"),
+}
+SEXES: dict[str, str] = {"1": N_("Male"), "2": N_("Female"), "9": N_("Not applicable")}
+MAX_HOUSEHOLD = 12
+
+
+@get("/", sync_to_thread=False)
+def languages(kiosk: KioskContext) -> Response[str]:
+    """The start screen: choose a language (each button names its language in itself)."""
+    return kiosk.page("languages.html.jinja", "ja", idle=False)
+
+
+async def field(request: Request[Any, Any, Any], name: str) -> str:
+    """One field of the posted form, stripped ("" when absent)."""
+    return str((await request.form()).get(name, "")).strip()
+
+
+@post("/start")
+async def start(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    """Start a fresh session in the chosen language (any previous one is wiped)."""
+    language = await field(request, "language")
+    kiosk.sessions.end(request.cookies.get(COOKIE))
+    session = kiosk.sessions.start(language if language in LANGUAGES else "ja")
+    redirect = go("/kiosk/event")
+    redirect.cookies.append(
+        Cookie(key=COOKIE, value=session.token, path="/kiosk", httponly=True, samesite="strict")
+    )
+    return redirect
+
+
+def _finish(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    kiosk.sessions.end(request.cookies.get(COOKIE))
+    kiosk.scanner.close()
+    redirect = go(START)
+    redirect.delete_cookie(COOKIE, path="/kiosk")
+    return redirect
+
+
+@post("/finish", sync_to_thread=False)
+def finish(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    """ "Finish" or "start over": wipe the session and go back to the language screen."""
+    return _finish(request, kiosk)
+
+
+@post("/timeout", sync_to_thread=False)
+def timeout(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    """The page's idle timer fired: wipe the session."""
+    return _finish(request, kiosk)
+
+
+@get("/event", sync_to_thread=False)
+def event(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
+    """Which life event brings the citizen here."""
+    session = kiosk.session(request)
+    return kiosk.page("event.html.jinja", session.language, events=EVENTS)
+
+
+@post("/event")
+async def choose_event(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    """Record the life event and go on to identification."""
+    session = kiosk.session(request)
+    life_event = await field(request, "life_event")
+    if life_event not in get_args(LifeEvent):
+        return go("/kiosk/event")
+    session.life_event = life_event  # type: ignore[assignment]  # checked against LifeEvent above
+    return go("/kiosk/identity")
+
+
+@get("/identity", sync_to_thread=False)
+def identity(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
+    """Card, pre-entry QR or typed entry."""
+    session = kiosk.session(request)
+    return kiosk.page("identity.html.jinja", session.language)
+
+
+def _person_problem(name: str, birth_date: str, sex: str) -> str | None:
+    if not name.strip():
+        return N_("Please enter the name.")
+    try:
+        if date.fromisoformat(birth_date) > date.today():
+            return N_("Please enter the date of birth.")
+    except ValueError:
+        return N_("Please enter the date of birth.")
+    if sex not in SEXES:
+        return N_("Please choose one.")
+    return None
+
+
+@get("/typed", sync_to_thread=False)
+def typed(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
+    """Type the basic four facts when there is no card and no pre-entry QR."""
+    session = kiosk.session(request)
+    return kiosk.page("typed.html.jinja", session.language, sexes=SEXES, error=None, values={})
+
+
+@post("/typed")
+async def save_typed(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
+    """Check and keep the typed applicant."""
+    session = kiosk.session(request)
+    form = await request.form()
+    values = {key: str(form.get(key, "")).strip() for key in ("name", "address", "birth_date", "sex")}
+    problem = _person_problem(values["name"], values["birth_date"], values["sex"]) or (
+        None if values["address"] else N_("Please enter the address.")
+    )
+    if problem:
+        page = "typed.html.jinja"
+        return kiosk.page(page, session.language, status=422, sexes=SEXES, error=problem, values=values)
+    sex: Sex = values["sex"]  # type: ignore[assignment]  # checked against SEXES
+    session.applicant = Person(values["name"], values["address"], values["birth_date"], sex)
+    session.identity_source = "typed"
+    return go("/kiosk/household")
+
+
+@get("/household", sync_to_thread=False)
+def household(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
+    """Who the case is about besides the applicant; members can be added and removed."""
+    session = kiosk.session(request)
+    if session.applicant is None:
+        return go("/kiosk/identity")
+    relations = kiosk.relations(session.language)
+    return kiosk.page(
+        "household.html.jinja", session.language, session=session, relations=relations, sexes=SEXES
+    )
+
+
+@post("/household/remove")
+async def remove_member(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    """Take a member off the household (answers about members are asked again)."""
+    session = kiosk.session(request)
+    index = await field(request, "index")
+    if index.isdigit() and int(index) < len(session.household):
+        del session.household[int(index)]
+        session.answers.clear()
+    return go("/kiosk/household")
+
+
+@get("/household/add", sync_to_thread=False)
+def add_member_form(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
+    """One member: name, relation, birth date, sex."""
+    session = kiosk.session(request)
+    return _member_page(kiosk, session.language, error=None, values={})
+
+
+def _member_page(
+    kiosk: KioskContext, language: str, *, error: str | None, values: dict[str, str]
+) -> Response[str]:
+    relations = kiosk.relations(language)
+    return kiosk.page(
+        "member.html.jinja",
+        language,
+        status=422 if error else 200,
+        relations=relations,
+        sexes=SEXES,
+        error=error,
+        values=values,
+    )
+
+
+@post("/household/add")
+async def add_member(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
+    """Check and add a member."""
+    session = kiosk.session(request)
+    form = await request.form()
+    values = {key: str(form.get(key, "")).strip() for key in ("name", "relation", "birth_date", "sex")}
+    problem = _person_problem(values["name"], values["birth_date"], values["sex"]) or (
+        None if values["relation"] in kiosk.catalog.relations else N_("Please choose one.")
+    )
+    if problem or len(session.household) >= MAX_HOUSEHOLD:
+        return _member_page(
+            kiosk, session.language, error=problem or N_("Please ask the staff."), values=values
+        )
+    sex: Sex = values["sex"]  # type: ignore[assignment]  # checked against SEXES
+    session.household.append(Member(values["name"], values["relation"], values["birth_date"], sex))
+    session.answers.clear()
+    return go("/kiosk/household")
+
+
+HANDLERS = [languages, start, finish, timeout, event, choose_event, identity, typed, save_typed]
+HANDLERS += [household, remove_member, add_member_form, add_member]

@@ -1,0 +1,137 @@
+"""A real counter unit for the kiosk tests: broker, central, pcscd + vpcd with a virtual card, a TCP
+virtual printer, an image-folder camera (the only fake), and headless Chromium driven by Playwright.
+
+The card goes into vpcd slot 1 ("Virtual PCD 00 01") so a `make demo` on the same machine (slot 0) is not
+disturbed. Everything is started once per test session; each test opens its own browser context (its own
+kiosk session).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from edge_agent.hardware.card_emulator import VirtualCard, VpcdCard
+from edge_agent.hardware.pcsc_stack import running_pcscd
+from edge_agent.hardware.printer.emulator import VirtualPrinter
+from madoguchi.processes import Service
+from protocol.facts import Person
+from protocol.qr_seal import CounterKey
+from provisioning.broker import Broker
+from tests.support.processes import central_service, edge_service, issue_token
+
+SLOT_PORT = 35964
+READER = "Virtual PCD 00 01"
+PIN = "1234"
+HOLDER = Person(name="窓口　花子", address="みどり市中央町一丁目２番３号", birth_date="1985-04-01", sex="2")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ADMIN_PIN = "2468"
+
+
+@dataclass
+class Unit:
+    """One running counter unit and the hardware around it."""
+
+    url: str
+    service: Service
+    data_dir: Path
+    camera: Path
+    printer: VirtualPrinter
+    workdir: Path
+
+    @property
+    def counter_key(self) -> CounterKey:
+        return CounterKey.from_bytes((self.data_dir / "counter.key").read_bytes())
+
+
+def write_profile(path: Path, camera: Path, printer_port: int) -> Path:
+    path.write_text(
+        "\n".join(
+            [
+                '[device]\nmodel = "Kiosk test unit"',
+                f'[card_reader]\ntype = "pcsc"\nreader = "{READER}"',
+                f'[camera]\ntype = "folder"\npath = "{camera}"\nloop = false',
+                f'[printer]\ntype = "network"\nhost = "127.0.0.1"\nport = {printer_port}',
+                'width_dots = 576\njapanese = "kanji"\nqr = "native"',
+            ]
+        )
+        + "\n"
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Service]]:
+    """pcscd, a broker and central, shared by every kiosk test."""
+    workdir = tmp_path_factory.mktemp("kiosk")
+    with running_pcscd():
+        broker = Broker(workdir / "broker").start()
+        central = central_service(workdir, broker.url).start()
+        try:
+            yield workdir, central
+        finally:
+            central.kill()
+            broker.stop()
+
+
+def start_unit(workdir: Path, central: Service, name: str, idle_seconds: float) -> Unit:
+    camera = workdir / f"{name}-camera"
+    camera.mkdir()
+    printer = VirtualPrinter().start()
+    profile = write_profile(workdir / f"{name}.toml", camera, printer.port)
+    service = edge_service(workdir, central, issue_token(workdir), name=name)
+    service.argv[service.argv.index("--profile") + 1] = str(profile)
+    service.env = {
+        "MADOGUCHI_KIOSK_IDLE_SECONDS": str(idle_seconds),
+        "MADOGUCHI_KIOSK_ADMIN_PIN": ADMIN_PIN,
+    }
+    service.start()
+    return Unit(service.base_url, service, workdir / name, camera, printer, workdir)
+
+
+@pytest.fixture(scope="session")
+def unit(stack: tuple[Path, Service]) -> Iterator[Unit]:
+    """The kiosk unit most tests use (a long idle timeout)."""
+    running = start_unit(*stack, name="kiosk", idle_seconds=300)
+    yield running
+    running.service.kill()
+    running.printer.stop()
+
+
+@pytest.fixture
+def card() -> Iterator[VirtualCard]:
+    """The virtual My Number Card of the made-up holder, inserted for the test."""
+    virtual = VirtualCard(HOLDER, pin=PIN)
+    with VpcdCard(virtual, port=SLOT_PORT):
+        yield virtual
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="ja-JP")
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+def jobs_after(printer: VirtualPrinter, before: int, timeout: float = 20.0) -> list[bytes]:
+    """The print jobs that arrived after the first `before` ones."""
+    return printer.wait_for_jobs(before + 1, timeout=timeout)[before:]

@@ -1,0 +1,44 @@
+"""Moves through kiosk screens that several browser tests share; they find elements by structure, not by
+text, so the same steps work in every language."""
+
+from playwright.sync_api import Page
+
+from .conftest import Unit
+
+
+def begin(page: Page, unit: Unit, language: str, event: str) -> None:
+    """Language and life event: the screens before identification."""
+    page.goto(unit.url + "/kiosk/")
+    page.locator(f'button[value="{language}"]').click()
+    page.locator(f'button[value="{event}"]').click()
+
+
+def enter_pin(page: Page, pin: str) -> None:
+    """Tap the PIN on the on-screen pad and confirm."""
+    for digit in pin:
+        page.locator(f'.pinpad button[data-key="{digit}"]').click()
+    page.locator('form.pin button[type="submit"]').click()
+
+
+def answer_everything(page: Page) -> int:
+    """Answer each question screen (last choice, or a plausible text) until the review; returns screens."""
+    screens = 0
+    while "/kiosk/question" in page.url:
+        screens += 1
+        form = page.locator("form.question")
+        field = form.locator("#answer")
+        if field.count():
+            kind = field.get_attribute("type")
+            if kind != "number":
+                samples = {"date": "2026-11-01", "tel": "099-000-0000"}
+                field.fill(samples.get(kind or "", "みどり市中央町一丁目２番３号"))
+        checkboxes = form.locator('input[type="checkbox"]')
+        if checkboxes.count():
+            checkboxes.first.check()
+        choices = form.locator('button[name="value"]')
+        if choices.count():
+            choices.last.click()
+        else:
+            form.locator('button[type="submit"]').click()
+        page.wait_for_load_state()
+    return screens
