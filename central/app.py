@@ -25,6 +25,7 @@ from central.forms.controller import FormsController
 from central.ingest.consumer import Consumer
 from central.ingest.ingester import Ingester
 from central.keys import load_or_create_city_key, load_or_create_counter_key
+from central.preentry.controller import PreEntryController
 from central.settings import Settings
 from central.webhooks.controller import WebhookController
 from protocol.urls import parse_broker_url
@@ -81,6 +82,7 @@ def create_app(settings: Settings) -> Litestar:
             FormsController,
             AccessLogController,
             WebhookController,
+            PreEntryController,
             create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
         ],
         lifespan=[

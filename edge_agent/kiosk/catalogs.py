@@ -1,15 +1,18 @@
-"""Build the kiosk's gettext catalogs: extract messages, merge them into every language's .po, compile .mo.
+"""Build the gettext catalogs of the citizen-facing pages: extract messages, merge them into every language's
+.po, compile .mo — for the kiosk (`edge_agent/kiosk`) and central's pre-entry page (`central/preentry`).
 
-    python -m edge_agent.kiosk.catalogs           # after changing any kiosk text
+    python -m edge_agent.kiosk.catalogs           # after changing any citizen-facing text
     python -m edge_agent.kiosk.catalogs --check   # fails if a .mo is stale or a message is untranslated
 
-The compiled .mo files are committed so a fresh clone runs without a build step. This never touches
-anything outside `locales/`.
+A build tool, not runtime code: it reaches the pre-entry page by path, never by import (the edge agent and
+central never import each other). The compiled .mo files are committed so a fresh clone needs no build
+step. It never writes outside the two `locales/` folders.
 """
 
 import argparse
 import io
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -17,42 +20,80 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
-from .i18n import DOMAIN, LANGUAGES, LOCALES, mo_path
+from .i18n import LANGUAGES
 
-HERE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[2]
 METHODS = [("**.py", "python"), ("templates/**.jinja", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "N_": None}
 
 
-def extracted() -> Catalog:
-    """Every message the kiosk's code and templates use."""
-    catalog = Catalog(project="madoguchi-kiosk", fuzzy=False)
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(HERE), METHODS, keywords=KEYWORDS, comment_tags=()
-    ):
-        catalog.add(message)
-    return catalog
+@dataclass(frozen=True)
+class MessageCatalogs:
+    """The catalogs of one set of pages: where the code is, where the catalogs go, under which domain."""
 
+    source: Path
+    domain: str
 
-def po_path(language: str) -> Path:
-    """A language's source catalog."""
-    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    @property
+    def locales(self) -> Path:
+        """The folder holding `<language>/LC_MESSAGES/<domain>.po|.mo`."""
+        return self.source / "locales"
 
+    def path(self, language: str, suffix: str) -> Path:
+        """A language's .po or .mo."""
+        return self.locales / language / "LC_MESSAGES" / f"{self.domain}{suffix}"
 
-def read(language: str) -> Catalog:
-    """A language's .po (an empty catalog if there is none yet)."""
-    path = po_path(language)
-    if not path.exists():
-        return Catalog(locale=None, project="madoguchi-kiosk", fuzzy=False)
-    with path.open("rb") as handle:
-        return read_po(handle, abort_invalid=True)
+    def extracted(self) -> Catalog:
+        """Every message the code and templates use."""
+        catalog = Catalog(project=f"madoguchi-{self.domain}", fuzzy=False)
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(self.source), METHODS, keywords=KEYWORDS, comment_tags=()
+        ):
+            catalog.add(message)
+        return catalog
 
+    def read(self, language: str) -> Catalog:
+        """A language's .po (an empty catalog if there is none yet)."""
+        path = self.path(language, ".po")
+        if not path.exists():
+            return Catalog(locale=None, project=f"madoguchi-{self.domain}", fuzzy=False)
+        with path.open("rb") as handle:
+            return read_po(handle, abort_invalid=True)
 
-def compiled(catalog: Catalog) -> bytes:
-    """The .mo bytes of a catalog."""
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    return buffer.getvalue()
+    def compiled_messages(self, language: str) -> dict[str, str]:
+        """What a language's committed .mo holds (empty if there is none)."""
+        path = self.path(language, ".mo")
+        if not path.exists():
+            return {}
+        with path.open("rb") as handle:
+            return messages(read_mo(handle))
+
+    def problems(self) -> list[str]:
+        """Untranslated or obsolete messages and stale .mo files, per language."""
+        wanted = set(messages(self.extracted()))
+        found: list[str] = []
+        for language in LANGUAGES:
+            have = messages(self.read(language))
+            where = f"{self.domain}/{language}"
+            found += [f"{where}: untranslated {msgid!r}" for msgid in sorted(wanted) if not have.get(msgid)]
+            found += [f"{where}: obsolete {msgid!r}" for msgid in sorted(set(have) - wanted)]
+            if self.compiled_messages(language) != have:
+                found.append(f"{where}: the .mo is stale: run python -m edge_agent.kiosk.catalogs")
+        return found
+
+    def update(self) -> None:
+        """Merge extracted messages into every .po (keeping translations) and compile every .mo."""
+        template = self.extracted()
+        for language in LANGUAGES:
+            catalog = self.read(language)
+            catalog.update(template, no_fuzzy_matching=True)
+            catalog.obsolete.clear()
+            self.path(language, ".po").parent.mkdir(parents=True, exist_ok=True)
+            with self.path(language, ".po").open("wb") as handle:
+                write_po(handle, catalog, omit_header=True, no_location=True, sort_output=True, width=110)
+            buffer = io.BytesIO()
+            write_mo(buffer, self.read(language), use_fuzzy=False)
+            self.path(language, ".mo").write_bytes(buffer.getvalue())
 
 
 def messages(catalog: Catalog) -> dict[str, str]:
@@ -60,50 +101,22 @@ def messages(catalog: Catalog) -> dict[str, str]:
     return {str(message.id): str(message.string) for message in catalog if message.id}
 
 
-def compiled_messages(language: str) -> dict[str, str]:
-    """What a language's committed .mo holds (empty if there is none)."""
-    if not mo_path(language).exists():
-        return {}
-    with mo_path(language).open("rb") as handle:
-        return messages(read_mo(handle))
-
-
-def problems() -> list[str]:
-    """Untranslated, missing or obsolete messages and stale .mo files, per language."""
-    wanted = set(messages(extracted()))
-    found: list[str] = []
-    for language in LANGUAGES:
-        catalog = read(language)
-        have = messages(catalog)
-        found += [f"{language}: untranslated {msgid!r}" for msgid in sorted(wanted) if not have.get(msgid)]
-        found += [f"{language}: obsolete {msgid!r}" for msgid in sorted(set(have) - wanted)]
-        if compiled_messages(language) != have:
-            found.append(f"{language}: {mo_path(language)} is stale: run python -m edge_agent.kiosk.catalogs")
-    return found
-
-
-def update() -> None:
-    """Merge extracted messages into every .po (keeping translations) and compile every .mo."""
-    template = extracted()
-    for language in LANGUAGES:
-        catalog = read(language)
-        catalog.update(template, no_fuzzy_matching=True)
-        catalog.obsolete.clear()
-        po_path(language).parent.mkdir(parents=True, exist_ok=True)
-        with po_path(language).open("wb") as handle:
-            write_po(handle, catalog, omit_header=True, no_location=True, sort_output=True, width=110)
-        mo_path(language).write_bytes(compiled(read(language)))
+KIOSK = MessageCatalogs(ROOT / "edge_agent" / "kiosk", "kiosk")
+PREENTRY = MessageCatalogs(ROOT / "central" / "preentry", "preentry")
+ALL = (KIOSK, PREENTRY)
 
 
 def main() -> None:
-    """Update the catalogs, or with --check report what is out of date."""
+    """Update the catalogs, or with --check only report what is out of date."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report problems")
     if not parser.parse_args().check:
-        update()
-    for problem in problems():
+        for catalogs in ALL:
+            catalogs.update()
+    found = [problem for catalogs in ALL for problem in catalogs.problems()]
+    for problem in found:
         print(problem, file=sys.stderr)
-    sys.exit(1 if problems() else 0)
+    sys.exit(1 if found else 0)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
-"""Translations and dates: every kiosk message is translated in all ten languages and every compiled .mo
-matches its .po; 和暦 as forms and Japanese screens show it."""
+"""Translations and dates: every kiosk and pre-entry message is translated in all ten languages and every
+compiled .mo matches its .po; 和暦 as forms and Japanese screens show it."""
 
 import pytest
 
-from edge_agent.kiosk.catalogs import extracted, problems
-from edge_agent.kiosk.i18n import LANGUAGES, translations, wareki
+from edge_agent.kiosk.catalogs import ALL, MessageCatalogs
+from edge_agent.kiosk.i18n import LANGUAGES, wareki
 
 
-def test_every_message_translated_and_compiled() -> None:
-    assert problems() == []
+@pytest.mark.parametrize("catalogs", ALL, ids=lambda catalogs: catalogs.domain)
+def test_every_message_translated_and_compiled(catalogs: MessageCatalogs) -> None:
+    assert catalogs.problems() == []
 
 
 def test_ten_languages_japanese_first() -> None:
@@ -16,14 +17,15 @@ def test_ten_languages_japanese_first() -> None:
     assert set(LANGUAGES) == {"ja", "ja-easy", "en", "zh-Hans", "ko", "vi", "pt", "tl", "ne", "id"}
 
 
+def placeholders(text: str) -> set[str]:
+    return {part.split(")")[0] for part in text.split("%(")[1:]}
+
+
+@pytest.mark.parametrize("catalogs", ALL, ids=lambda catalogs: catalogs.domain)
 @pytest.mark.parametrize("language", list(LANGUAGES))
-def test_placeholders_survive_translation(language: str) -> None:
-    gettext = translations(language).gettext
-    for message in extracted():
-        if isinstance(message.id, str) and "%(" in message.id:
-            names = {part.split(")")[0] for part in message.id.split("%(")[1:]}
-            translated = gettext(message.id)
-            assert {part.split(")")[0] for part in translated.split("%(")[1:]} == names
+def test_placeholders_survive_translation(catalogs: MessageCatalogs, language: str) -> None:
+    for msgid, translated in catalogs.compiled_messages(language).items():
+        assert placeholders(translated) == placeholders(msgid)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,106 @@
+"""`/preentry/`: the public pre-entry page (a form, then the sealed QR) and its signing key's public half.
+
+No login: anyone may make a pre-entry QR. Nothing posted is stored or logged; the QR is sealed to the
+counter key so only counter units and central can read it.
+"""
+
+import base64
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import segno
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.enums import MediaType
+
+from procedures.catalog import Catalog
+from procedures.plan import localize
+from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
+from protocol.qr_seal import PreEntryQr, seal_qr
+
+from .form import EVENTS, SEXES, Entry, check
+from .i18n import LANGUAGES, html_lang, translations
+from .keys import ISSUER, load_or_create_signer
+
+_environment = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@cache
+def _catalog() -> Catalog:
+    """The catalog whose household relations the form offers (the bundled sample city)."""
+    return CatalogPlanner.load(SAMPLE_CATALOG).catalog
+
+
+def _signer(state: State) -> ed25519.Ed25519PrivateKey:
+    if "preentry_signer" not in state:
+        state.preentry_signer = load_or_create_signer(state.settings.data_dir)
+    signer: ed25519.Ed25519PrivateKey = state.preentry_signer
+    return signer
+
+
+def _page(template: str, language: str, *, status: int = 200, **context: Any) -> Response[str]:
+    relations = {key: localize(item.label, language).citizen for key, item in _catalog().relations.items()}
+    html = _environment.get_template(template).render(
+        _=translations(language).gettext,
+        name_of=lambda tag: translations(tag).gettext("this language"),
+        lang=language,
+        html_lang=html_lang(language),
+        languages=LANGUAGES,
+        events=EVENTS,
+        sexes=SEXES,
+        relations=relations,
+        city=localize(_catalog().meta.city, language).citizen,
+        **context,
+    )
+    return Response(html, media_type=MediaType.HTML, status_code=status)
+
+
+def _language(value: str | None) -> str:
+    return value if value in LANGUAGES else "ja"
+
+
+class PreEntryController(Controller):
+    """The pre-entry page."""
+
+    path = "/preentry"
+    include_in_schema = False
+
+    @get("/", sync_to_thread=False)
+    def form(self, lang: str | None = None) -> Response[str]:
+        """The empty form, in the chosen language."""
+        return _page("form.html.jinja", _language(lang), entry=Entry({}, 0))
+
+    @post("/")
+    async def submit(self, request: Request[Any, Any, State], state: State) -> Response[str]:
+        """Add a member row, or check the entry and show its sealed QR."""
+        posted = await request.form()
+        values = {key: str(value) for key, value in posted.items()}
+        language = _language(values.get("lang"))
+        values["lang"] = language
+        members = int(values.get("members", "0")) if values.get("members", "0").isdigit() else 0
+        if values.get("action") == "add":
+            return _page("form.html.jinja", language, entry=Entry.from_form(values, members + 1))
+        entry = Entry.from_form(values, members)
+        facts = check(entry, set(_catalog().relations))
+        if facts is None:
+            return _page("form.html.jinja", language, status=422, entry=entry)
+        payload = PreEntryQr(created_at=datetime.now(UTC).isoformat(), facts=facts)
+        text = seal_qr(payload, counter=state.counter_key, issuer=ISSUER, signer=_signer(state))
+        image = segno.make(text, error="m").png_data_uri(scale=6, border=4)
+        return _page("qr.html.jinja", language, image=image)
+
+    @get("/key", sync_to_thread=False)
+    def key(self, state: State) -> dict[str, str]:
+        """The public half of the pre-entry signing key (base64 of the raw 32 bytes)."""
+        public = _signer(state).public_key().public_bytes_raw()
+        return {"issuer": ISSUER, "public_key": base64.b64encode(public).decode()}

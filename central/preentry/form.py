@@ -1,0 +1,96 @@
+"""The pre-entry form: its fields, and turning a posted form into checked Facts (no web framework here).
+
+Problems are reported as message ids to translate, naming the field, never echoing what was typed into
+logs. Nothing here stores anything.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import get_args
+
+from protocol.facts import AnswerValue, Facts, LifeEvent, Member, Person, Sex
+
+from .i18n import N_
+
+EVENTS: dict[str, str] = {
+    "move_in": N_("Moving in from another city"),
+    "move_within": N_("Moving within the city"),
+    "move_out": N_("Moving out of the city"),
+    "birth": N_("A birth"),
+    "death": N_("A death"),
+    "marriage": N_("Marriage"),
+    "divorce": N_("Divorce"),
+    "certificates": N_("Certificates only"),
+}
+SEXES: dict[str, str] = {"1": N_("Male"), "2": N_("Female"), "9": N_("Not applicable")}
+PERSON_FIELDS = ("name", "birth_date", "sex")
+MAX_MEMBERS = 9
+
+
+@dataclass
+class Entry:
+    """What the citizen typed so far (strings as posted), and the problems found in it."""
+
+    values: dict[str, str]
+    members: int
+    problems: dict[str, str] = field(default_factory=dict)
+    """Field name → message id."""
+
+    @classmethod
+    def from_form(cls, form: dict[str, str], members: int) -> "Entry":
+        """Keep the posted strings, stripped."""
+        return cls({key: value.strip() for key, value in form.items()}, max(0, min(members, MAX_MEMBERS)))
+
+    def get(self, name: str) -> str:
+        """A posted value ("" when absent)."""
+        return self.values.get(name, "")
+
+
+def _check_person(entry: Entry, prefix: str) -> None:
+    if not entry.get(prefix + "name"):
+        entry.problems[prefix + "name"] = N_("Please enter the name.")
+    try:
+        if date.fromisoformat(entry.get(prefix + "birth_date")) > date.today():
+            raise ValueError
+    except ValueError:
+        entry.problems[prefix + "birth_date"] = N_("Please enter the date of birth.")
+    if entry.get(prefix + "sex") not in SEXES:
+        entry.problems[prefix + "sex"] = N_("Please choose one.")
+
+
+def check(entry: Entry, relations: set[str]) -> Facts | None:
+    """The facts of a complete entry; None (with `entry.problems` filled in) otherwise."""
+    if entry.get("life_event") not in get_args(LifeEvent):
+        entry.problems["life_event"] = N_("Please choose one.")
+    _check_person(entry, "")
+    if not entry.get("address"):
+        entry.problems["address"] = N_("Please enter the address.")
+    for index in range(entry.members):
+        prefix = f"m{index}_"
+        _check_person(entry, prefix)
+        if entry.get(prefix + "relation") not in relations:
+            entry.problems[prefix + "relation"] = N_("Please choose one.")
+    if entry.problems:
+        return None
+    answers: dict[str, AnswerValue] = {"phone": entry.get("phone")} if entry.get("phone") else {}
+    return Facts(
+        life_event=entry.get("life_event"),  # type: ignore[arg-type]  # checked against LifeEvent above
+        language=entry.get("lang"),
+        applicant=Person(entry.get("name"), entry.get("address"), entry.get("birth_date"), _sex(entry, "")),
+        household=[
+            Member(
+                entry.get(f"m{index}_name"),
+                entry.get(f"m{index}_relation"),
+                entry.get(f"m{index}_birth_date"),
+                _sex(entry, f"m{index}_"),
+            )
+            for index in range(entry.members)
+        ],
+        answers=answers,
+    )
+
+
+def _sex(entry: Entry, prefix: str) -> Sex:
+    value = entry.get(prefix + "sex")
+    assert value in get_args(Sex)
+    return value  # type: ignore[return-value]  # narrowed by the assert
