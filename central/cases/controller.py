@@ -10,8 +10,9 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response
 
@@ -71,10 +72,22 @@ ERROR_HANDLERS: dict[Any, Any] = {
 }
 
 
-def _filter(
-    office: str | None, counter: str | None, procedure: str | None, status: str | None, day: date | None
+def inbox_filter(
+    office: str | None = None,
+    counter: str | None = None,
+    procedure: str | None = None,
+    status: str | None = None,
+    day: Annotated[str | None, Parameter(description="city calendar day, YYYY-MM-DD (Asia/Tokyo)")] = None,
 ) -> InboxFilter:
-    return InboxFilter(office or None, counter or None, procedure or None, status or None, day)
+    """The inbox filter from the query; empty fields (as an HTML form sends them) mean any."""
+    try:
+        chosen = date.fromisoformat(day) if day else None
+    except ValueError as exc:
+        raise ValidationException("受付日の形式が正しくありません（YYYY-MM-DD）") from exc
+    return InboxFilter(office or None, counter or None, procedure or None, status or None, chosen)
+
+
+FILTER_DEPENDENCY = {"wanted": Provide(inbox_filter, sync_to_thread=False)}
 
 
 class CasePages(Controller):
@@ -85,54 +98,54 @@ class CasePages(Controller):
     dependencies = STAFF_DEPENDENCY
     exception_handlers = ERROR_HANDLERS
 
-    @get("/", sync_to_thread=True)
-    def inbox_page(
-        self,
-        state: State,
-        staff: Staff,
-        office: str | None = None,
-        counter: str | None = None,
-        procedure: str | None = None,
-        status: str | None = None,
-        day: date | None = None,
-    ) -> Response[str]:
+    @get("/", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
+    def inbox_page(self, state: State, staff: Staff, wanted: InboxFilter) -> Response[str]:
         """The inbox with its filters."""
-        wanted = _filter(office, counter, procedure, status, day)
         cases = inbox(state.engine, staff, wanted)
         return render(
-            "staff/inbox.html", staff=staff, cases=cases, wanted=wanted, statuses=STATUSES, origins=ORIGINS
+            "staff/inbox.html",
+            staff=staff,
+            cases=cases,
+            wanted=wanted,
+            statuses=STATUSES,
+            origins=ORIGINS,
         )
 
-    @get("/inbox/rows", sync_to_thread=True)
-    def inbox_rows(
-        self,
-        state: State,
-        staff: Staff,
-        office: str | None = None,
-        counter: str | None = None,
-        procedure: str | None = None,
-        status: str | None = None,
-        day: date | None = None,
-    ) -> Response[str]:
+    @get("/inbox/rows", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
+    def inbox_rows(self, state: State, staff: Staff, wanted: InboxFilter) -> Response[str]:
         """The inbox's rows alone: htmx polls this for live updates."""
-        cases = inbox(state.engine, staff, _filter(office, counter, procedure, status, day))
+        cases = inbox(state.engine, staff, wanted)
         return render("staff/inbox_rows.html", cases=cases, statuses=STATUSES, origins=ORIGINS)
 
     @get("/cases/{case_id:str}", sync_to_thread=True)
     def case_page(self, state: State, staff: Staff, case_id: str) -> Response[str]:
         """One case: household, plan, procedures with their status, corrections."""
         detail = case_detail(state.engine, staff, case_id)
-        return render("staff/case.html", staff=staff, case=detail, statuses=STATUSES, origins=ORIGINS)
+        return render(
+            "staff/case.html",
+            staff=staff,
+            case=detail,
+            statuses=STATUSES,
+            origins=ORIGINS,
+        )
 
     @post("/cases/{case_id:str}/procedures/{procedure_id:str}/status", sync_to_thread=True)
     def set_status(
-        self, state: State, staff: Staff, case_id: str, procedure_id: str, data: Annotated[StatusForm, FORM]
+        self,
+        state: State,
+        staff: Staff,
+        case_id: str,
+        procedure_id: str,
+        data: Annotated[StatusForm, FORM],
     ) -> Redirect:
         """Move a procedure to another status."""
         actions.set_status(state.engine, staff, case_id, procedure_id, data.status)
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
 
-    @post("/cases/{case_id:str}/procedures/{procedure_id:str}/approve", sync_to_thread=True)
+    @post(
+        "/cases/{case_id:str}/procedures/{procedure_id:str}/approve",
+        sync_to_thread=True,
+    )
     def approve(self, state: State, staff: Staff, case_id: str, procedure_id: str) -> Redirect:
         """Approve a procedure for the core systems."""
         actions.approve(state.engine, staff, case_id, procedure_id)
@@ -140,11 +153,21 @@ class CasePages(Controller):
 
     @post("/cases/{case_id:str}/corrections", sync_to_thread=True)
     def correct(
-        self, state: State, staff: Staff, case_id: str, data: Annotated[CorrectionForm, FORM]
+        self,
+        state: State,
+        staff: Staff,
+        case_id: str,
+        data: Annotated[CorrectionForm, FORM],
     ) -> Redirect:
         """Correct one fact, or flag it for 外字 handling."""
         actions.correct(
-            state.engine, state.staff_planner, staff, case_id, data.field, data.value, bool(data.gaiji)
+            state.engine,
+            state.staff_planner,
+            staff,
+            case_id,
+            data.field,
+            data.value,
+            bool(data.gaiji),
         )
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
 
@@ -168,19 +191,10 @@ class CaseApi(Controller):
     dependencies = STAFF_DEPENDENCY
     exception_handlers = ERROR_HANDLERS
 
-    @get("/", sync_to_thread=True)
-    def list_cases(
-        self,
-        state: State,
-        staff: Staff,
-        office: str | None = None,
-        counter: str | None = None,
-        procedure: str | None = None,
-        status: str | None = None,
-        day: Annotated[date | None, Parameter(description="city calendar day (Asia/Tokyo)")] = None,
-    ) -> list[CaseSummary]:
+    @get("/", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
+    def list_cases(self, state: State, staff: Staff, wanted: InboxFilter) -> list[CaseSummary]:
         """The inbox as JSON (newest first, at most 200)."""
-        return inbox(state.engine, staff, _filter(office, counter, procedure, status, day))
+        return inbox(state.engine, staff, wanted)
 
     @get("/{case_id:str}", sync_to_thread=True)
     def get_case(self, state: State, staff: Staff, case_id: str) -> CaseDetail:

@@ -3,6 +3,7 @@
 import asyncio
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,10 +62,9 @@ class StaffCentral:
         return CounterKey.from_bytes((self.data_dir / "counter.key").read_bytes())
 
     def sync(self, facts: Facts, office: str = "honcho") -> str:
-        """Publish a sealed submission as a unit would; returns its id once central stored it."""
-        unit = self.device(office)
-        case_id, wire = unit.seal(facts)
-        asyncio.run(publish(self.broker, [(topics.submissions(unit.device_id), wire)]))
+        """Publish a sealed submission as a unit would; returns its id (central stores it moments later)."""
+        case_id, wire = self.device(office).seal(facts)
+        self.publish(office, wire)
         return case_id
 
     def slip_qr(self, facts: Facts, office: str = "honcho") -> tuple[str, str, bytes]:
@@ -90,7 +90,9 @@ class StaffCentral:
     def publish(self, device_office: str, wire: bytes) -> None:
         """Publish an envelope sealed earlier (the network came back)."""
         unit = self.device(device_office)
-        asyncio.run(publish(self.broker, [(topics.submissions(unit.device_id), wire)]))
+        items = [(topics.submissions(unit.device_id), wire)]
+        with ThreadPoolExecutor(1) as thread:  # its own loop: Playwright's sync API runs one in this thread
+            thread.submit(asyncio.run, publish(self.broker, items)).result()
 
 
 @dataclass
