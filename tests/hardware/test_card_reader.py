@@ -95,7 +95,7 @@ def test_last_wrong_pin_blocks_then_blocked(reader: PcscCardReader, insert: Inse
     card.tries_left = 0
     with pytest.raises(PinBlockedError):
         reader.read_basic_four("1234")
-    assert card.verify_commands() == [apdu.verify(0x11, b"0000")]
+    assert card.verify_commands() == [apdu.verify(apdu.EF_PIN, b"0000")]
 
 
 def test_removal_mid_read(reader: PcscCardReader, insert: Insert) -> None:
@@ -174,3 +174,14 @@ def test_basic_four_longer_than_one_read(reader: PcscCardReader, insert: Insert,
     assert reads[0] == apdu.read_binary_sfi(0x02, 0, 256)
     assert reads[1][2:4] == (256).to_bytes(2, "big")  # the rest, by offset from the now current EF
     assert len(reads) == 2
+
+
+def test_card_without_short_file_ids(reader: PcscCardReader, insert: Insert, person: Person) -> None:
+    card = insert(faults=CardFaults(no_short_ids=True))
+    wait_present(reader)
+    assert reader.read_basic_four("1234") == person
+    commands = [entry.command for entry in card.log]
+    assert apdu.select_ef(apdu.EF_PIN) in commands
+    assert apdu.select_ef(apdu.EF_BASIC_FOUR) in commands
+    assert card.verify_commands() == [apdu.verify(0, b"1234")]
+    assert card.tries_left == 3

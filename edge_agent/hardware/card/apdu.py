@@ -17,6 +17,7 @@ EF_MY_NUMBER: Final = 0x0001
 EF_BASIC_FOUR: Final = 0x0002
 EF_INTEGRITY: Final = 0x0003
 EF_PIN: Final = 0x0011
+"""These file ids fit in five bits, so each also serves as the file's short id (SFI)."""
 
 SW_OK: Final = 0x9000
 SW_END_OF_FILE: Final = 0x6282
@@ -26,6 +27,7 @@ SW_BLOCKED_ISO: Final = 0x6983
 SW_SECURITY_NOT_SATISFIED: Final = 0x6982
 SW_FILE_NOT_FOUND: Final = 0x6A82
 SW_WRONG_P1P2: Final = 0x6A86
+SW_REFERENCE_NOT_FOUND: Final = 0x6A88
 SW_WRONG_OFFSET: Final = 0x6B00
 SW_INS_NOT_SUPPORTED: Final = 0x6D00
 SW_WRONG_LENGTH: Final = 0x6700

@@ -2,8 +2,9 @@
 
 One read is one short session: SELECT the AP by its full AID, ask the tries left with an empty VERIFY, refuse
 when one try is left, VERIFY the PIN, then READ BINARY by short file id (select and read in one APDU), so the
-basic four facts cost four APDUs. pyscard's exceptions are translated into `errors` here and nowhere else.
-This driver must never log, store or retry a PIN: a retry spends one of the citizen's tries.
+basic four facts cost four APDUs; a card that refuses short file ids gets SELECT EF and the plain forms.
+pyscard's exceptions are translated into `errors` here and nowhere else. This driver must never log, store
+or retry a PIN: a retry spends one of the citizen's tries.
 """
 
 import logging
@@ -44,13 +45,12 @@ from .reader import CardEvent, CardState
 
 log = logging.getLogger(__name__)
 
-SFI_PIN = 0x11
-SFI_MY_NUMBER = 0x01
-SFI_BASIC_FOUR = 0x02
 WATCH_INTERVAL = 0.25
 """Seconds between two looks at the reader when watching for insertions and removals."""
 _BLOCKED = frozenset({0x63C0, apdu.SW_BLOCKED_CARD, apdu.SW_BLOCKED_ISO})
 _READ_OK = frozenset({apdu.SW_OK, apdu.SW_END_OF_FILE})
+_NO_SHORT_IDS = frozenset({apdu.SW_WRONG_P1P2, apdu.SW_FILE_NOT_FOUND, apdu.SW_REFERENCE_NOT_FOUND})
+"""Answers of a card that does not take short file ids in VERIFY P2 / READ BINARY P1."""
 
 
 class _Channel:
@@ -58,6 +58,8 @@ class _Channel:
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
+        self.short_ids = True
+        """Whether the card takes short file ids (select and act in one APDU); learnt on the first VERIFY."""
 
     def send(self, command: bytes) -> tuple[bytes, int]:
         try:
@@ -131,7 +133,7 @@ class PcscCardReader:
         _check_pin_format(pin)
         with self._session() as channel:
             _verify(channel, pin)
-            person = tlv.decode_basic_four(_read_ef(channel, SFI_BASIC_FOUR))
+            person = tlv.decode_basic_four(_read_ef(channel, apdu.EF_BASIC_FOUR))
         log.info("basic four facts read from the card")
         return person
 
@@ -141,7 +143,7 @@ class PcscCardReader:
         _check_pin_format(pin)
         with self._session() as channel:
             _verify(channel, pin)
-            number = tlv.decode_my_number(_read_ef(channel, SFI_MY_NUMBER))
+            number = tlv.decode_my_number(_read_ef(channel, apdu.EF_MY_NUMBER))
         log.info("My Number read from the card for: %s", reason)
         return number
 
@@ -172,7 +174,11 @@ def _check_pin_format(pin: str) -> None:
 
 
 def _tries_left(channel: _Channel) -> int:
-    _, sw = channel.send(apdu.verify(SFI_PIN))
+    _, sw = channel.send(apdu.verify(apdu.EF_PIN))
+    if sw in _NO_SHORT_IDS:  # this card wants the PIN EF selected first (and so every EF)
+        channel.short_ids = False
+        _select(channel, apdu.EF_PIN)
+        _, sw = channel.send(apdu.verify(0))
     tries = apdu.tries_left(sw)
     if sw in _BLOCKED:
         raise PinBlockedError("the PIN is blocked; the city office can reset it")
@@ -184,7 +190,7 @@ def _tries_left(channel: _Channel) -> int:
 def _verify(channel: _Channel, pin: str) -> None:
     if _tries_left(channel) == 1:
         raise LastTryRefusedError
-    _, sw = channel.send(apdu.verify(SFI_PIN, pin.encode("ascii")))
+    _, sw = channel.send(apdu.verify(apdu.EF_PIN if channel.short_ids else 0, pin.encode("ascii")))
     if sw == apdu.SW_OK:
         return
     if sw in _BLOCKED:
@@ -193,6 +199,12 @@ def _verify(channel: _Channel, pin: str) -> None:
     if tries is None:
         raise CardProtocolError("VERIFY", sw)
     raise WrongPinError(tries)
+
+
+def _select(channel: _Channel, fid: int) -> None:
+    _, sw = channel.send(apdu.select_ef(fid))
+    if sw != apdu.SW_OK:
+        raise CardProtocolError(f"SELECT EF {fid:04X}", sw)
 
 
 def _read(channel: _Channel, command: bytes) -> bytes:
@@ -204,9 +216,13 @@ def _read(channel: _Channel, command: bytes) -> bytes:
     return data
 
 
-def _read_ef(channel: _Channel, sfi: int) -> bytes:
-    """Read the TLV at the start of an EF: one APDU for up to 256 bytes, then by offset."""
-    data = _read(channel, apdu.read_binary_sfi(sfi, 0, apdu.MAX_SHORT_LE))
+def _read_ef(channel: _Channel, fid: int) -> bytes:
+    """Read the TLV at the start of an EF: one APDU (by short id) for up to 256 bytes, then by offset."""
+    if channel.short_ids:
+        data = _read(channel, apdu.read_binary_sfi(fid, 0, apdu.MAX_SHORT_LE))
+    else:
+        _select(channel, fid)
+        data = _read(channel, apdu.read_binary(0, apdu.MAX_SHORT_LE))
     size = tlv.total_length(data)
     while len(data) < size:
         chunk = _read(channel, apdu.read_binary(len(data), min(size - len(data), apdu.MAX_SHORT_LE)))

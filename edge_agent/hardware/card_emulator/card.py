@@ -20,7 +20,7 @@ DEMO_PERSON = Person(
 
 _FILE_SIZE_BASIC_FOUR = 0x200
 _FILE_IDS = frozenset({apdu.EF_PIN, apdu.EF_MY_NUMBER, apdu.EF_BASIC_FOUR})
-_SFI_FILES = {apdu.EF_MY_NUMBER: apdu.EF_MY_NUMBER, apdu.EF_BASIC_FOUR: apdu.EF_BASIC_FOUR}
+_READABLE_BY_SFI = frozenset({apdu.EF_MY_NUMBER, apdu.EF_BASIC_FOUR})
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class CardFaults:
     """EF 0002 holds a TLV whose inner length runs past its parent."""
     wrong_application: bool = False
     """The input-support AP is missing: some other card with the same reader."""
+    no_short_ids: bool = False
+    """Refuse short file ids in VERIFY and READ BINARY (6A86): EFs must be selected first."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class VirtualCard:
 
     def _verify(self, command: bytes) -> int:
         sfi = command[3] & 0x1F
+        if sfi and self.faults.no_short_ids:
+            return apdu.SW_WRONG_P1P2
         if not self._app_selected or (sfi or self._current_ef) != apdu.EF_PIN:
             return apdu.SW_SECURITY_NOT_SATISFIED
         if self.tries_left == 0:
@@ -129,9 +133,11 @@ class VirtualCard:
         le = (command[4] or apdu.MAX_SHORT_LE) if len(command) > 4 else apdu.MAX_SHORT_LE
         if p1 & 0x80:
             sfi = p1 & 0x1F
-            if sfi not in _SFI_FILES or not self._app_selected:
+            if self.faults.no_short_ids:
+                return b"", apdu.SW_WRONG_P1P2
+            if sfi not in _READABLE_BY_SFI or not self._app_selected:
                 return b"", apdu.SW_FILE_NOT_FOUND
-            self._current_ef, offset = _SFI_FILES[sfi], p2
+            self._current_ef, offset = sfi, p2
         else:
             offset = p1 << 8 | p2
         if self._current_ef is None or self._current_ef == apdu.EF_PIN:
