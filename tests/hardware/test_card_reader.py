@@ -1,5 +1,6 @@
 """The PC/SC driver against pcscd + vpcd + the virtual card: no mocks between pyscard and the card."""
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 
@@ -185,3 +186,18 @@ def test_card_without_short_file_ids(reader: PcscCardReader, insert: Insert, per
     assert apdu.select_ef(apdu.EF_BASIC_FOUR) in commands
     assert card.verify_commands() == [apdu.verify(0, b"1234")]
     assert card.tries_left == 3
+
+
+def test_nothing_personal_is_logged(
+    reader: PcscCardReader, insert: Insert, person: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    insert()
+    wait_present(reader)
+    reader.read_basic_four("1234")
+    with pytest.raises(WrongPinError):
+        reader.read_basic_four("4321")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "basic four facts read" in logged
+    for secret in ("1234", "4321", person.name, person.address, "1980", person.name.split("\u3000")[0]):
+        assert secret not in logged
