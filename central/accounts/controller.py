@@ -6,12 +6,18 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie, State
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response
 
 from central.accounts.auth import LOGIN_PATH, SESSION_COOKIE, STAFF_DEPENDENCY
-from central.accounts.service import SESSION_LIFETIME, LoginRefusedError, Staff, log_in, log_out
+from central.accounts.service import (
+    SESSION_LIFETIME,
+    LoginRefusedError,
+    Staff,
+    log_in,
+    log_out,
+)
 from central.templates import render
 
 HOME = "/staff/"
@@ -38,21 +44,26 @@ class LoginController(Controller):
     include_in_schema = False
 
     @get("/login", sync_to_thread=False)
-    def login_page(self, next_: Annotated[str, Parameter(query="next")] = HOME) -> Response[str]:
+    def login_page(self, next_: Annotated[str, QueryParameter(name="next")] = HOME) -> Response[str]:
         """The login form."""
         return render("staff/login.html", next=_safe_next(next_), error=None)
 
     @post("/login")
     async def login(
         self,
-        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: URLEncodedBody[LoginForm],
         state: State,
     ) -> Response[Any]:
         """Check the password, set the session cookie and go to the inbox (or where the user was going)."""
         try:
             token, _ = await asyncio.to_thread(log_in, state.engine, data.name, data.password)
         except LoginRefusedError as exc:
-            return render("staff/login.html", status_code=401, next=_safe_next(data.next), error=str(exc))
+            return render(
+                "staff/login.html",
+                status_code=401,
+                next=_safe_next(data.next),
+                error=str(exc),
+            )
         cookie = Cookie(
             key=SESSION_COOKIE,
             value=token,
@@ -64,7 +75,7 @@ class LoginController(Controller):
         return Redirect(_safe_next(data.next), status_code=303, cookies=[cookie])
 
     @post("/logout", dependencies=STAFF_DEPENDENCY)
-    async def logout(self, request: Request[Any, Any, State], staff: Staff) -> Redirect:
+    async def logout(self, request: Request[Any, Any, State], staff: NamedDependency[Staff]) -> Redirect:
         """End the session."""
         await asyncio.to_thread(log_out, request.app.state.engine, request.cookies[SESSION_COOKIE])
         response = Redirect(LOGIN_PATH, status_code=303)

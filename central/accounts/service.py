@@ -61,7 +61,12 @@ def _digest(token: str) -> str:
 
 
 def add_user(
-    engine: Engine, name: str, role: str, password: str, offices: list[str], counters: list[str]
+    engine: Engine,
+    name: str,
+    role: str,
+    password: str,
+    offices: list[str],
+    counters: list[str],
 ) -> None:
     """Create a user, or replace the role, password, offices and counters of an existing one."""
     if role not in ROLES:

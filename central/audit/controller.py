@@ -5,6 +5,8 @@ from datetime import datetime
 import msgspec
 from litestar import Controller, get
 from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Response
 from sqlalchemy import Engine
 
@@ -26,7 +28,7 @@ class AccessView(msgspec.Struct, frozen=True):
     detail: str
 
 
-def _entries(engine: Engine, staff: Staff, case_id: str | None) -> list[AccessView]:
+def _entries(engine: Engine, staff: NamedDependency[Staff], case_id: str | None) -> list[AccessView]:
     need_role(staff, "supervisor", "admin")
     return [
         AccessView(
@@ -50,12 +52,16 @@ class AccessLogController(Controller):
     exception_handlers = ERROR_HANDLERS
 
     @get("/api/staff/access-log", sync_to_thread=True)
-    def access_log(self, state: State, staff: Staff, case_id: str | None = None) -> list[AccessView]:
+    def access_log(
+        self, state: State, staff: NamedDependency[Staff], case_id: FromQuery[str | None] = None
+    ) -> list[AccessView]:
         """Newest first, at most 500 entries."""
         return _entries(state.engine, staff, case_id)
 
     @get("/staff/access-log", sync_to_thread=True)
-    def access_log_page(self, state: State, staff: Staff, case_id: str | None = None) -> Response[str]:
+    def access_log_page(
+        self, state: State, staff: NamedDependency[Staff], case_id: FromQuery[str | None] = None
+    ) -> Response[str]:
         """The same as a page."""
         return render(
             "staff/access_log.html",

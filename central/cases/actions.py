@@ -47,7 +47,11 @@ def set_status(engine: Engine, staff: Staff, case_id: str, procedure_id: str, st
     with Session(engine) as session:
         work = load_work(session, staff, case_id)
         row = _procedure(session, case_id, procedure_id)
-        row.status, row.updated_at, row.updated_by = status, datetime.now(UTC), staff.name
+        row.status, row.updated_at, row.updated_by = (
+            status,
+            datetime.now(UTC),
+            staff.name,
+        )
         session.add(row)
         log.record(
             session,
@@ -72,7 +76,12 @@ def approve(engine: Engine, staff: Staff, case_id: str, procedure_id: str) -> No
         row.approved_at, row.approved_by = now, staff.name
         session.add(row)
         log.record(
-            session, staff.name, "approve", office_id=work.office_id, case_id=case_id, detail=procedure_id
+            session,
+            staff.name,
+            "approve",
+            office_id=work.office_id,
+            case_id=case_id,
+            detail=procedure_id,
         )
         session.flush()
         enqueue(session, work, row)
@@ -103,7 +112,13 @@ def _corrected(facts: Facts, field: str, value: str) -> tuple[Facts, str]:
 
 
 def correct(
-    engine: Engine, planner: CatalogPlanner, staff: Staff, case_id: str, field: str, value: str, gaiji: bool
+    engine: Engine,
+    planner: CatalogPlanner,
+    staff: Staff,
+    case_id: str,
+    field: str,
+    value: str,
+    gaiji: bool,
 ) -> CaseDetail:
     """Correct one fact (or flag it for 外字 handling), record it, and re-plan the case."""
     value = value.strip()
@@ -129,7 +144,14 @@ def correct(
                 at=now,
             )
         )
-        log.record(session, staff.name, "correct", office_id=work.office_id, case_id=case_id, detail=field)
+        log.record(
+            session,
+            staff.name,
+            "correct",
+            office_id=work.office_id,
+            case_id=case_id,
+            detail=field,
+        )
         session.commit()
         return detail_in(session, work)
 

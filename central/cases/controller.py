@@ -10,10 +10,9 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.enums import RequestEncodingType
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException, ValidationException
-from litestar.params import Body, Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response
 
 from central.accounts.auth import STAFF_DEPENDENCY, to_login
@@ -32,8 +31,6 @@ from central.cases.views import (
     inbox,
 )
 from central.templates import render
-
-FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 class StatusForm(msgspec.Struct):
@@ -73,11 +70,13 @@ ERROR_HANDLERS: dict[Any, Any] = {
 
 
 def inbox_filter(
-    office: str | None = None,
-    counter: str | None = None,
-    procedure: str | None = None,
-    status: str | None = None,
-    day: Annotated[str | None, Parameter(description="city calendar day, YYYY-MM-DD (Asia/Tokyo)")] = None,
+    office: FromQuery[str | None] = None,
+    counter: FromQuery[str | None] = None,
+    procedure: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    day: Annotated[
+        str | None, QueryParameter(description="city calendar day, YYYY-MM-DD (Asia/Tokyo)")
+    ] = None,
 ) -> InboxFilter:
     """The inbox filter from the query; empty fields (as an HTML form sends them) mean any."""
     try:
@@ -99,7 +98,9 @@ class CasePages(Controller):
     exception_handlers = ERROR_HANDLERS
 
     @get("/", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
-    def inbox_page(self, state: State, staff: Staff, wanted: InboxFilter) -> Response[str]:
+    def inbox_page(
+        self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
+    ) -> Response[str]:
         """The inbox with its filters."""
         cases = inbox(state.engine, staff, wanted)
         return render(
@@ -112,13 +113,15 @@ class CasePages(Controller):
         )
 
     @get("/inbox/rows", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
-    def inbox_rows(self, state: State, staff: Staff, wanted: InboxFilter) -> Response[str]:
+    def inbox_rows(
+        self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
+    ) -> Response[str]:
         """The inbox's rows alone: htmx polls this for live updates."""
         cases = inbox(state.engine, staff, wanted)
         return render("staff/inbox_rows.html", cases=cases, statuses=STATUSES, origins=ORIGINS)
 
     @get("/cases/{case_id:str}", sync_to_thread=True)
-    def case_page(self, state: State, staff: Staff, case_id: str) -> Response[str]:
+    def case_page(self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str]) -> Response[str]:
         """One case: household, plan, procedures with their status, corrections."""
         detail = case_detail(state.engine, staff, case_id)
         return render(
@@ -133,10 +136,10 @@ class CasePages(Controller):
     def set_status(
         self,
         state: State,
-        staff: Staff,
-        case_id: str,
-        procedure_id: str,
-        data: Annotated[StatusForm, FORM],
+        staff: NamedDependency[Staff],
+        case_id: FromPath[str],
+        procedure_id: FromPath[str],
+        data: URLEncodedBody[StatusForm],
     ) -> Redirect:
         """Move a procedure to another status."""
         actions.set_status(state.engine, staff, case_id, procedure_id, data.status)
@@ -146,7 +149,9 @@ class CasePages(Controller):
         "/cases/{case_id:str}/procedures/{procedure_id:str}/approve",
         sync_to_thread=True,
     )
-    def approve(self, state: State, staff: Staff, case_id: str, procedure_id: str) -> Redirect:
+    def approve(
+        self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str], procedure_id: FromPath[str]
+    ) -> Redirect:
         """Approve a procedure for the core systems."""
         actions.approve(state.engine, staff, case_id, procedure_id)
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
@@ -155,9 +160,9 @@ class CasePages(Controller):
     def correct(
         self,
         state: State,
-        staff: Staff,
-        case_id: str,
-        data: Annotated[CorrectionForm, FORM],
+        staff: NamedDependency[Staff],
+        case_id: FromPath[str],
+        data: URLEncodedBody[CorrectionForm],
     ) -> Redirect:
         """Correct one fact, or flag it for 外字 handling."""
         actions.correct(
@@ -172,12 +177,12 @@ class CasePages(Controller):
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
 
     @get("/counter", sync_to_thread=False)
-    def counter_page(self, staff: Staff) -> Response[str]:
+    def counter_page(self, staff: NamedDependency[Staff]) -> Response[str]:
         """Scan a slip: the QR field takes a USB scanner's typing, or the browser camera fills it."""
         return render("staff/counter.html", staff=staff)
 
     @post("/counter", sync_to_thread=True)
-    def open_qr(self, state: State, staff: Staff, data: Annotated[QrForm, FORM]) -> Redirect:
+    def open_qr(self, state: State, staff: NamedDependency[Staff], data: URLEncodedBody[QrForm]) -> Redirect:
         """Open the case on a slip, recording it if it has not synced yet."""
         case_id = open_by_qr(state.engine, state.counter_key, state.staff_planner, staff, data.qr)
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
@@ -192,11 +197,13 @@ class CaseApi(Controller):
     exception_handlers = ERROR_HANDLERS
 
     @get("/", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
-    def list_cases(self, state: State, staff: Staff, wanted: InboxFilter) -> list[CaseSummary]:
+    def list_cases(
+        self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
+    ) -> list[CaseSummary]:
         """The inbox as JSON (newest first, at most 200)."""
         return inbox(state.engine, staff, wanted)
 
     @get("/{case_id:str}", sync_to_thread=True)
-    def get_case(self, state: State, staff: Staff, case_id: str) -> CaseDetail:
+    def get_case(self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str]) -> CaseDetail:
         """One case in full (logged as a view)."""
         return case_detail(state.engine, staff, case_id)

@@ -51,12 +51,24 @@ def _new_case(session: Session, payload: CaseQr, planner: CatalogPlanner) -> tup
             plan = {}
     created = datetime.fromisoformat(payload.issued_at)
     new = NewCase(
-        payload.submission_id, payload.office_id, payload.ticket, "qr", created, payload.facts, plan
+        payload.submission_id,
+        payload.office_id,
+        payload.ticket,
+        "qr",
+        created,
+        payload.facts,
+        plan,
     )
     return new, synced is not None
 
 
-def open_by_qr(engine: Engine, counter: CounterKey, planner: CatalogPlanner, staff: Staff, text: str) -> str:
+def open_by_qr(
+    engine: Engine,
+    counter: CounterKey,
+    planner: CatalogPlanner,
+    staff: Staff,
+    text: str,
+) -> str:
     """The id of the case on this slip, recording it first if central has not seen it yet."""
     with Session(engine) as session:
         payload = _case_qr(session, text, counter)
@@ -65,7 +77,13 @@ def open_by_qr(engine: Engine, counter: CounterKey, planner: CatalogPlanner, sta
         if session.get(WorkCase, payload.submission_id) is None:
             new, synced = _new_case(session, payload, planner)
             add_work_case(session, new, datetime.now(UTC), synced)
-        log.record(session, staff.name, "open_qr", office_id=payload.office_id, case_id=payload.submission_id)
+        log.record(
+            session,
+            staff.name,
+            "open_qr",
+            office_id=payload.office_id,
+            case_id=payload.submission_id,
+        )
         try:
             session.commit()
         except IntegrityError:  # the sync merged it a moment ago: the case is there

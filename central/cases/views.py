@@ -99,7 +99,13 @@ class InboxFilter(msgspec.Struct, frozen=True):
 
 def _state(row: CaseProcedure) -> ProcedureState:
     return ProcedureState(
-        row.procedure_id, row.name, row.department, row.counter, row.status, row.approved_at, row.approved_by
+        row.procedure_id,
+        row.name,
+        row.department,
+        row.counter,
+        row.status,
+        row.approved_at,
+        row.approved_by,
     )
 
 
@@ -147,7 +153,8 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
     if wanted.day is not None:
         start = datetime.combine(wanted.day, time(), CITY_TIME)
         query = query.where(
-            col(WorkCase.created_at) >= start, col(WorkCase.created_at) < start + timedelta(days=1)
+            col(WorkCase.created_at) >= start,
+            col(WorkCase.created_at) < start + timedelta(days=1),
         )
     conditions = [
         getattr(CaseProcedure, name) == value

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Response
 
 from central.accounts.auth import STAFF_DEPENDENCY
@@ -29,11 +30,13 @@ class ExportController(Controller):
     def export(
         self,
         state: State,
-        staff: Staff,
-        fmt: Annotated[Format, Parameter(query="format")] = "csv",
-        encoding: Encoding = "utf-8",
-        approved: bool = True,
-        since: Annotated[datetime | None, Parameter(description="ISO 8601; approved at or after")] = None,
+        staff: NamedDependency[Staff],
+        fmt: Annotated[Format, QueryParameter(name="format")] = "csv",
+        encoding: FromQuery[Encoding] = "utf-8",
+        approved: FromQuery[bool] = True,
+        since: Annotated[
+            datetime | None, QueryParameter(description="ISO 8601; approved at or after")
+        ] = None,
     ) -> Response[bytes]:
         """Procedures of the user's offices (approved ones by default) as CSV or JSON lines.
 

@@ -39,12 +39,28 @@ HOUSEHOLD_FORM = "_household"
 GETA = "〓"
 """The customary stand-in for a character the target code page lacks."""
 CP932_EQUIVALENTS = str.maketrans(
-    {"\u301c": "\uff5e", "\u2212": "\uff0d", "\u2016": "\u2225", "\u00a2": "\uffe0", "\u00a3": "\uffe1"}
+    {
+        "\u301c": "\uff5e",
+        "\u2212": "\uff0d",
+        "\u2016": "\u2225",
+        "\u00a2": "\uffe0",
+        "\u00a3": "\uffe1",
+    }
     | {"\u00ac": "\uffe2", "\u2014": "\u2015"}
 )
 """JIS X 0208 code points that CP932 (Windows) maps to different Unicode characters."""
-_PERSON_FIELDS = (("name", "氏名"), ("address", "住所"), ("birth_date", "生年月日"), ("sex", "性別"))
-_MEMBER_FIELDS = (("name", "氏名"), ("relation", "続柄"), ("birth_date", "生年月日"), ("sex", "性別"))
+_PERSON_FIELDS = (
+    ("name", "氏名"),
+    ("address", "住所"),
+    ("birth_date", "生年月日"),
+    ("sex", "性別"),
+)
+_MEMBER_FIELDS = (
+    ("name", "氏名"),
+    ("relation", "続柄"),
+    ("birth_date", "生年月日"),
+    ("sex", "性別"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +82,40 @@ class CsvReport:
     unencodable: list[Unencodable] = field(default_factory=list)
 
 
-def _value_rows(record: dict[str, Any]) -> Iterable[tuple[str, str, str, str, str, str]]:
+def _value_rows(
+    record: dict[str, Any],
+) -> Iterable[tuple[str, str, str, str, str, str]]:
     """(form, member, field, label, value, gaiji path) for the household, then each form field."""
     applicant = record["applicant"]
     for name, label in _PERSON_FIELDS:
-        yield HOUSEHOLD_FORM, "0", name, label, str(applicant[name]), f"applicant.{name}"
+        yield (
+            HOUSEHOLD_FORM,
+            "0",
+            name,
+            label,
+            str(applicant[name]),
+            f"applicant.{name}",
+        )
     for index, member in enumerate(record["household"]):
         for name, label in _MEMBER_FIELDS:
-            yield HOUSEHOLD_FORM, str(index + 1), name, label, str(member[name]), f"household.{index}.{name}"
+            yield (
+                HOUSEHOLD_FORM,
+                str(index + 1),
+                name,
+                label,
+                str(member[name]),
+                f"household.{index}.{name}",
+            )
     for form in record["forms"]:
         for item in form["fields"]:
-            yield form["id"], item["member"] or "", item["id"], item["label"], item["value"] or "", ""
+            yield (
+                form["id"],
+                item["member"] or "",
+                item["id"],
+                item["label"],
+                item["value"] or "",
+                "",
+            )
 
 
 def rows_of(record: dict[str, Any]) -> Iterable[list[str]]:
@@ -131,7 +170,13 @@ def write_csv(records: Iterable[dict[str, Any]], out: IO[bytes], encoding: Encod
             report.rows += 1
             if missing:
                 report.unencodable.append(
-                    Unencodable(report.rows, record["case_id"], record["procedure_id"], cells[11], missing)
+                    Unencodable(
+                        report.rows,
+                        record["case_id"],
+                        record["procedure_id"],
+                        cells[11],
+                        missing,
+                    )
                 )
             writer.writerow([*kept, " ".join(missing)])
     text.flush()

@@ -55,5 +55,12 @@ def log_export(engine: Engine, user: str, cases: set[tuple[str, str]], what: str
     """One access-log entry per exported case."""
     with Session(engine) as session:
         for case_id, office_id in sorted(cases):
-            log.record(session, user, "export", office_id=office_id, case_id=case_id, detail=what)
+            log.record(
+                session,
+                user,
+                "export",
+                office_id=office_id,
+                case_id=case_id,
+                detail=what,
+            )
         session.commit()

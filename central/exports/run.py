@@ -39,7 +39,8 @@ def run_export(engine: Engine, wanted: ExportRequest, out: IO[bytes], user: str)
         return CsvReport(rows=count)
     cases: set[tuple[str, str]] = set()
     records = tracked(
-        iter_procedures(engine, approved=wanted.approved, since=wanted.since, offices=wanted.offices), cases
+        iter_procedures(engine, approved=wanted.approved, since=wanted.since, offices=wanted.offices),
+        cases,
     )
     if wanted.fmt == "json":
         report = CsvReport(rows=write_json_lines(records, out))

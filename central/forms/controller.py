@@ -2,6 +2,8 @@
 
 from litestar import Controller, get
 from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Response
 
 from central.accounts.auth import STAFF_DEPENDENCY
@@ -20,16 +22,12 @@ class FormsController(Controller):
     exception_handlers = ERROR_HANDLERS
 
     @get("/{case_id:str}/forms.pdf", sync_to_thread=True, media_type="application/pdf")
-    def forms(self, state: State, staff: Staff, case_id: str) -> Response[bytes]:
+    def forms(self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str]) -> Response[bytes]:
         """Every form of the case's plan as one A4 PDF (written to the access log as a print)."""
         detail = case_detail(state.engine, staff, case_id, action="print")
-        pdf = forms_pdf(
-            detail.plan, Slip(ticket=detail.summary.ticket, case_id=detail.summary.id)
-        )
+        pdf = forms_pdf(detail.plan, Slip(ticket=detail.summary.ticket, case_id=detail.summary.id))
         return Response(
             pdf,
             media_type="application/pdf",
-            headers={
-                "content-disposition": f'inline; filename="forms-{detail.summary.ticket}.pdf"'
-            },
+            headers={"content-disposition": f'inline; filename="forms-{detail.summary.ticket}.pdf"'},
         )

@@ -78,9 +78,7 @@ class _Page:
     def _head(self, first: bool) -> None:
         canvas = self.canvas
         canvas.setFont(FONT, 9)
-        canvas.drawRightString(
-            WIDTH - MARGIN, HEIGHT - MARGIN, f"受付番号 {self.slip.ticket}"
-        )
+        canvas.drawRightString(WIDTH - MARGIN, HEIGHT - MARGIN, f"受付番号 {self.slip.ticket}")
         canvas.setFont(FONT, 20)
         canvas.drawCentredString(
             WIDTH / 2,
@@ -100,15 +98,11 @@ class _Page:
         """The line every page ends with."""
         self.canvas.setFont(FONT, 8)
         self.canvas.setFillColor(GREY)
-        self.canvas.drawString(
-            MARGIN, MARGIN, "内容をご確認のうえ、署名欄にご署名ください。（窓口で印刷）"
-        )
+        self.canvas.drawString(MARGIN, MARGIN, "内容をご確認のうえ、署名欄にご署名ください。（窓口で印刷）")
         self.canvas.drawRightString(WIDTH - MARGIN, MARGIN, f"案件 {self.slip.case_id}")
         self.canvas.setFillColor(black)
 
-    def cell(
-        self, x: float, width: float, height: float, text: str, *, shaded: bool = False
-    ) -> None:
+    def cell(self, x: float, width: float, height: float, text: str, *, shaded: bool = False) -> None:
         """A ruled cell at the cursor line, text vertically centred and shrunk to fit."""
         canvas = self.canvas
         bottom = self.y - height
@@ -155,9 +149,7 @@ def _member_grid(page: _Page, fields: list[dict[str, Any]]) -> None:
         page.cell(MARGIN + index * width, width, ROW, labels[column], shaded=True)
     page.y -= ROW
     for member in members:
-        values = {
-            item["id"]: _value(item) for item in fields if item["member"] == member
-        }
+        values = {item["id"]: _value(item) for item in fields if item["member"] == member}
         page.need(ROW)
         for index, column in enumerate(columns):
             page.cell(MARGIN + index * width, width, ROW, values.get(column, ""))
@@ -168,21 +160,15 @@ def _signature_boxes(page: _Page, fields: list[dict[str, Any]]) -> None:
     for item in fields:
         page.need(SIGNATURE_HEIGHT)
         page.cell(MARGIN, LABEL_WIDTH, SIGNATURE_HEIGHT, item["label"], shaded=True)
-        page.cell(
-            MARGIN + LABEL_WIDTH, WIDTH - 2 * MARGIN - LABEL_WIDTH, SIGNATURE_HEIGHT, ""
-        )
+        page.cell(MARGIN + LABEL_WIDTH, WIDTH - 2 * MARGIN - LABEL_WIDTH, SIGNATURE_HEIGHT, "")
         page.canvas.setFont(FONT, 7)
         page.canvas.setFillColor(GREY)
-        page.canvas.drawString(
-            MARGIN + LABEL_WIDTH + 1.5 * mm, page.y - 4 * mm, "ご本人が署名してください"
-        )
+        page.canvas.drawString(MARGIN + LABEL_WIDTH + 1.5 * mm, page.y - 4 * mm, "ご本人が署名してください")
         page.canvas.setFillColor(black)
         page.y -= SIGNATURE_HEIGHT
 
 
-def draw_form(
-    canvas: Canvas, form: dict[str, Any], procedure_name: str, slip: Slip
-) -> None:
+def draw_form(canvas: Canvas, form: dict[str, Any], procedure_name: str, slip: Slip) -> None:
     """One form, on as many pages as it takes."""
     page = _Page(canvas, form["title"], slip)
     canvas.setFont(FONT, 10)
@@ -229,9 +215,7 @@ def forms_pdf(plan: dict[str, Any], slip: Slip) -> bytes:
         draw_form(canvas, form, names.get(form["procedure"], form["procedure"]), slip)
     if not forms:
         canvas.setFont(FONT, 14)
-        canvas.drawString(
-            MARGIN, HEIGHT - MARGIN - 12 * mm, "印刷する申請書はありません"
-        )
+        canvas.drawString(MARGIN, HEIGHT - MARGIN - 12 * mm, "印刷する申請書はありません")
         canvas.showPage()
     canvas.save()
     return out.getvalue()
