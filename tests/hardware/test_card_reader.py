@@ -1,8 +1,12 @@
 """The PC/SC driver against pcscd + vpcd + the virtual card: no mocks between pyscard and the card."""
 
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -201,3 +205,26 @@ def test_nothing_personal_is_logged(
     assert "basic four facts read" in logged
     for secret in ("1234", "4321", person.name, person.address, "1980", person.name.split("\u3000")[0]):
         assert secret not in logged
+
+
+def test_without_pcscd(tmp_path: Path) -> None:
+    script = (
+        "from edge_agent.hardware.card.pcsc import PcscCardReader\n"
+        "from edge_agent.hardware.card.errors import NoReaderError\n"
+        "reader = PcscCardReader('Virtual PCD 00 01')\n"
+        "assert reader.state() == 'no_reader'\n"
+        "try:\n"
+        "    reader.read_basic_four('1234')\n"
+        "except NoReaderError as error:\n"
+        "    print(error)\n"
+    )
+    environment = {**os.environ, "PCSCLITE_CSOCK_NAME": str(tmp_path / "no-pcscd.comm")}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "pcscd" in done.stdout
