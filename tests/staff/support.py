@@ -31,6 +31,8 @@ class StaffCentral:
     workdir: Path
     service: Service
     broker: Broker
+    db_url: str | None = None
+    """None: SQLite in the data dir."""
     devices: dict[str, SimulatedDevice] = field(default_factory=dict)
 
     @property
@@ -44,6 +46,7 @@ class StaffCentral:
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[bytes]:
         """`madoguchi central ARGS --data-dir ...`."""
         argv = [*MADOGUCHI, "central", *args, "--data-dir", str(self.data_dir)]
+        argv += ["--db", self.db_url] if self.db_url else []
         return subprocess.run(argv, input=stdin.encode(), capture_output=True, check=True, cwd=ROOT)
 
     def add_user(self, name: str, role: str = "staff", offices: tuple[str, ...] = ("honcho",)) -> None:
@@ -54,7 +57,9 @@ class StaffCentral:
     def device(self, office: str = "honcho") -> SimulatedDevice:
         """An enrolled simulated unit of this office (one per office)."""
         if office not in self.devices:
-            self.devices[office] = SimulatedDevice.enrol(self.url, issue_token(self.workdir, office))
+            self.devices[office] = SimulatedDevice.enrol(
+                self.url, issue_token(self.workdir, office, self.db_url)
+            )
         return self.devices[office]
 
     def counter_key(self) -> CounterKey:
