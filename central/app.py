@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from central.accounts.controller import LoginController
 from central.audit.controller import AccessLogController
 from central.cases.controller import CaseApi, CasePages
+from central.cases.interview_controller import InterviewPages
 from central.cases.lifespan import staff_lifespan
 from central.db import make_engine
 from central.exports.controller import ExportController
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> Litestar:
             LoginController,
             CasePages,
             CaseApi,
+            InterviewPages,
             ExportController,
             FormsController,
             AccessLogController,

@@ -29,5 +29,5 @@ class FormsController(Controller):
         return Response(
             pdf,
             media_type="application/pdf",
-            headers={"content-disposition": f'inline; filename="forms-{detail.summary.ticket}.pdf"'},
+            headers={"content-disposition": f'inline; filename="forms-{detail.summary.id}.pdf"'},
         )

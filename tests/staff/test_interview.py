@@ -1,0 +1,60 @@
+"""Staff interview mode: the navigator asks through the staff page until the plan is complete."""
+
+import random
+import re
+
+from protocol.facts import AnswerValue, Facts
+from tests.staff.support import StaffCentral, login
+from tests.support.households import PLANNER, citizen
+
+
+def form_of(facts: Facts, answers: dict[str, AnswerValue], csrf: str) -> dict[str, list[str]]:
+    """The interview page's fields as a browser would send them."""
+    fields = [("office", "honcho"), ("life_event", facts.life_event)]
+    fields += [
+        (f"applicant.{key}", getattr(facts.applicant, key))
+        for key in ("name", "address", "birth_date", "sex")
+    ]
+    for index, member in enumerate(facts.household):
+        fields += [
+            (f"member{index}.{key}", getattr(member, key))
+            for key in ("name", "relation", "birth_date", "sex")
+        ]
+    for question_id, value in answers.items():
+        name = f"q.{question_id}"
+        if isinstance(value, bool):
+            fields.append((name, "yes" if value else "no"))
+        elif isinstance(value, list):
+            fields += [(name, ""), *((name, item) for item in value)]
+        else:
+            fields.append((name, str(value)))
+    form: dict[str, list[str]] = {"csrf_token": [csrf]}
+    for name, value in fields:
+        form.setdefault(name, []).append(value)
+    return form
+
+
+def test_interview_asks_then_records_the_planned_case(staff_central: StaffCentral) -> None:
+    facts = citizen(random.Random(101), 101)
+    client = login(staff_central, "honcho_staff")
+    first = client.http.post("/staff/interview", data=form_of(facts, {}, client.csrf))
+    assert first.status_code == 200
+    asked = re.findall(r'data-question="([^"]+)"', first.text)
+    assert asked, "the navigator asks its first questions"
+    assert set(asked) <= set(facts.answers)
+
+    done = client.http.post("/staff/interview", data=form_of(facts, facts.answers, client.csrf))
+    assert done.status_code == 303
+    case_id = done.headers["location"].rsplit("/", 1)[1]
+    case = client.case(case_id)
+    assert case["summary"]["origin"] == "interview"
+    assert case["facts"]["applicant"]["name"] == facts.applicant.name
+    expected = [procedure["id"] for procedure in PLANNER(facts)["procedures"]]
+    assert [p["id"] for p in case["plan"]["procedures"]] == expected
+    assert client.http.get(f"/staff/cases/{case_id}/forms.pdf").status_code == 200
+
+
+def test_interview_refuses_malformed_facts(staff_central: StaffCentral) -> None:
+    client = login(staff_central, "honcho_staff")
+    bad = {"csrf_token": client.csrf, "office": "honcho", "life_event": "holiday"}
+    assert client.http.post("/staff/interview", data=bad).status_code == 409
