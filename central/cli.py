@@ -145,6 +145,7 @@ def user_add(
     """Create a staff user, or reset an existing one; the password is read from stdin."""
     password = sys.stdin.readline().rstrip("\r\n")
     settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # users may be added before central first starts
     engine = make_engine(settings.db_url)
     try:
         add_user(engine, name, role, password, list(offices), list(counters))
