@@ -77,15 +77,10 @@ def open_by_qr(
         if session.get(WorkCase, payload.submission_id) is None:
             new, synced = _new_case(session, payload, planner)
             add_work_case(session, new, datetime.now(UTC), synced)
-        log.record(
-            session,
-            staff.name,
-            "open_qr",
-            office_id=payload.office_id,
-            case_id=payload.submission_id,
-        )
-        try:
-            session.commit()
-        except IntegrityError:  # the sync merged it a moment ago: the case is there
-            session.rollback()
+            try:
+                session.commit()
+            except IntegrityError:  # the sync merged it a moment ago: the case is there
+                session.rollback()
+        log.record(session, staff.name, "open_qr", office_id=payload.office_id, case_id=payload.submission_id)
+        session.commit()
     return payload.submission_id
