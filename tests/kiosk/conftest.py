@@ -111,7 +111,7 @@ def unit(stack: tuple[Path, Service]) -> Iterator[Unit]:
 def card() -> Iterator[VirtualCard]:
     """The virtual My Number Card of the made-up holder, inserted for the test."""
     virtual = VirtualCard(HOLDER, pin=PIN)
-    with VpcdCard(virtual, port=SLOT_PORT):
+    with running_pcscd(), VpcdCard(virtual, port=SLOT_PORT):  # pcscd again: a shared one may have stopped
         yield virtual
 
 

@@ -15,30 +15,32 @@ def begin(page: Page, unit: Unit, language: str, event: str) -> None:
 
 def enter_pin(page: Page, pin: str) -> None:
     """Tap the PIN on the on-screen pad and confirm."""
+    if not page.locator(".pinpad").count():
+        raise AssertionError(page.url + " " + page.locator("h1").inner_text())
     for digit in pin:
         page.locator(f'.pinpad button[data-key="{digit}"]').click()
     page.locator('form.pin button[type="submit"]').click()
 
 
+def answer_one(page: Page) -> None:
+    """Answer the question on screen (last choice, first box or a sample text); wait for the next."""
+    form = page.locator("form.question")
+    field = form.locator("#answer")
+    if field.count() and field.get_attribute("type") != "number":
+        samples = {"date": "2026-11-01", "tel": "099-000-0000"}
+        field.fill(samples.get(field.get_attribute("type") or "", "みどり市中央町一丁目２番３号"))
+    checkboxes = form.locator('input[type="checkbox"]')
+    if checkboxes.count():
+        checkboxes.first.check()
+    choices = form.locator('button[name="value"]')
+    with page.expect_navigation():
+        (choices.last if choices.count() else form.locator('button[type="submit"]')).click()
+
+
 def answer_everything(page: Page) -> int:
-    """Answer each question screen (last choice, or a plausible text) until the review; returns screens."""
+    """Answer every question screen until the review; returns how many there were."""
     screens = 0
     while "/kiosk/question" in page.url:
         screens += 1
-        form = page.locator("form.question")
-        field = form.locator("#answer")
-        if field.count():
-            kind = field.get_attribute("type")
-            if kind != "number":
-                samples = {"date": "2026-11-01", "tel": "099-000-0000"}
-                field.fill(samples.get(kind or "", "みどり市中央町一丁目２番３号"))
-        checkboxes = form.locator('input[type="checkbox"]')
-        if checkboxes.count():
-            checkboxes.first.check()
-        choices = form.locator('button[name="value"]')
-        if choices.count():
-            choices.last.click()
-        else:
-            form.locator('button[type="submit"]').click()
-        page.wait_for_load_state()
+        answer_one(page)
     return screens
