@@ -228,3 +228,20 @@ def test_without_pcscd(tmp_path: Path) -> None:
         check=True,
     )
     assert "pcscd" in done.stdout
+
+
+def test_concurrent_reads_do_not_interleave(reader: PcscCardReader, insert: Insert, person: Person) -> None:
+    card = insert()
+    wait_present(reader)
+    results: list[Person] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(reader.read_basic_four("1234"))) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == [person, person]
+    instructions = [entry.command[1] for entry in card.log]
+    session = [apdu.INS_SELECT, apdu.INS_VERIFY, apdu.INS_VERIFY, apdu.INS_READ_BINARY]
+    assert instructions == session * 2

@@ -17,6 +17,10 @@ class NoCardError(CardError):
     """The reader is there but holds no card."""
 
 
+class CardInUseError(CardError):
+    """Another program kept the card to itself for too long."""
+
+
 class NotMyNumberCardError(CardError):
     """The card does not have the card-info input-support application."""
 

@@ -1,14 +1,15 @@
 """The PC/SC (pyscard) driver for the My Number Card's card-info input-support application.
 
-One read is one short session: SELECT the AP by its full AID, ask the tries left with an empty VERIFY, refuse
-when one try is left, VERIFY the PIN, then READ BINARY by short file id (select and read in one APDU), so the
-basic four facts cost four APDUs; a card that refuses short file ids gets SELECT EF and the plain forms.
+One read is one short, exclusive session: SELECT the AP by its full AID, ask the tries left with an empty
+VERIFY, refuse when one try is left, VERIFY the PIN, then READ BINARY by short file id (select and read in one
+APDU), so the basic four facts cost four APDUs; a card refusing short file ids gets SELECT EF + plain forms.
 pyscard's exceptions are translated into `errors` here and nowhere else. This driver must never log, store
 or retry a PIN: a retry spends one of the citizen's tries.
 """
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -16,8 +17,10 @@ from typing import Any
 from smartcard.Exceptions import CardConnectionException, NoCardException
 from smartcard.pcsc.PCSCExceptions import BaseSCardException
 from smartcard.scard import (
+    SCARD_E_SHARING_VIOLATION,
     SCARD_S_SUCCESS,
     SCARD_SCOPE_USER,
+    SCARD_SHARE_EXCLUSIVE,
     SCARD_STATE_PRESENT,
     SCARD_STATE_UNAWARE,
     SCardEstablishContext,
@@ -30,6 +33,7 @@ from protocol.facts import Person
 
 from . import apdu, tlv
 from .errors import (
+    CardInUseError,
     CardProtocolError,
     CardRemovedError,
     InvalidPinFormatError,
@@ -45,6 +49,8 @@ from .reader import CardEvent, CardState
 
 log = logging.getLogger(__name__)
 
+SHARING_WAIT = 5.0
+"""Seconds to wait for another program (or thread) to finish with the card before giving up."""
 WATCH_INTERVAL = 0.25
 """Seconds between two looks at the reader when watching for insertions and removals."""
 _BLOCKED = frozenset({0x63C0, apdu.SW_BLOCKED_CARD, apdu.SW_BLOCKED_ISO})
@@ -106,12 +112,7 @@ class PcscCardReader:
         """A connection with the input-support AP selected; the card is unpowered when it ends."""
         connection = self._reader().createConnection()
         try:
-            try:
-                connection.connect()
-            except NoCardException as error:
-                raise NoCardError("no card in the reader") from error
-            except CardConnectionException as error:
-                raise NoCardError("the card in the reader does not answer") from error
+            _connect_exclusively(connection)
             try:
                 channel = _Channel(connection)
                 _, sw = channel.send(apdu.select_df(apdu.INPUT_SUPPORT_AID))
@@ -166,6 +167,24 @@ class PcscCardReader:
             thread.join()
 
         return stop
+
+
+def _connect_exclusively(connection: Any) -> None:
+    """Connect so that no other program can reset or use the card mid-session; wait while one does."""
+    deadline = time.monotonic() + SHARING_WAIT
+    while True:
+        try:
+            connection.connect(mode=SCARD_SHARE_EXCLUSIVE)
+        except NoCardException as error:
+            raise NoCardError("no card in the reader") from error
+        except CardConnectionException as error:
+            if error.hresult & 0xFFFFFFFF != SCARD_E_SHARING_VIOLATION & 0xFFFFFFFF:
+                raise NoCardError("the card in the reader does not answer") from error
+            if time.monotonic() > deadline:
+                raise CardInUseError("another program is using the card") from error
+            time.sleep(0.1)
+        else:
+            return
 
 
 def _check_pin_format(pin: str) -> None:
