@@ -15,6 +15,7 @@ from edge_agent.api import submit
 from edge_agent.hardware.printer import PrinterError, Slip
 from procedures.answers import MissingFacts
 from procedures.planner import FACTS_ERRORS
+from protocol.facts import Facts
 
 from .context import KioskContext, go
 from .slip import build_slip, case_qr_text
@@ -52,29 +53,37 @@ async def print_slip(kiosk: KioskContext, slip: Slip) -> bool:
     return True
 
 
-@post("/confirm")
-async def confirm(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
-    """Seal the case into the outbox (durable), then print the slip; a second tap changes nothing."""
-    session = kiosk.session(request)
-    if session.ticket is not None:
-        return go("/kiosk/done")
-    facts = session.facts()
-    try:
-        created = await submit(kiosk.services, facts, key=session.token)
-    except (MissingFacts, *FACTS_ERRORS):
-        return go("/kiosk/question")
+async def seal_and_print(kiosk: KioskContext, facts: Facts, key: str | None) -> tuple[str, Slip, bool]:
+    """Confirm: seal the case into the outbox (durable first), then print its slip; (ticket, slip, printed).
+
+    Raises MissingFacts or one of FACTS_ERRORS, like the API, when the facts are incomplete.
+    """
+    created = await submit(kiosk.services, facts, key=key)
     issued = datetime.now().astimezone()
     identity = kiosk.services.identity
     qr_text = await anyio.to_thread.run_sync(case_qr_text, identity, created, facts, issued.isoformat())
-    session.ticket = created.ticket
-    session.slip = build_slip(
+    slip = build_slip(
         office=office_name(kiosk, created.plan),
         created=created,
-        language=session.language,
+        language=facts.language,
         qr_text=qr_text,
         issued=issued,
     )
-    session.printed = await print_slip(kiosk, session.slip)
+    return created.ticket, slip, await print_slip(kiosk, slip)
+
+
+@post("/confirm")
+async def confirm(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    """Seal and print; a second tap changes nothing (the session's token is the idempotency key)."""
+    session = kiosk.session(request)
+    if session.ticket is not None:
+        return go("/kiosk/done")
+    try:
+        session.ticket, session.slip, session.printed = await seal_and_print(
+            kiosk, session.facts(), session.token
+        )
+    except (MissingFacts, *FACTS_ERRORS):
+        return go("/kiosk/question")
     return go("/kiosk/done")
 
 
