@@ -116,6 +116,9 @@ def _receive(sock: socket.socket) -> bytes | None:
 def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
     data = b""
     while len(data) < size:
+        # vpcd writes the length and the APDU separately; acknowledging at once keeps Nagle's algorithm
+        # on its side from holding the APDU back for our delayed ACK (about 40 ms an exchange).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         chunk = sock.recv(size - len(data))
         if not chunk:
             return None
