@@ -109,18 +109,44 @@ def _state(row: CaseProcedure) -> ProcedureState:
     )
 
 
-def _current_counter(plan: dict[str, Any], procedures: list[CaseProcedure]) -> str | None:
+class _Counter(msgspec.Struct, frozen=True):
+    id: str
+    order: int
+
+
+class _PlanCounters(msgspec.Struct, frozen=True):
+    """Only what the inbox reads of a plan (decoding skips the rest)."""
+
+    counters: list[_Counter] = msgspec.field(default_factory=list)
+
+
+class _Name(msgspec.Struct, frozen=True):
+    name: str
+
+
+class _People(msgspec.Struct, frozen=True):
+    """Only what the inbox reads of the facts."""
+
+    applicant: _Name
+    household: list[_Name] = msgspec.field(default_factory=list)
+
+
+_plan_counters = msgspec.json.Decoder(_PlanCounters)
+_people = msgspec.json.Decoder(_People)
+
+
+def _current_counter(plan: _PlanCounters, procedures: list[CaseProcedure]) -> str | None:
     """The first counter, in visiting order, with a procedure still open there."""
     open_counters = {row.counter for row in procedures if row.status in OPEN_STATUSES}
-    for counter in sorted(plan.get("counters", []), key=lambda item: item["order"]):
-        if counter["id"] in open_counters:
-            return str(counter["id"])
+    for counter in sorted(plan.counters, key=lambda item: item.order):
+        if counter.id in open_counters:
+            return counter.id
     return next(iter(sorted(open_counters)), None)
 
 
 def summary_of(work: WorkCase, procedures: list[CaseProcedure]) -> CaseSummary:
     """The inbox row of a working record."""
-    facts = msgspec.json.decode(work.facts, type=Facts)
+    people = _people.decode(work.facts)
     return CaseSummary(
         id=work.id,
         office_id=work.office_id,
@@ -129,9 +155,9 @@ def summary_of(work: WorkCase, procedures: list[CaseProcedure]) -> CaseSummary:
         life_event=work.life_event,
         created_at=work.created_at,
         synced=work.synced_at is not None,
-        applicant=facts.applicant.name,
-        household=[member.name for member in facts.household],
-        current_counter=_current_counter(msgspec.json.decode(work.plan), procedures),
+        applicant=people.applicant.name,
+        household=[member.name for member in people.household],
+        current_counter=_current_counter(_plan_counters.decode(work.plan), procedures),
         procedures=[_state(row) for row in procedures],
     )
 

@@ -138,8 +138,15 @@ def rows_of(record: dict[str, Any]) -> Iterable[list[str]]:
 
 def _cp932_cell(cell: str, missing: list[str]) -> str:
     """A cell CP932 can carry: equivalents mapped, anything else as 〓 with its code point noted."""
+    text = cell.translate(CP932_EQUIVALENTS)
+    try:
+        text.encode("cp932")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return text
     kept = []
-    for char in cell.translate(CP932_EQUIVALENTS):
+    for char in text:
         try:
             char.encode("cp932")
         except UnicodeEncodeError:

@@ -1,0 +1,100 @@
+"""Benchmark the staff side in-process on a throwaway SQLite database: the inbox query, approving, the
+CP932 CSV export and the form PDF, for a day of synthetic cases. Prints figures only, never personal data.
+
+    .venv/bin/python bench/staff.py [--cases 2000]
+"""
+
+import argparse
+import io
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlmodel import Session, select  # noqa: E402
+
+from central.accounts.service import Staff  # noqa: E402
+from central.cases.actions import approve  # noqa: E402
+from central.cases.views import InboxFilter, case_detail, inbox  # noqa: E402
+from central.cases.work import NewCase, add_work_case  # noqa: E402
+from central.db import make_engine  # noqa: E402
+from central.exports.run import ExportRequest, run_export  # noqa: E402
+from central.forms.pdf import Slip, forms_pdf  # noqa: E402
+from central.models import CaseProcedure  # noqa: E402
+from protocol.ids import uuid7  # noqa: E402
+from tests.support.households import PLANNER, citizen  # noqa: E402
+
+STAFF = Staff("bench", "supervisor", frozenset({"honcho"}), frozenset(), "-")
+
+
+def timed(what: str, count: int, unit: str, run: Callable[[], object]) -> float:
+    """Run once, print the rate, return seconds."""
+    start = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - start
+    print(f"{what:<38} {count:>7} {unit:<10} {seconds:8.3f} s  {count / seconds:10.1f} {unit}/s")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="madoguchi-staff-bench-") as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'central.db'}")
+        rng = random.Random(1)
+        households = [citizen(rng, serial) for serial in range(args.cases)]
+        plans = [PLANNER(facts) for facts in households]
+        now = datetime.now(UTC)
+
+        def record() -> None:
+            with Session(engine) as session:
+                for facts, plan in zip(households, plans, strict=True):
+                    new = NewCase(str(uuid7()), "honcho", "A001", "sync", now, facts, plan)
+                    add_work_case(session, new, now, synced=True)
+                session.commit()
+
+        timed("record working cases (one transaction)", args.cases, "cases", record)
+        timed(
+            "inbox query x100 (newest 200)",
+            100,
+            "queries",
+            lambda: [inbox(engine, STAFF, InboxFilter()) for _ in range(100)],
+        )
+        with Session(engine) as session:
+            procedures = list(session.exec(select(CaseProcedure.case_id, CaseProcedure.procedure_id)))
+
+        def approve_all() -> None:
+            for case_id, procedure_id in procedures:
+                approve(engine, STAFF, case_id, procedure_id)
+
+        timed("approve (one transaction each)", len(procedures), "approvals", approve_all)
+        out = io.BytesIO()
+        report = run_export(engine, ExportRequest("csv", True, "cp932"), io.BytesIO(), "bench")
+        seconds = timed(
+            "CP932 CSV export",
+            report.rows,
+            "rows",
+            lambda: run_export(engine, ExportRequest("csv", True, "cp932"), out, "bench"),
+        )
+        print(f"{'':<38} {out.tell() / seconds / 1e6:>7.1f} MB/s of CSV, {len(procedures)} procedures")
+        detail = case_detail(engine, STAFF, procedures[0][0])
+        pdfs = 20
+        timed(
+            "form PDF (one case, all its forms)",
+            pdfs,
+            "PDFs",
+            lambda: [forms_pdf(detail.plan, Slip("A001", detail.summary.id)) for _ in range(pdfs)],
+        )
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
