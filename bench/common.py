@@ -93,6 +93,7 @@ async def noop_receive_rate(
 async def publish_all(broker: Broker, topic: str, items: list[tuple[str, bytes]]) -> None:
     """Publish every payload at QoS 1 without waiting for application acks."""
     async with make_client(parse_broker_url(broker.url), f"bench-pub-{uuid.uuid4().hex[:8]}") as client:
+        client.pending_calls_threshold = len(items)  # publishing everything at once is the point here
         await asyncio.gather(*(client.publish(topic, payload, qos=1) for _, payload in items))
 
 
