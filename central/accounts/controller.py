@@ -7,10 +7,11 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response
 
-from central.accounts.auth import LOGIN_PATH, SESSION_COOKIE, STAFF_DEPENDENCY
+from central.accounts.auth import LOGIN_PATH, SESSION_COOKIE, STAFF_DEPENDENCY, STAFF_HEADERS, same_origin
 from central.accounts.service import (
     SESSION_LIFETIME,
     LoginRefusedError,
@@ -41,6 +42,7 @@ class LoginController(Controller):
 
     path = "/staff"
     tags = ("staff",)
+    response_headers = STAFF_HEADERS
     include_in_schema = False
 
     @get("/login", sync_to_thread=False)
@@ -51,10 +53,13 @@ class LoginController(Controller):
     @post("/login")
     async def login(
         self,
+        request: Request[Any, Any, State],
         data: URLEncodedBody[LoginForm],
         state: State,
     ) -> Response[Any]:
         """Check the password, set the session cookie and go to the inbox (or where the user was going)."""
+        if not same_origin(request):
+            raise PermissionDeniedException("他のサイトからのログインは受け付けません")
         try:
             token, _ = await asyncio.to_thread(log_in, state.engine, data.name, data.password)
         except LoginRefusedError as exc:

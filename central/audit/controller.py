@@ -10,7 +10,7 @@ from litestar.params import FromQuery
 from litestar.response import Response
 from sqlalchemy import Engine
 
-from central.accounts.auth import STAFF_DEPENDENCY, need_role
+from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS, need_role
 from central.accounts.service import Staff
 from central.audit import log
 from central.cases.controller import ERROR_HANDLERS
@@ -48,6 +48,7 @@ class AccessLogController(Controller):
 
     path = "/"
     tags = ("staff",)
+    response_headers = STAFF_HEADERS
     dependencies = STAFF_DEPENDENCY
     exception_handlers = ERROR_HANDLERS
 

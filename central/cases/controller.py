@@ -15,7 +15,7 @@ from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response
 
-from central.accounts.auth import STAFF_DEPENDENCY, to_login
+from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS, to_login
 from central.accounts.service import Staff
 from central.cases import actions
 from central.cases.counter import open_by_qr
@@ -94,6 +94,7 @@ class CasePages(Controller):
 
     path = "/staff"
     tags = ("staff",)
+    response_headers = STAFF_HEADERS
     dependencies = STAFF_DEPENDENCY
     exception_handlers = ERROR_HANDLERS
 
@@ -193,6 +194,7 @@ class CaseApi(Controller):
 
     path = "/api/staff/cases"
     tags = ("staff",)
+    response_headers = STAFF_HEADERS
     dependencies = STAFF_DEPENDENCY
     exception_handlers = ERROR_HANDLERS
 

@@ -8,7 +8,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Response
 
-from central.accounts.auth import STAFF_DEPENDENCY
+from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS
 from central.accounts.service import Staff
 from central.cases.controller import ERROR_HANDLERS
 from central.cases.interview import MAX_MEMBERS, FormValues, next_round, record_interview
@@ -31,6 +31,7 @@ class InterviewPages(Controller):
 
     path = "/staff/interview"
     tags = ("staff",)
+    response_headers = STAFF_HEADERS
     dependencies = STAFF_DEPENDENCY
     exception_handlers = ERROR_HANDLERS
 

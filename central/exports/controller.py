@@ -11,7 +11,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Response
 
-from central.accounts.auth import STAFF_DEPENDENCY
+from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS
 from central.accounts.service import Staff
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
@@ -24,6 +24,7 @@ class ExportController(Controller):
 
     path = "/api/staff/exports"
     tags = ("staff",)
+    response_headers = STAFF_HEADERS
     dependencies = STAFF_DEPENDENCY
 
     @get("/", sync_to_thread=True)

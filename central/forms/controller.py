@@ -6,7 +6,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response
 
-from central.accounts.auth import STAFF_DEPENDENCY
+from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS
 from central.accounts.service import Staff
 from central.cases.controller import ERROR_HANDLERS
 from central.cases.views import case_detail
@@ -18,6 +18,7 @@ class FormsController(Controller):
 
     path = "/staff/cases"
     tags = ("staff",)
+    response_headers = STAFF_HEADERS
     dependencies = STAFF_DEPENDENCY
     exception_handlers = ERROR_HANDLERS
 

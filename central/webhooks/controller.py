@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter
 from litestar.response import Redirect, Response
 
-from central.accounts.auth import STAFF_DEPENDENCY, need_role
+from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS, need_role
 from central.accounts.service import Staff
 from central.cases.controller import ERROR_HANDLERS
 from central.templates import render
@@ -24,6 +24,7 @@ class WebhookController(Controller):
 
     path = "/"
     tags = ("staff",)
+    response_headers = STAFF_HEADERS
     dependencies = STAFF_DEPENDENCY
     exception_handlers = ERROR_HANDLERS
 

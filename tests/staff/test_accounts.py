@@ -54,3 +54,20 @@ def test_unsafe_methods_need_the_session_csrf_token(
     header = client.http.post(path, data={"status": "in_progress"}, headers={"X-CSRF-Token": client.csrf})
     assert header.status_code == 303
     assert client.case(case_id)["summary"]["procedures"][0]["status"] == "in_progress"
+
+
+def test_login_from_another_site_is_refused(staff_central: StaffCentral) -> None:
+    form = {"name": "honcho_staff", "password": PASSWORD}
+    forged = httpx.post(
+        f"{staff_central.url}/staff/login", data=form, headers={"origin": "https://evil.example"}
+    )
+    assert forged.status_code == 403
+    assert "set-cookie" not in forged.headers
+
+
+def test_staff_pages_are_never_cached_or_framed(staff_central: StaffCentral) -> None:
+    client = login(staff_central, "honcho_staff")
+    for path in ("/staff/", "/api/staff/cases", "/api/staff/exports"):
+        headers = client.http.get(path).headers
+        assert headers["cache-control"] == "no-store"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
