@@ -1,9 +1,12 @@
 """`madoguchi demo`: the whole system on embedded defaults, started in order and stopped cleanly on Ctrl-C.
 
 Order matters: the broker first (central and the unit connect to it), then central (it creates the city key
-the unit receives at enrolment), then the enrolment token, then the counter unit.
+the unit receives at enrolment), then the enrolment token, then the unit's emulated hardware (pcscd with a
+virtual My Number Card of a made-up person, a virtual TCP printer), then the counter unit and its kiosk.
 """
 
+import contextlib
+import re
 import shutil
 import signal
 import socket
@@ -15,11 +18,16 @@ import click
 from central.db import make_engine
 from central.fleet.enrolment import issue_token
 from central.settings import Settings
+from edge_agent.hardware.card_emulator import DEMO_PERSON
+from edge_agent.hardware.emulated import emulated_hardware
+from edge_agent.profile import DeviceProfile, load_profile
 from madoguchi.processes import Service, central_service, edge_service
 from provisioning.broker import Broker, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_OFFICE = "honcho"
+CARD_PIN = "1234"
+ADMIN_PIN = "0000"
 
 
 def port_or_free(preferred: int) -> int:
@@ -32,6 +40,17 @@ def port_or_free(preferred: int) -> int:
     return preferred
 
 
+def demo_profile(root: Path) -> tuple[Path, DeviceProfile]:
+    """The emulated unit's profile with a free printer port and a camera folder in the demo's data dir."""
+    text = (ROOT / "device_profiles" / "emulated.toml").read_text()
+    (root / "camera").mkdir(parents=True, exist_ok=True)
+    text = re.sub(r"(?m)^port = \d+", f"port = {port_or_free(9100)}", text)
+    text = re.sub(r"(?m)^path = .*$", f'path = "{root / "camera"}"', text)
+    path = root / "edge-profile.toml"
+    path.write_text(text)
+    return path, load_profile(path)
+
+
 @click.command()
 @click.option("--data-dir", default="var/demo", show_default=True, type=click.Path(file_okay=False))
 @click.option("--keep", is_flag=True, help="Keep the previous demo's data instead of starting afresh")
@@ -42,21 +61,33 @@ def demo(data_dir: str, keep: bool) -> None:
         shutil.rmtree(root)
     broker = Broker(root / "broker").start()
     services: list[Service] = []
+    hardware = contextlib.ExitStack()
     try:
         central = central_service(root / "central", broker.url, port_or_free(8000), root / "central.log")
         services.append(central.start())
         engine = make_engine(Settings.resolve(data_dir=str(root / "central"), db_url=None).db_url)
         token = issue_token(engine, DEMO_OFFICE)
         engine.dispose()
-        profile = ROOT / "device_profiles" / "emulated.toml"
+        profile_path, profile = demo_profile(root)
+        (root / "slips").mkdir(exist_ok=True)
+        hardware.enter_context(emulated_hardware(profile, pin=CARD_PIN, out=root / "slips"))
         edge = edge_service(
-            profile, root / "edge", port_or_free(8080), root / "edge.log", central.base_url, token
+            profile_path, root / "edge", port_or_free(8080), root / "edge.log", central.base_url, token
         )
+        edge.env = {
+            "MADOGUCHI_KIOSK_ADMIN_PIN": ADMIN_PIN,
+            "MADOGUCHI_KIOSK_SLIP_PREVIEWS": str(root / "slips"),
+        }
         services.append(edge.start())
         click.echo(
             "\n".join(
                 [
                     "Madoguchi demo is running (Ctrl-C stops everything):",
+                    f"  kiosk             {edge.base_url}/kiosk/  (admin menu PIN {ADMIN_PIN})",
+                    f"  virtual card      {DEMO_PERSON.name}, PIN {CARD_PIN} ({profile.card_reader.reader})",
+                    f"  pre-entry page    {central.base_url}/preentry/",
+                    f"  kiosk camera      {root / 'camera'}  (drop a pre-entry QR image here)",
+                    f"  printed slips     {root / 'slips'}  (PNG previews and the printer's raw jobs)",
                     f"  broker            {broker.url}",
                     f"  central           {central.base_url}  (health /health, OpenAPI /schema)",
                     f"  counter unit API  {edge.base_url}/api/submissions  (health /api/health)",
@@ -73,4 +104,5 @@ def demo(data_dir: str, keep: bool) -> None:
     finally:
         for service in reversed(services):
             service.kill(signal.SIGTERM)
+        hardware.close()
         broker.stop()

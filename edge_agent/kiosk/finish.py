@@ -7,6 +7,7 @@ slip can be printed again). Nothing here logs personal data or the slip's QR.
 from datetime import datetime
 from typing import Any
 
+import anyio
 import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
@@ -50,6 +51,9 @@ async def print_slip(kiosk: KioskContext, slip: Slip) -> bool:
         await anyio.to_thread.run_sync(kiosk.hardware.printer.print_slip, slip)
     except PrinterError:
         return False
+    if (folder := kiosk.settings.slip_previews) is not None:
+        preview = await anyio.to_thread.run_sync(kiosk.hardware.printer.preview_png, slip)
+        await anyio.Path(folder / f"slip-{slip.ticket}.png").write_bytes(preview)
     return True
 
 

@@ -7,6 +7,7 @@ import hmac
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULT_IDLE_SECONDS = 90.0
 MAX_FAILURES = 5
@@ -21,14 +22,20 @@ class KioskSettings:
     """Seconds without a touch after which the session is wiped (MADOGUCHI_KIOSK_IDLE_SECONDS)."""
     admin_pin: str | None = None
     """PIN of the admin menu (MADOGUCHI_KIOSK_ADMIN_PIN); without one the admin menu stays locked."""
+    slip_previews: Path | None = None
+    """Demo and development only (MADOGUCHI_KIOSK_SLIP_PREVIEWS): also save each printed slip as a PNG here.
+    A slip holds no plaintext personal data (the case QR is sealed), so this never writes any."""
 
     @classmethod
     def from_environment(cls) -> "KioskSettings":
-        """Read MADOGUCHI_KIOSK_IDLE_SECONDS and MADOGUCHI_KIOSK_ADMIN_PIN."""
+        """Read the MADOGUCHI_KIOSK_* variables."""
         idle = os.environ.get("MADOGUCHI_KIOSK_IDLE_SECONDS")
         return cls(
             idle_seconds=float(idle) if idle else DEFAULT_IDLE_SECONDS,
             admin_pin=os.environ.get("MADOGUCHI_KIOSK_ADMIN_PIN") or None,
+            slip_previews=Path(previews)
+            if (previews := os.environ.get("MADOGUCHI_KIOSK_SLIP_PREVIEWS"))
+            else None,
         )
 
     def admin_pin_matches(self, candidate: str) -> bool:

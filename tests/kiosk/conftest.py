@@ -93,7 +93,9 @@ def start_unit(workdir: Path, central: Service, name: str, idle_seconds: float) 
     service.env = {
         "MADOGUCHI_KIOSK_IDLE_SECONDS": str(idle_seconds),
         "MADOGUCHI_KIOSK_ADMIN_PIN": ADMIN_PIN,
+        "MADOGUCHI_KIOSK_SLIP_PREVIEWS": str(workdir / f"{name}-previews"),
     }
+    (workdir / f"{name}-previews").mkdir()
     service.start()
     return Unit(service.base_url, service, workdir / name, camera, printer, workdir)
 

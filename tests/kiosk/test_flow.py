@@ -53,6 +53,7 @@ def test_card_flow_prints_slip_and_seals(page: Page, unit: Unit, card: VirtualCa
     assert ("Your number" in printed) == (language == "en")
     assert HOLDER.name not in printed
     [qr] = slip.qr_payloads
+    assert (unit.workdir / "kiosk-previews" / f"slip-{ticket}.png").read_bytes().startswith(b"\x89PNG")
     opened = open_qr(qr.decode("ascii"), unit.counter_key)
     assert isinstance(opened.payload, CaseQr)
     assert opened.payload.ticket == ticket
