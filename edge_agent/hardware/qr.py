@@ -40,12 +40,31 @@ def _rectified(frame: Frame) -> Frame | None:
     return np.asarray(flat, dtype=np.uint8)
 
 
+def _binarized(frame: Frame) -> Frame:
+    _, black_white = cv2.threshold(frame, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return np.asarray(black_white, dtype=np.uint8)
+
+
+def _enlarged(frame: Frame) -> Frame:
+    big = cv2.resize(frame, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    return np.asarray(big, dtype=np.uint8)
+
+
 def decode_frame(frame: Frame) -> list[str]:
-    """The ASCII payloads of the QR codes in a greyscale frame; a tilted code is flattened and retried."""
+    """The ASCII payloads of the QR codes in a greyscale frame.
+
+    Cheapest first: the frame as it is; then the code flattened (zbar copes badly with perspective), as it
+    is and binarised (low contrast); then flattened from an enlarged frame (small modules of big codes).
+    """
     found = read_zbar(frame)
     if found:
         return found
     flat = _rectified(frame)
+    if flat is not None:
+        found = read_zbar(flat) or read_zbar(_binarized(flat))
+        if found:
+            return found
+    flat = _rectified(_enlarged(frame))
     return [] if flat is None else read_zbar(flat)
 
 
