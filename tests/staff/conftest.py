@@ -19,9 +19,13 @@ def staff_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffCen
     broker = Broker(workdir / "broker").start()
     service = central_service(workdir, broker.url).start(timeout=60)
     central = StaffCentral(workdir, service, broker)
-    central.add_user("honcho_staff")
-    central.add_user("honcho_boss", role="supervisor")
-    central.add_user("kita_staff", offices=("kita",))
+    central.seed_users(
+        [
+            ("honcho_staff", "staff", ("honcho",)),
+            ("honcho_boss", "supervisor", ("honcho",)),
+            ("kita_staff", "staff", ("kita",)),
+        ]
+    )
     yield central
     service.kill()
     broker.stop()

@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import msgspec
 
+from central.accounts.service import add_user
+from central.db import make_engine
 from madoguchi.processes import MADOGUCHI, Service
 from protocol import topics
 from protocol.facts import Facts
@@ -53,6 +55,13 @@ class StaffCentral:
         """`madoguchi central user add` with the test password on stdin."""
         office_args = [arg for office in offices for arg in ("--office", office)]
         self.cli("user", "add", name, "--role", role, *office_args, stdin=PASSWORD + "\n")
+
+    def seed_users(self, users: list[tuple[str, str, tuple[str, ...]]]) -> None:
+        """Add (name, role, offices) users straight into the database, skipping the CLI's start-up time."""
+        engine = make_engine(self.db_url or f"sqlite:///{self.data_dir / 'central.db'}")
+        for name, role, offices in users:
+            add_user(engine, name, role, PASSWORD, list(offices), [])
+        engine.dispose()
 
     def device(self, office: str = "honcho") -> SimulatedDevice:
         """An enrolled simulated unit of this office (one per office)."""
