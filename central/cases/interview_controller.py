@@ -10,6 +10,7 @@ from litestar.response import Redirect, Response
 
 from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS
 from central.accounts.service import Staff
+from central.cases.actions import ActionRefusedError
 from central.cases.controller import ERROR_HANDLERS
 from central.cases.interview import MAX_MEMBERS, FormValues, next_round, record_interview
 from central.templates import render
@@ -38,11 +39,13 @@ class InterviewPages(Controller):
     def _page(
         self, state: State, staff: Staff, form: FormValues, questions: list[Any], error: str = ""
     ) -> Response[str]:
+        """The interview page, filled in with what was typed so far (422 when `error` says what is wrong)."""
         relations = {
             key: relation.label["ja"] for key, relation in state.staff_planner.catalog.relations.items()
         }
         return render(
             "staff/interview.html",
+            status_code=422 if error else 200,
             staff=staff,
             form={name: values[0] for name, values in form.items() if values},
             answered={name: list(values) for name, values in form.items() if name.startswith("q.")},
@@ -65,7 +68,10 @@ class InterviewPages(Controller):
         """Take the page's facts and answers; ask what is still open, or record the case."""
         raw = await request.form()
         form = {name: [str(value) for value in raw.getall(name)] for name in raw}
-        round_ = await asyncio.to_thread(next_round, form, state.staff_planner)
+        try:
+            round_ = await asyncio.to_thread(next_round, form, state.staff_planner)
+        except ActionRefusedError as exc:  # keep what was typed and say what is wrong
+            return self._page(state, staff, form, [], error=str(exc))
         if round_.questions:
             return self._page(state, staff, form, round_.questions)
         office = form.get("office", [""])[0]

@@ -56,5 +56,13 @@ def test_interview_asks_then_records_the_planned_case(staff_central: StaffCentra
 
 def test_interview_refuses_malformed_facts(staff_central: StaffCentral) -> None:
     client = login(staff_central, "honcho_staff")
-    bad = {"csrf_token": client.csrf, "office": "honcho", "life_event": "holiday"}
-    assert client.http.post("/staff/interview", data=bad).status_code == 409
+    bad = {
+        "csrf_token": client.csrf,
+        "office": "honcho",
+        "life_event": "holiday",
+        "applicant.name": "窓口　一",
+    }
+    refused = client.http.post("/staff/interview", data=bad)
+    assert refused.status_code == 422
+    assert "入力に誤りがあります" in refused.text
+    assert 'value="窓口　一"' in refused.text, "what staff typed is kept"
