@@ -150,5 +150,12 @@ def log_out(engine: Engine, token: str) -> None:
     """End a session, and drop every expired one while at it."""
     with Session(engine) as session:
         session.exec(delete(StaffSession).where(col(StaffSession.token_sha256) == _digest(token)))
+        session.commit()
+    drop_expired_sessions(engine)
+
+
+def drop_expired_sessions(engine: Engine) -> None:
+    """Delete sessions past their expiry (they no longer log anyone in either way)."""
+    with Session(engine) as session:
         session.exec(delete(StaffSession).where(col(StaffSession.expires_at) <= _now()))
         session.commit()

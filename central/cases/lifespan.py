@@ -1,8 +1,8 @@
 """The staff side's part of central's lifespan: load the catalog, then run the background loops.
 
 Runs after central's own lifespan (the engine and keys exist). Loops: merge synced cases into staff's
-working records; deliver due webhooks; purge cases past retention (hourly). Each loop survives its own
-errors and stops when the app does. Never logs personal data.
+working records; deliver due webhooks; purge cases past retention and expired sessions (hourly). Each
+loop survives its own errors and stops when the app does. Never logs personal data.
 """
 
 import asyncio
@@ -12,7 +12,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 from litestar import Litestar
+from sqlalchemy import Engine
 
+from central.accounts.service import drop_expired_sessions
 from central.audit.retention import purge_before, retention_cutoff
 from central.cases.work import merge_synced
 from central.webhooks.sender import deliver_due
@@ -33,6 +35,11 @@ async def _every(seconds: float, step: Callable[[], Awaitable[object]], name: st
         await asyncio.sleep(seconds)
 
 
+def _housekeeping(engine: Engine) -> None:
+    purge_before(engine, retention_cutoff())
+    drop_expired_sessions(engine)
+
+
 @contextlib.asynccontextmanager
 async def staff_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Load the catalog the staff side plans with and run the background loops until shutdown."""
@@ -48,7 +55,7 @@ async def staff_lifespan(app: Litestar) -> AsyncIterator[None]:
         _every(WEBHOOK_INTERVAL, lambda: deliver_due(state.engine, webhook_client), "webhooks"),
         _every(
             RETENTION_INTERVAL,
-            lambda: asyncio.to_thread(purge_before, state.engine, retention_cutoff()),
+            lambda: asyncio.to_thread(_housekeeping, state.engine),
             "retention",
         ),
     ]
