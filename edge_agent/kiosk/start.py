@@ -54,24 +54,14 @@ async def start(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirec
     return redirect
 
 
-def _finish(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+@post(["/finish", "/timeout"], sync_to_thread=False)
+def finish(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+    """Wipe the session ("finish", "start over", or the page's idle timer) and show the language screen."""
     kiosk.sessions.end(request.cookies.get(COOKIE))
     kiosk.scanner.close()
     redirect = go(START)
     redirect.delete_cookie(COOKIE, path="/kiosk")
     return redirect
-
-
-@post("/finish", sync_to_thread=False)
-def finish(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
-    """ "Finish" or "start over": wipe the session and go back to the language screen."""
-    return _finish(request, kiosk)
-
-
-@post("/timeout", sync_to_thread=False)
-def timeout(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
-    """The page's idle timer fired: wipe the session."""
-    return _finish(request, kiosk)
 
 
 @get("/event", sync_to_thread=False)
@@ -94,8 +84,9 @@ async def choose_event(request: Request[Any, Any, Any], kiosk: KioskContext) -> 
 
 @get("/identity", sync_to_thread=False)
 def identity(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
-    """Card, pre-entry QR or typed entry."""
+    """Card, pre-entry QR or typed entry (coming back from the scan screen releases the camera)."""
     session = kiosk.session(request)
+    kiosk.scanner.close()
     return kiosk.page("identity.html.jinja", session.language)
 
 
@@ -201,5 +192,5 @@ async def add_member(request: Request[Any, Any, Any], kiosk: KioskContext) -> Re
     return go("/kiosk/household")
 
 
-HANDLERS = [languages, start, finish, timeout, event, choose_event, identity, typed, save_typed]
+HANDLERS = [languages, start, finish, event, choose_event, identity, typed, save_typed]
 HANDLERS += [household, remove_member, add_member_form, add_member]

@@ -66,6 +66,16 @@ def test_card_flow_prints_slip_and_seals(page: Page, unit: Unit, card: VirtualCa
     page.locator('form[action="/kiosk/finish"] button').click()
     expect(page.locator('button[value="ja"]')).to_be_visible()
     assert page.context.request.get(unit.url + "/kiosk/done").url.endswith("/kiosk/")
+    assert_nothing_personal_on_disk(unit)
+
+
+def assert_nothing_personal_on_disk(unit: Unit) -> None:
+    """The unit's data dir (outbox included) and its log hold no plaintext of the citizen's data."""
+    files = [path for path in unit.data_dir.rglob("*") if path.is_file()]
+    files.append(unit.workdir / "kiosk.log")
+    for secret in (HOLDER.name, HOLDER.address, HOLDER.birth_date.replace("-", ""), HOLDER.birth_date):
+        for path in files:
+            assert secret.encode() not in path.read_bytes(), path.name
 
 
 def test_back_undoes_one_answer(page: Page, unit: Unit, card: VirtualCard) -> None:
@@ -96,3 +106,17 @@ def test_wrong_pin_shows_tries_left(page: Page, unit: Unit, card: VirtualCard) -
     enter_pin(page, "9999")
     expect(page.locator(".error")).to_have_text(_("The PIN is not correct."))
     expect(page.locator(".hint")).to_have_text(_("Tries left: %(tries)s") % {"tries": 2})
+
+
+def test_typed_entry(page: Page, unit: Unit) -> None:
+    _ = translations("ko").gettext
+    begin(page, unit, "ko", "certificates")
+    page.locator('a[href="/kiosk/typed"]').click()
+    page.locator("#name").fill("김　민수")
+    page.locator("#birth_date").fill("1990-01-31")
+    page.locator('input[name="sex"][value="1"]').check()
+    page.locator("#address").fill("みどり市中央町一丁目２番３号")
+    page.locator('form.fields button[type="submit"]').click()
+    expect(page.locator("h1")).to_have_text(_("Who is this about?"))
+    expect(page.locator(".people")).to_contain_text("김　민수")
+    expect(page.locator(".people")).to_contain_text("1990-01-31")
