@@ -120,3 +120,31 @@ def test_typed_entry(page: Page, unit: Unit) -> None:
     expect(page.locator("h1")).to_have_text(_("Who is this about?"))
     expect(page.locator(".people")).to_contain_text("김　민수")
     expect(page.locator(".people")).to_contain_text("1990-01-31")
+
+
+def test_paper_out_keeps_the_case_and_prints_again(page: Page, unit: Unit) -> None:
+    _ = translations("ja").gettext
+    begin(page, unit, "ja", "certificates")
+    page.locator('a[href="/kiosk/typed"]').click()
+    page.locator("#name").fill(HOLDER.name)
+    page.locator("#birth_date").fill(HOLDER.birth_date)
+    page.locator('input[name="sex"][value="2"]').check()
+    page.locator("#address").fill(HOLDER.address)
+    page.locator('form.fields button[type="submit"]').click()
+    page.locator('a[href="/kiosk/question"]').click()
+    answer_everything(page)
+    cases = len(case_ids(unit.workdir))
+    unit.printer.paper_out = True
+    try:
+        before = len(unit.printer.jobs)
+        page.locator('form[action="/kiosk/confirm"] button').click()
+        expect(page.locator("h1")).to_have_text(_("The slip could not be printed"))
+        ticket = page.locator(".ticket").inner_text()
+        assert all(ticket not in "\n".join(decode(job).lines) for job in jobs_after(unit.printer, before))
+        wait_until(lambda: len(case_ids(unit.workdir)) > cases, timeout=30, what="the case at central")
+    finally:
+        unit.printer.paper_out = False
+    before = len(unit.printer.jobs)
+    page.locator('form[action="/kiosk/reprint"] button').click()
+    expect(page.locator("h1")).to_have_text(_("Please take your slip"))
+    assert ticket in "\n".join(decode(jobs_after(unit.printer, before)[-1]).lines)
