@@ -4,7 +4,6 @@ The admin PIN is compared in constant time and never logged; after repeated wron
 while. The menu shows no citizen data (only counts and hardware states) and the test slip holds none.
 """
 
-from dataclasses import asdict
 from typing import Any
 
 import anyio.to_thread
@@ -78,7 +77,7 @@ async def admin_menu(
         "outbox_depth": services.outbox.depth(),
         "kiosk_sessions": len(kiosk.sessions),
     }
-    settings = {"idle_seconds": asdict(kiosk.settings)["idle_seconds"]}
+    settings = {"idle_seconds": kiosk.settings.idle_seconds}
     page = "admin_menu.html.jinja"
     return kiosk.page(
         page, "ja", idle=False, unit=unit, hardware=hardware, settings=settings, test_print=test_print
