@@ -15,5 +15,6 @@ async def _die_before_ack(_self: consumer.Consumer, _client: object, result: Bat
         os._exit(3)
 
 
-consumer.Consumer._ack = _die_before_ack  # type: ignore[method-assign,assignment]
-main()
+if __name__ == "__main__":  # central's crypto workers (spawn) import this file too
+    consumer.Consumer._ack = _die_before_ack  # type: ignore[method-assign,assignment]
+    main()
