@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 import uvicorn
 
 from edge_agent.api import EdgeServices, create_edge_app
@@ -57,12 +58,19 @@ async def serve(config: EdgeConfig) -> None:
     """Run the unit until interrupted."""
     identity = ensure_identity(config)
     outbox = Outbox(config.data_dir / "outbox.db", ticket_prefix=config.ticket_prefix)
-    link = Link(outbox, identity.device_id, parse_broker_url(config.broker_url or identity.broker_url))
+    hardware = (
+        None if config.profile is None else CounterUnitHardware.from_profile(load_profile(config.profile))
+    )
+    link = Link(
+        outbox,
+        identity.device_id,
+        parse_broker_url(config.broker_url or identity.broker_url),
+        hardware_health=dict if hardware is None else lambda: msgspec.to_builtins(hardware.health()),
+    )
     planner = CatalogPlanner.load(config.catalog)
     services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=planner)
     kiosk = None
-    if config.profile is not None:
-        hardware = CounterUnitHardware.from_profile(load_profile(config.profile))
+    if hardware is not None:
         kiosk = Kiosk(services, planner.catalog, hardware, KioskSettings.from_environment())
     server = uvicorn.Server(
         uvicorn.Config(

@@ -195,8 +195,10 @@ async def test_status_is_retained_online_and_the_last_will_says_offline(
         await client.subscribe(topics.status(device_id), qos=1)
         states = []
         async for message in client.messages:
-            states.append(msgspec.json.decode(message.payload, type=Status).state)
+            status = msgspec.json.decode(message.payload, type=Status)
+            states.append(status.state)
             if states == ["online"]:
+                assert {"card", "printer", "camera", "camera_frames"} <= set(status.hardware)
                 edge.kill(signal.SIGKILL)
             if len(states) == 2:
                 break
