@@ -1,6 +1,5 @@
 """`madoguchi demo` (what `make demo` runs): starts, takes a submission, exports it, stops on Ctrl-C."""
 
-import random
 import re
 import signal
 import subprocess
@@ -10,7 +9,6 @@ from pathlib import Path
 import httpx
 
 from tests.spine.helpers import exported, wait_until
-from tests.support.households import citizen, facts_json
 from tests.support.processes import ROOT
 
 
@@ -27,7 +25,8 @@ def test_demo_round_trip_and_clean_stop(tmp_path: Path) -> None:
         wait_until(lambda: "counter unit API" in log.read_text(), timeout=90, what="the demo to start")
         api = re.search(r"counter unit API\s+(\S+)", log.read_text())
         assert api is not None
-        created = httpx.post(api.group(1), content=facts_json(citizen(random.Random(1), 1)), timeout=10)
+        readme_example = (ROOT / "docs" / "examples" / "facts-move-in.json").read_bytes()
+        created = httpx.post(api.group(1), content=readme_example, timeout=10)
         assert created.status_code == 201
         sid = created.json()["submission_id"]
 
