@@ -13,21 +13,25 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import msgspec  # noqa: E402
+from sqlalchemy import Engine, insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from central.accounts.service import Staff  # noqa: E402
 from central.cases.actions import approve  # noqa: E402
 from central.cases.views import InboxFilter, case_detail, inbox  # noqa: E402
-from central.cases.work import NewCase, add_work_case  # noqa: E402
+from central.cases.work import Merger, NewCase, add_work_case  # noqa: E402
 from central.db import make_engine  # noqa: E402
 from central.exports.run import ExportRequest, run_export  # noqa: E402
 from central.forms.pdf import Slip, forms_pdf  # noqa: E402
-from central.models import CaseProcedure  # noqa: E402
+from central.models import Case, CaseProcedure  # noqa: E402
+from protocol.facts import Facts  # noqa: E402
 from protocol.ids import uuid7  # noqa: E402
 from tests.support.households import PLANNER, citizen  # noqa: E402
 
@@ -41,6 +45,39 @@ def timed(what: str, count: int, unit: str, run: Callable[[], object]) -> float:
     seconds = time.perf_counter() - start
     print(f"{what:<38} {count:>7} {unit:<10} {seconds:8.3f} s  {count / seconds:10.1f} {unit}/s")
     return seconds
+
+
+def merged_cases(engine: Engine, households: list[Facts], plans: list[dict[str, Any]]) -> None:
+    """Sync the same households as Case rows, merge them, then time the steady-state merge round."""
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "id": str(uuid7()),
+            "device_id": "bench",
+            "office_id": "honcho",
+            "seq": serial,
+            "life_event": facts.life_event,
+            "language": facts.language,
+            "ticket": "A001",
+            "created_at": now,
+            "received_at": now,
+            "envelope_sha256": b"-",
+            "body_sha256": b"-",
+            "facts": msgspec.json.encode(facts).decode(),
+            "plan": msgspec.json.encode(plan).decode(),
+        }
+        for serial, (facts, plan) in enumerate(zip(households, plans, strict=True))
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(Case.__table__), rows)  # type: ignore[attr-defined]
+    merge = Merger(engine, PLANNER)
+    timed(
+        "merge synced cases (first rounds)",
+        len(rows),
+        "cases",
+        lambda: [merge() for _ in range(len(rows) // 500 + 1)],
+    )
+    timed("merge round, steady state x100", 100, "rounds", lambda: [merge() for _ in range(100)])
 
 
 def main() -> None:
@@ -62,6 +99,7 @@ def main() -> None:
                 session.commit()
 
         timed("record working cases (one transaction)", args.cases, "cases", record)
+        merged_cases(engine, households, plans)
         timed(
             "inbox query x100 (newest 200)",
             100,

@@ -39,7 +39,7 @@ class Case(SQLModel, table=True):
     ticket: str
     status: str = Field(default="received", index=True)
     created_at: datetime = Field(index=True)
-    received_at: datetime
+    received_at: datetime = Field(index=True)
     envelope_sha256: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     body_sha256: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     facts: str = Field(sa_column=Column(Text, nullable=False))

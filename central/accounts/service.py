@@ -51,8 +51,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; everything stored here is UTC."""
+def as_utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything central stores is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -105,7 +105,7 @@ def log_in(engine: Engine, name: str, password: str) -> tuple[str, Staff]:
         if user is None:
             _hasher.hash(password)  # the same work as for a real user, so timing tells nothing
             raise LoginRefusedError("名前またはパスワードが違います")
-        if user.locked_until is not None and _aware(user.locked_until) > now:
+        if user.locked_until is not None and as_utc(user.locked_until) > now:
             raise LoginRefusedError("ログインの失敗が続いたため、しばらくロックされています")
         try:
             _hasher.verify(user.password_hash, password)
@@ -140,7 +140,7 @@ def staff_for(engine: Engine, token: str) -> Staff | None:
     """The user of a live session, or None for an unknown or expired token."""
     with Session(engine) as session:
         row = session.get(StaffSession, _digest(token))
-        if row is None or _aware(row.expires_at) <= _now():
+        if row is None or as_utc(row.expires_at) <= _now():
             return None
         user = session.get(StaffUser, row.user_name)
         return _staff(user, row.csrf_token) if user else None

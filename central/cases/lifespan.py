@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from central.accounts.service import drop_expired_sessions
 from central.audit.retention import purge_before, retention_cutoff
-from central.cases.work import merge_synced
+from central.cases.work import Merger
 from central.webhooks.sender import deliver_due
 from procedures.planner import CatalogPlanner
 
@@ -46,12 +46,9 @@ async def staff_lifespan(app: Litestar) -> AsyncIterator[None]:
     state = app.state
     state.staff_planner = await asyncio.to_thread(CatalogPlanner.load)
     webhook_client = httpx.AsyncClient(follow_redirects=False)
+    merge = Merger(state.engine, state.staff_planner)
     loops = [
-        _every(
-            MERGE_INTERVAL,
-            lambda: asyncio.to_thread(merge_synced, state.engine, state.staff_planner),
-            "merge",
-        ),
+        _every(MERGE_INTERVAL, lambda: asyncio.to_thread(merge), "merge"),
         _every(WEBHOOK_INTERVAL, lambda: deliver_due(state.engine, webhook_client), "webhooks"),
         _every(
             RETENTION_INTERVAL,

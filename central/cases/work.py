@@ -7,14 +7,15 @@ Never logs facts or plans.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from central.accounts.service import as_utc
 from central.models import Case, CaseProcedure, WorkCase
 from procedures.answers import MissingFacts
 from procedures.planner import FACTS_ERRORS, CatalogPlanner
@@ -106,26 +107,51 @@ def _from_synced(case: Case, planner: CatalogPlanner) -> NewCase:
     return NewCase(case.id, case.office_id, case.ticket, "sync", case.created_at, facts, plan)
 
 
-def merge_synced(engine: Engine, planner: CatalogPlanner) -> int:
-    """Give each newly synced case a working record, or mark its QR-opened one synced; returns how many."""
-    query = (
-        select(Case, WorkCase)
-        .join(WorkCase, col(WorkCase.id) == col(Case.id), isouter=True)
-        .where(or_(col(WorkCase.id).is_(None), col(WorkCase.synced_at).is_(None)))
-        .order_by(col(Case.received_at))
-        .limit(MERGE_BATCH)
-    )
-    now = datetime.now(UTC)
-    with Session(engine) as session:
-        rows = list(session.exec(query))
-        for case, work in rows:
-            if work is None:
-                add_work_case(session, _from_synced(case, planner), now, synced=True)
-            else:
+class Merger:
+    """Merges synced cases into working records, looking only at recent arrivals once it has caught up.
+
+    The first round reads every case without a working record; later rounds only cases received since the
+    newest one seen (less a margin for transactions that committed late), so the per-second check stays
+    cheap however many cases the city keeps. QR-opened records still waiting for their sync are few and
+    are checked every round.
+    """
+
+    MARGIN = timedelta(minutes=5)
+
+    def __init__(self, engine: Engine, planner: CatalogPlanner) -> None:
+        self._engine = engine
+        self._planner = planner
+        self._seen: datetime | None = None
+
+    def __call__(self) -> int:
+        """One round; returns how many records it created or marked synced."""
+        arrived = (
+            select(Case)
+            .join(WorkCase, col(WorkCase.id) == col(Case.id), isouter=True)
+            .where(col(WorkCase.id).is_(None))
+            .order_by(col(Case.received_at))
+            .limit(MERGE_BATCH)
+        )
+        if self._seen is not None:
+            arrived = arrived.where(col(Case.received_at) >= self._seen - self.MARGIN)
+        waiting = (
+            select(WorkCase)
+            .join(Case, col(Case.id) == col(WorkCase.id))
+            .where(WorkCase.origin == "qr", col(WorkCase.synced_at).is_(None))
+        )
+        now = datetime.now(UTC)
+        with Session(self._engine) as session:
+            cases = list(session.exec(arrived))
+            opened = list(session.exec(waiting))
+            for case in cases:
+                add_work_case(session, _from_synced(case, self._planner), now, synced=True)
+            for work in opened:
                 work.synced_at = now
                 session.add(work)
-        try:
-            session.commit()
-        except IntegrityError:  # a counter opened one of these by QR meanwhile: merge it next round
-            return 0
-    return len(rows)
+            try:
+                session.commit()
+            except IntegrityError:  # a counter opened one of these by QR meanwhile: merge it next round
+                return 0
+        if len(cases) < MERGE_BATCH:  # caught up: later rounds look only at recent arrivals
+            self._seen = max([self._seen or now, *(as_utc(case.received_at) for case in cases)])
+        return len(cases) + len(opened)
