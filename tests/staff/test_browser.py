@@ -62,6 +62,7 @@ def test_a_counter_day(page: Page, staff_central: StaffCentral) -> None:
         page.locator("#qr").press_sequentially(qr, delay=0)  # what a USB scanner does: type, then Enter
         page.keyboard.press("Enter")
         expect(page.locator("h1")).to_contain_text("（未同期）")
+        expect(page.locator("#counters li.current")).to_have_count(1)  # where the citizen goes now
 
         correction = page.locator('form.correction[data-field="applicant.name"]')
         correction.locator("input[name=value]").fill(CORRECTED)
