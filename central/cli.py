@@ -84,6 +84,7 @@ def serve(db_url: str | None, data_dir: str | None, broker_url: str | None, list
     "--since",
     help="Only cases received (procedures approved) at or after this ISO 8601 time",
 )
+@click.option("--procedure", "procedures", multiple=True, help="Only this procedure id (repeatable)")
 def export(
     db_url: str | None,
     data_dir: str | None,
@@ -91,6 +92,7 @@ def export(
     approved: bool,
     encoding: Encoding,
     since: str | None,
+    procedures: tuple[str, ...],
 ) -> None:
     """Export every case with its status to stdout (JSON: one object per line; CSV: see docs/staff.md).
 
@@ -98,7 +100,13 @@ def export(
     """
     settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
     engine = make_engine(settings.db_url)
-    wanted = ExportRequest(fmt=fmt, approved=approved, encoding=encoding, since=parse_since(since))
+    wanted = ExportRequest(
+        fmt=fmt,
+        approved=approved,
+        encoding=encoding,
+        since=parse_since(since),
+        procedures=frozenset(procedures),
+    )
     try:
         report = run_export(engine, wanted, sys.stdout.buffer, user="cli")
     except ValueError as exc:

@@ -22,8 +22,10 @@ def iter_procedures(
     approved: bool,
     since: datetime | None = None,
     offices: frozenset[str] | None = None,
+    procedures: frozenset[str] = frozenset(),
 ) -> Iterator[dict[str, Any]]:
-    """Procedure records in approval (or update) order; `offices` None means every office."""
+    """Procedure records in approval (or update) order; `offices` None means every office, and an empty
+    `procedures` every procedure (a department's system usually wants its own procedures only)."""
     moment = col(CaseProcedure.approved_at) if approved else col(CaseProcedure.updated_at)
     query = (
         select(CaseProcedure, WorkCase)
@@ -36,6 +38,8 @@ def iter_procedures(
         query = query.where(moment >= since)
     if offices is not None:
         query = query.where(col(WorkCase.office_id).in_(offices))
+    if procedures:
+        query = query.where(col(CaseProcedure.procedure_id).in_(procedures))
     with Session(engine) as session:
         flagged: dict[str, list[str]] = {}
         for row, work in session.exec(query):

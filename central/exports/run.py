@@ -28,18 +28,26 @@ class ExportRequest:
     since: datetime | None = None
     offices: frozenset[str] | None = None
     """None: every office (the CLI); a user's offices over HTTP."""
+    procedures: frozenset[str] = frozenset()
+    """Only these procedures (empty: all); not for the unchanged case export."""
 
 
 def run_export(engine: Engine, wanted: ExportRequest, out: IO[bytes], user: str) -> CsvReport:
     """Write the export to `out`; the report lists CSV rows with characters the encoding lacks."""
     if wanted.fmt == "json" and wanted.encoding != "utf-8":
         raise ValueError("JSON is always UTF-8; --encoding applies to CSV")
-    if wanted.fmt == "json" and not wanted.approved and wanted.offices is None:
+    if wanted.fmt == "json" and not wanted.approved and wanted.offices is None and not wanted.procedures:
         count = write_json_lines(iter_cases(engine, wanted.since), out)
         return CsvReport(rows=count)
     cases: set[tuple[str, str]] = set()
     records = tracked(
-        iter_procedures(engine, approved=wanted.approved, since=wanted.since, offices=wanted.offices),
+        iter_procedures(
+            engine,
+            approved=wanted.approved,
+            since=wanted.since,
+            offices=wanted.offices,
+            procedures=wanted.procedures,
+        ),
         cases,
     )
     if wanted.fmt == "json":

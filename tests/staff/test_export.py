@@ -108,3 +108,13 @@ def test_http_export_is_per_office_and_logged(
     other = kita.http.get("/api/staff/exports")
     assert other.status_code == 200
     assert not any(case_id in other.text for case_id in approved)
+
+
+def test_export_for_one_department(staff_central: StaffCentral, approved: dict[str, Facts]) -> None:
+    done = staff_central.cli("export", "--approved", "--format", "csv", "--procedure", "tennyu_todoke")
+    rows = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8-sig"), newline="")))
+    assert {row["procedure_id"] for row in rows} == {"tennyu_todoke"}
+    assert set(approved) <= {row["case_id"] for row in rows}
+    client = login(staff_central, "honcho_staff")
+    response = client.http.get("/api/staff/exports", params={"format": "json", "procedure": "jido_teate"})
+    assert {record["procedure_id"] for record in decode_lines(response.content)} == {"jido_teate"}
