@@ -1,4 +1,4 @@
-"""The staff side on PostgreSQL: QR before sync and merge, correction, approval, CP932 export, purge."""
+"""The staff side on PostgreSQL: QR before sync and merge, correction, approval, webhooks, export, purge."""
 
 import csv
 import io
@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from provisioning.broker import Broker
+from tests.spine.helpers import wait_until
+from tests.staff.receiver import Receiver
 from tests.staff.support import StaffCentral, login, wait_for_case
 from tests.staff.test_export import approve_all
+from tests.staff.test_webhooks import register
 from tests.support.households import citizen
 from tests.support.postgres import PrivatePostgres
 from tests.support.processes import central_service
@@ -27,7 +30,15 @@ def test_counter_work_on_postgresql(tmp_path: Path, broker: Broker, postgres: Pr
         assert client.post_form(f"/staff/cases/{case_id}/corrections", fixed).status_code == 303
         central.publish("honcho", wire)
         case = wait_for_case(client, case_id, synced=True)
-        approve_all(client, case_id, case)
+        receiver = Receiver(fail_first=1).start()
+        try:
+            register(central, receiver)
+            approve_all(client, case_id, case)
+            expected = sorted(p["id"] for p in case["summary"]["procedures"])
+            wait_until(lambda: len(receiver.accepted) == len(expected), what="the webhooks")
+            assert sorted(item["procedure_id"] for item in receiver.accepted) == expected
+        finally:
+            receiver.stop()
 
         done = central.cli("export", "--approved", "--format", "csv", "--encoding", "cp932")
         rows = list(csv.DictReader(io.StringIO(done.stdout.decode("cp932"), newline="")))
