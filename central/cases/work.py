@@ -140,7 +140,7 @@ class Merger:
             .where(WorkCase.origin == "qr", col(WorkCase.synced_at).is_(None))
         )
         now = datetime.now(UTC)
-        with Session(self._engine) as session:
+        with Session(self._engine, expire_on_commit=False) as session:  # received_at is read after commit
             cases = list(session.exec(arrived))
             opened = list(session.exec(waiting))
             for case in cases:
