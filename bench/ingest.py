@@ -85,5 +85,5 @@ async def main(devices: int, per_device: int) -> None:
 
 if __name__ == "__main__":
     asyncio.run(
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 8, int(sys.argv[2]) if len(sys.argv) > 2 else 2500)
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 8, int(sys.argv[2]) if len(sys.argv) > 2 else 300)
     )
