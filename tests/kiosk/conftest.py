@@ -117,7 +117,7 @@ def card() -> Iterator[VirtualCard]:
         yield virtual
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # one module at a time: a sync Playwright loop must not outlive it
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

@@ -81,11 +81,18 @@ class VirtualPrinter:
                     connection.sendall(bytes([self._status_byte(received[found + 2])]))
                     scanned = found + 3
                 scanned = max(scanned, len(received) - 2)
+        if _status_queries_only(bytes(received)):  # a health check, not a print job
+            return
         with self._done:
             self.jobs.append(bytes(received))
             if self._out is not None:
                 (self._out / f"job-{len(self.jobs):04d}.bin").write_bytes(received)
             self._done.notify_all()
+
+
+def _status_queries_only(data: bytes) -> bool:
+    """True for a connection that only asked DLE EOT questions (or sent nothing)."""
+    return all(data[i : i + 2] == DLE_EOT for i in range(0, len(data), 3)) and len(data) % 3 == 0
 
 
 def main() -> None:
