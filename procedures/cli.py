@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 import msgspec
 
-from procedures.answers import InvalidAnswerError, MissingFacts
+from procedures.answers import MissingFacts
 from procedures.catalog import Catalog
 from procedures.loader import load_catalog
 from procedures.navigator import make_plan, next_questions
-from procedures.people import InvalidBirthDateError
 from procedures.plan import Plan
+from procedures.planner import FACTS_ERRORS
 from procedures.problems import CatalogError
 from procedures.publish import ExamplesReport, publish, run_examples
 from protocol.facts import Facts, decode_facts
@@ -24,7 +24,6 @@ from protocol.facts import Facts, decode_facts
 EXIT_CATALOG = 1
 EXIT_MISSING = 3
 EXIT_INVALID = 4
-_FACTS_ERRORS = (InvalidAnswerError, InvalidBirthDateError)
 
 _catalog_path = click.Path(exists=True, path_type=Path)
 _today = click.option(
@@ -134,7 +133,7 @@ def plan(catalog_path: Path, facts_path: Path, as_json: bool, today: datetime | 
     except MissingFacts as missing:
         click.echo(f"missing answers: {', '.join(missing.question_ids)}", err=True)
         raise SystemExit(EXIT_MISSING) from None
-    except _FACTS_ERRORS as error:
+    except FACTS_ERRORS as error:
         click.echo(f"invalid facts: {error}", err=True)
         raise SystemExit(EXIT_INVALID) from None
     if as_json:
@@ -152,7 +151,7 @@ def questions(catalog_path: Path, facts_path: Path, today: datetime | None) -> N
     catalog = _load(catalog_path)
     try:
         asked = next_questions(catalog, _facts(facts_path), _day(today))
-    except _FACTS_ERRORS as error:
+    except FACTS_ERRORS as error:
         click.echo(f"invalid facts: {error}", err=True)
         raise SystemExit(EXIT_INVALID) from None
     click.echo(msgspec.json.encode(asked).decode())
