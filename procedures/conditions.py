@@ -4,6 +4,8 @@ CEL cannot run code, loop forever or touch files, which is why catalog authors m
 A condition sees `event`, `members` (see `people.Person.condition_view`), `applicant` (= members[0]) and
 `answers` (only non-free-text answers). This module must never put evaluation data into an error message:
 cel-python's own messages include the whole activation, so they are cut before they are re-raised.
+Conditions are transpiled to Python by cel-python (CompiledRunner, ~3.5x faster than its tree interpreter,
+see bench/navigator.py); literals are emitted with repr(), so an author's text stays data.
 """
 
 import logging
@@ -20,7 +22,7 @@ from celpy.evaluation import CELEvalError
 
 logging.getLogger("celpy").setLevel(logging.WARNING)
 """cel-python debug-logs whole activations; keep that off even when an application logs at DEBUG."""
-_ENVIRONMENT = celpy.Environment()
+_ENVIRONMENT = celpy.Environment(runner_class=celpy.CompiledRunner)
 
 Context = dict[str, Any]
 
