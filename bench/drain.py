@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from bench.common import World, publish_all, world
+from bench.common import World, publish_all, typical_plan, world
 from edge_agent.api import sealer
 from edge_agent.identity import enrol
 from edge_agent.outbox import Outbox
@@ -25,8 +25,9 @@ def fill_outbox(w: World, queued: int) -> list[bytes]:
     identity = enrol(w.workdir / "edge", central_url(w.central), issue_token(w.workdir))
     outbox = Outbox(w.workdir / "edge" / "outbox.db")
     rng = random.Random(10)
+    plan = typical_plan()
     for n in range(queued):
-        outbox.submit(sealer(identity, citizen(rng, n), {}))
+        outbox.submit(sealer(identity, citizen(rng, n), plan))
     envelopes = [item.envelope for item in outbox.pending(0, queued)]
     outbox.close()
     return envelopes

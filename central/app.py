@@ -1,7 +1,7 @@
-"""Central's Litestar app factory; the lifespan owns the database engine, the city key and the MQTT consumer.
+"""Central's Litestar app factory; the lifespan owns the database engine, the city key and the ingest workers.
 
-Start-up order matters: the key and database exist before the consumer starts, so the first message can be
-opened and stored.
+Start-up order matters: the key and database exist before the ingest workers start, so the first message
+can be opened and stored; start-up waits (bounded) for the workers to subscribe, so /health means ready.
 """
 
 import asyncio
@@ -23,25 +23,23 @@ from central.db import make_engine
 from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
 from central.forms.controller import FormsController
-from central.ingest.consumer import Consumer
-from central.ingest.ingester import Ingester
+from central.ingest.workers import IngestWorkers
 from central.keys import load_or_create_city_key, load_or_create_counter_key
 from central.preentry.controller import PreEntryController
 from central.settings import Settings
 from central.webhooks.controller import WebhookController
-from protocol.urls import parse_broker_url
 
 STAFF_STATIC = Path(__file__).resolve().parent / "static"
 
 
 @get("/health", sync_to_thread=False)
 def health(state: State) -> dict[str, object]:
-    """Liveness and whether ingest is connected to the broker."""
-    consumer: Consumer | None = state.get("consumer")
+    """Liveness, whether every ingest worker is subscribed at the broker, and cases stored since start."""
+    ingest: IngestWorkers | None = state.get("ingest")
     return {
         "status": "ok",
-        "broker_connected": bool(consumer and consumer.connected.is_set()),
-        "ingested": consumer.ingested if consumer else 0,
+        "broker_connected": bool(ingest and ingest.connected),
+        "ingested": ingest.ingested if ingest else 0,
     }
 
 
@@ -55,21 +53,23 @@ def create_app(settings: Settings) -> Litestar:
         state.city_key = load_or_create_city_key(settings.data_dir)  # 1. the keys
         state.counter_key = load_or_create_counter_key(settings.data_dir)
         state.engine = make_engine(settings.db_url)  # 2. the tables
-        task = ingester = None
+        ingest = supervisor = None
         if settings.broker_url:  # 3. only then ingest
-            ingester = Ingester(state.engine, state.city_key)
-            consumer = Consumer(parse_broker_url(settings.broker_url), ingester)
-            state.consumer = consumer
-            task = asyncio.create_task(consumer.run(), name="ingest")
+            ingest = IngestWorkers(
+                settings.broker_url, settings.db_url, state.city_key, settings.ingest_workers
+            )
+            state.ingest = ingest
+            await ingest.start()
+            supervisor = asyncio.create_task(ingest.supervise(), name="ingest supervisor")
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
+            if supervisor is not None:
+                supervisor.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            if ingester is not None:
-                ingester.close()
+                    await supervisor
+            if ingest is not None:
+                await asyncio.to_thread(ingest.stop)
             state.engine.dispose()
 
     return Litestar(

@@ -49,9 +49,18 @@ def central() -> None:
     help="Broker URL, e.g. mqtt://127.0.0.1:1883 (env MADOGUCHI_BROKER)",
 )
 @click.option("--listen", default="127.0.0.1:8000", show_default=True, help="HOST:PORT for HTTP")
-def serve(db_url: str | None, data_dir: str | None, broker_url: str | None, listen: str) -> None:
+@click.option(
+    "--ingest-workers",
+    type=click.IntRange(min=1),
+    help="Ingest worker processes (default: one per core; env MADOGUCHI_INGEST_WORKERS)",
+)
+def serve(
+    db_url: str | None, data_dir: str | None, broker_url: str | None, listen: str, ingest_workers: int | None
+) -> None:
     """Serve HTTP and ingest submissions from the broker."""
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url, broker_url=broker_url)
+    settings = Settings.resolve(
+        data_dir=data_dir, db_url=db_url, broker_url=broker_url, ingest_workers=ingest_workers
+    )
     try:
         host, port = parse_listen(listen)
     except ValueError as exc:

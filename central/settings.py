@@ -1,10 +1,15 @@
 """Central's settings: command-line flags first, then MADOGUCHI_* environment variables, then defaults."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path("var/central")
+
+
+def default_workers() -> int:
+    """One ingest worker per core."""
+    return os.cpu_count() or 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,13 +22,21 @@ class Settings:
     """SQLAlchemy URL: sqlite:///… (default, in the data dir) or postgresql+psycopg://…"""
     broker_url: str | None = None
     """The broker central consumes from and that enrolled counter units are told to use."""
+    ingest_workers: int = field(default_factory=default_workers)
+    """Ingest worker processes (each verifies, opens and stores its share of the submissions)."""
 
     @classmethod
     def resolve(
-        cls, *, data_dir: str | None, db_url: str | None, broker_url: str | None = None
+        cls,
+        *,
+        data_dir: str | None,
+        db_url: str | None,
+        broker_url: str | None = None,
+        ingest_workers: int | None = None,
     ) -> "Settings":
         """Apply the flag → environment → default order documented in DESIGN.md."""
         directory = Path(data_dir or os.environ.get("MADOGUCHI_DATA_DIR") or DEFAULT_DATA_DIR)
         url = db_url or os.environ.get("MADOGUCHI_DB") or f"sqlite:///{directory / 'central.db'}"
         broker = broker_url or os.environ.get("MADOGUCHI_BROKER")
-        return cls(data_dir=directory, db_url=url, broker_url=broker)
+        workers = ingest_workers or int(os.environ.get("MADOGUCHI_INGEST_WORKERS") or 0) or default_workers()
+        return cls(data_dir=directory, db_url=url, broker_url=broker, ingest_workers=workers)

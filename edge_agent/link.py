@@ -20,7 +20,7 @@ import msgspec
 from edge_agent.outbox import Outbox, Pending
 from protocol import topics
 from protocol.messages import Ack, Status, encode_json
-from protocol.mqtt import make_client, run_connected
+from protocol.mqtt import BoundedPublisher, make_client, run_connected
 from protocol.urls import BrokerAddress
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,6 @@ class Link:
         self._wake = asyncio.Event()
         self._inflight: dict[str, tuple[int, float]] = {}
         self._last_seq = 0
-        self._publishes: set[asyncio.Task[None]] = set()
         self.connected = asyncio.Event()
 
     def notify(self) -> None:
@@ -127,23 +126,21 @@ class Link:
             due.extend(fresh)
         return due
 
-    def _published(self, task: "asyncio.Task[None]") -> None:
+    @staticmethod
+    def _published(task: "asyncio.Task[None]") -> None:
         # A failed publish is retried after RETRY_AFTER or on reconnect; only the broker outage is logged.
-        self._publishes.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.debug("link: publish failed: %s", task.exception())
 
     async def _publish_loop(self, client: aiomqtt.Client) -> None:
+        publisher = BoundedPublisher(client)
+        topic = topics.submissions(self._device_id)
         while True:
             self._wake.clear()
             due = await asyncio.to_thread(self._due)
-            now = time.monotonic()
             for item in due:
-                self._inflight[item.submission_id] = (item.seq, now)
-                task = asyncio.create_task(
-                    client.publish(topics.submissions(self._device_id), item.envelope, qos=1)
-                )
-                self._publishes.add(task)
+                self._inflight[item.submission_id] = (item.seq, time.monotonic())
+                task = await publisher.publish(topic, item.envelope)
                 task.add_done_callback(self._published)
             if len(due) and len(self._inflight) < self._window:
                 continue

@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import Engine
+import sqlalchemy as sa
+from sqlalchemy import Engine, Row
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from central.accounts.service import as_utc
 from central.models import Case, CaseProcedure, WorkCase
@@ -22,6 +23,9 @@ from procedures.planner import FACTS_ERRORS, CatalogPlanner
 from protocol.facts import Facts
 
 MERGE_BATCH = 500
+_case = Case.__table__  # type: ignore[attr-defined]
+_work = WorkCase.__table__  # type: ignore[attr-defined]
+_procedure = CaseProcedure.__table__  # type: ignore[attr-defined]
 
 
 class PlanFailedError(ValueError):
@@ -51,6 +55,33 @@ def plan_for(planner: CatalogPlanner, facts: Facts) -> dict[str, Any]:
         raise PlanFailedError("回答に誤りがあります") from exc
 
 
+def _procedure_row(case_id: str, item: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "procedure_id": item["id"],
+        "name": item["name"]["ja"],
+        "department": item["department"]["ja"],
+        "counter": item["counter"],
+        "status": "waiting",
+        "updated_at": now,
+    }
+
+
+def _work_row(new: NewCase, now: datetime, synced: bool) -> dict[str, Any]:
+    return {
+        "id": new.id,
+        "office_id": new.office_id,
+        "ticket": new.ticket,
+        "origin": new.origin,
+        "life_event": new.facts.life_event,
+        "created_at": new.created_at,
+        "synced_at": now if synced else None,
+        "updated_at": now,
+        "facts": msgspec.json.encode(new.facts).decode(),
+        "plan": msgspec.json.encode(new.plan).decode(),
+    }
+
+
 def sync_procedures(session: Session, case_id: str, plan: dict[str, Any], now: datetime) -> None:
     """Add the plan's procedures that are new; procedures the plan no longer has become 'not needed'."""
     existing = {
@@ -60,16 +91,7 @@ def sync_procedures(session: Session, case_id: str, plan: dict[str, Any], now: d
     planned = {item["id"]: item for item in plan.get("procedures", [])}
     for procedure_id, item in planned.items():
         if procedure_id not in existing:
-            session.add(
-                CaseProcedure(
-                    case_id=case_id,
-                    procedure_id=procedure_id,
-                    name=item["name"]["ja"],
-                    department=item["department"]["ja"],
-                    counter=item["counter"],
-                    updated_at=now,
-                )
-            )
+            session.add(CaseProcedure(**_procedure_row(case_id, item, now)))
     for procedure_id, row in existing.items():
         if procedure_id not in planned and row.status != "not_needed" and row.approved_at is None:
             row.status = "not_needed"
@@ -79,24 +101,13 @@ def sync_procedures(session: Session, case_id: str, plan: dict[str, Any], now: d
 
 def add_work_case(session: Session, new: NewCase, now: datetime, synced: bool) -> WorkCase:
     """Insert a working record and its procedures into the caller's transaction."""
-    work = WorkCase(
-        id=new.id,
-        office_id=new.office_id,
-        ticket=new.ticket,
-        origin=new.origin,
-        life_event=new.facts.life_event,
-        created_at=new.created_at,
-        synced_at=now if synced else None,
-        updated_at=now,
-        facts=msgspec.json.encode(new.facts).decode(),
-        plan=msgspec.json.encode(new.plan).decode(),
-    )
+    work = WorkCase(**_work_row(new, now, synced))
     session.add(work)
     sync_procedures(session, new.id, new.plan, now)
     return work
 
 
-def _from_synced(case: Case, planner: CatalogPlanner) -> NewCase:
+def _from_synced(case: Row[*tuple[Any, ...]], planner: CatalogPlanner) -> NewCase:
     facts = msgspec.json.decode(case.facts, type=Facts)
     plan: dict[str, Any] = msgspec.json.decode(case.plan)
     if not plan:
@@ -113,7 +124,8 @@ class Merger:
     The first round reads every case without a working record; later rounds only cases received since the
     newest one seen (less a margin for transactions that committed late), so the per-second check stays
     cheap however many cases the city keeps. QR-opened records still waiting for their sync are few and
-    are checked every round.
+    are checked every round. Reading, planning (cases synced without a plan) and writing are separate
+    steps, so the write transaction is short and never holds SQLite's lock while ingest waits for it.
     """
 
     MARGIN = timedelta(minutes=5)
@@ -123,35 +135,46 @@ class Merger:
         self._planner = planner
         self._seen: datetime | None = None
 
-    def __call__(self) -> int:
-        """One round; returns how many records it created or marked synced."""
+    def __call__(self, limit: int = MERGE_BATCH) -> int:
+        """One round of at most `limit` synced cases; returns how many records it created or marked synced."""
         arrived = (
-            select(Case)
-            .join(WorkCase, col(WorkCase.id) == col(Case.id), isouter=True)
-            .where(col(WorkCase.id).is_(None))
-            .order_by(col(Case.received_at))
-            .limit(MERGE_BATCH)
+            sa.select(
+                _case.c.id,
+                _case.c.office_id,
+                _case.c.ticket,
+                _case.c.created_at,
+                _case.c.received_at,
+                _case.c.facts,
+                _case.c.plan,
+            )
+            .join(_work, _work.c.id == _case.c.id, isouter=True)
+            .where(_work.c.id.is_(None))
+            .order_by(_case.c.received_at)
+            .limit(limit)
         )
         if self._seen is not None:
-            arrived = arrived.where(col(Case.received_at) >= self._seen - self.MARGIN)
+            arrived = arrived.where(_case.c.received_at >= self._seen - self.MARGIN)
         waiting = (
-            select(WorkCase)
-            .join(Case, col(Case.id) == col(WorkCase.id))
-            .where(WorkCase.origin == "qr", col(WorkCase.synced_at).is_(None))
+            sa.select(_work.c.id)
+            .join(_case, _case.c.id == _work.c.id)
+            .where(_work.c.origin == "qr", _work.c.synced_at.is_(None))
         )
+        with self._engine.connect() as conn:
+            cases = list(conn.execute(arrived))
+            opened = list(conn.execute(waiting).scalars())
+        new = [_from_synced(case, self._planner) for case in cases]
         now = datetime.now(UTC)
-        with Session(self._engine, expire_on_commit=False) as session:  # received_at is read after commit
-            cases = list(session.exec(arrived))
-            opened = list(session.exec(waiting))
-            for case in cases:
-                add_work_case(session, _from_synced(case, self._planner), now, synced=True)
-            for work in opened:
-                work.synced_at = now
-                session.add(work)
-            try:
-                session.commit()
-            except IntegrityError:  # a counter opened one of these by QR meanwhile: merge it next round
-                return 0
-        if len(cases) < MERGE_BATCH:  # caught up: later rounds look only at recent arrivals
+        try:
+            with self._engine.begin() as conn:
+                if new:
+                    conn.execute(sa.insert(_work), [_work_row(item, now, synced=True) for item in new])
+                    rows = [_procedure_row(i.id, p, now) for i in new for p in i.plan.get("procedures", [])]
+                    if rows:
+                        conn.execute(sa.insert(_procedure), rows)
+                if opened:
+                    conn.execute(sa.update(_work).where(_work.c.id.in_(opened)).values(synced_at=now))
+        except IntegrityError:  # a counter opened one of these by QR meanwhile: merge it next round
+            return 0
+        if len(cases) < limit:  # caught up: later rounds look only at recent arrivals
             self._seen = max([self._seen or now, *(as_utc(case.received_at) for case in cases)])
         return len(cases) + len(opened)

@@ -1,11 +1,13 @@
 """The MQTT side of ingest: subscribe, batch what arrives, hand batches to the ingester, publish acks.
 
-Owned by the app's lifespan. Batches grow under load (everything queued, up to MAX_BATCH) and shrink to one
-message when idle, so latency stays low and commits are amortised when it matters.
+Runs in an ingest worker process (central/ingest/workers.py). Batches grow under load (everything queued, up
+to MAX_BATCH) and shrink to one message when idle, so latency stays low and commits are amortised when it
+matters.
 """
 
 import asyncio
 import logging
+from typing import Protocol
 
 import aiomqtt
 
@@ -19,29 +21,36 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 2000
 
 
-class Consumer:
-    """Ingest loop for one central instance."""
+class Report(Protocol):
+    """Where a consumer reports its state (shared memory in a worker process)."""
 
-    def __init__(self, broker: BrokerAddress, ingester: Ingester, identifier: str = "central") -> None:
+    def connected(self, value: bool) -> None: ...
+    def ingested(self, stored: int) -> None: ...
+    def busy(self) -> None: ...
+
+
+class Consumer:
+    """Ingest loop for one MQTT session on central's shared subscription."""
+
+    def __init__(self, broker: BrokerAddress, ingester: Ingester, report: Report, identifier: str) -> None:
         self._broker = broker
         self._ingester = ingester
+        self._report = report
         self._identifier = identifier
-        self.ingested = 0
-        self.connected = asyncio.Event()
 
     async def run(self) -> None:
         """Run until cancelled, reconnecting after broker outages."""
         await run_connected(
             lambda: make_client(self._broker, self._identifier, persistent=True),
             self._session,
-            name="central ingest",
-            on_disconnect=self.connected.clear,
+            name=self._identifier,
+            on_disconnect=lambda: self._report.connected(False),
         )
 
     async def _session(self, client: aiomqtt.Client) -> None:
         queue: asyncio.Queue[Incoming] = asyncio.Queue()
         await client.subscribe(topics.ALL_SUBMISSIONS, qos=1)
-        self.connected.set()
+        self._report.connected(True)
         async with asyncio.TaskGroup() as group:
             group.create_task(self._receive(client, queue))
             group.create_task(self._work(client, queue))
@@ -58,11 +67,13 @@ class Consumer:
             batch = [await queue.get()]
             while len(batch) < MAX_BATCH and not queue.empty():
                 batch.append(queue.get_nowait())
+            if not queue.empty() or len(batch) > 1:
+                self._report.busy()
             result = await asyncio.to_thread(self._ingester.process, batch)
             await self._ack(client, result)
 
     async def _ack(self, client: aiomqtt.Client, result: BatchResult) -> None:
-        self.ingested += result.stored
+        self._report.ingested(result.stored)
         if result.rejected:
             log.warning("ingest: %d envelope(s) rejected (see the reject table)", result.rejected)
         await asyncio.gather(

@@ -1,12 +1,11 @@
 """Turn a batch of received MQTT messages into stored cases, recorded rejections and ids to acknowledge.
 
-Synchronous on purpose: it runs in a worker thread so one batch is one database transaction. Ids are
-returned for acknowledgement only after that transaction has committed (acks are end to end). Signatures
-and decryption run in worker processes (central/ingest/crypto.py); decisions are then taken in arrival
-order. Never logs or stores payloads of rejected envelopes, nor personal data.
+Synchronous on purpose: it runs in a thread of an ingest worker process, so one batch is one database
+transaction. Ids are returned for acknowledgement only after that transaction has committed (acks are end
+to end). Envelopes are verified and opened in arrival order, in the same process (central/ingest/crypto.py).
+Never logs or stores payloads of rejected envelopes, nor personal data.
 """
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,7 +13,7 @@ from datetime import UTC, datetime
 import msgspec
 from sqlalchemy import Engine, insert, select
 
-from central.ingest.crypto import CryptoPool, Outcome, Replay
+from central.ingest.crypto import Opener, Outcome, Replay
 from central.ingest.devices import DeviceRegistry, KnownDevice
 from central.models import Case, Reject
 from protocol import envelope, topics
@@ -57,14 +56,10 @@ class BatchResult:
 class Ingester:
     """Verify, open and store batches of envelopes for one city key."""
 
-    def __init__(self, engine: Engine, city: CityPrivateKey, workers: int | None = None) -> None:
+    def __init__(self, engine: Engine, city: CityPrivateKey) -> None:
         self._engine = engine
         self._devices = DeviceRegistry(engine)
-        self._crypto = CryptoPool(city, workers or os.cpu_count() or 1)
-
-    def close(self) -> None:
-        """Stop the crypto workers."""
-        self._crypto.close()
+        self._opener = Opener(city)
 
     def _route(self, message: Incoming) -> Routed:
         parsed = envelope.parse(message.payload)
@@ -91,11 +86,9 @@ class Ingester:
                 rejects.append(_reject_row(message, exc, now))
         known = self._known_digests([item.parsed.submission_id for item in routed])
         new_rows: dict[str, dict[str, object]] = {}
-        jobs = [
-            (item.message.payload, item.device.public_key, known.get(item.parsed.submission_id, (None,))[0])
-            for item in routed
-        ]
-        for item, outcome in zip(routed, self._crypto.open_all(jobs), strict=True):
+        for item in routed:
+            stored = known.get(item.parsed.submission_id)
+            outcome = self._opener.open(item.parsed, item.device.public_key, stored[0] if stored else None)
             try:
                 self._decide(item, outcome, known, new_rows, now)
             except Rejected as exc:

@@ -7,6 +7,7 @@ and forgeries and benches can publish at full speed.
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import msgspec
@@ -52,6 +53,7 @@ class SimulatedDevice:
         device_id: str | None = None,
         signer: ed25519.Ed25519PrivateKey | None = None,
         city: CityPublicKey | None = None,
+        plan: dict[str, Any] | None = None,
     ) -> tuple[str, bytes]:
         """Seal one submission; the keyword arguments let tests forge what a real unit never would."""
         self.seq += 1
@@ -61,6 +63,7 @@ class SimulatedDevice:
             ticket=Ticket(
                 number=f"S{self.seq:03d}", office_id=self.office_id, issued_at=datetime.now(UTC).isoformat()
             ),
+            plan=plan or {},
         )
         wire = envelope.seal(
             body,
