@@ -1,1 +1,1 @@
-"""What crosses between the parts: topics, message schemas, sealing and the QR codec."""
+"""What crosses between the parts: topics, message schemas, sealing, the QR codec, and what citizens read."""

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from central.forms.wareki import wareki_text
+from protocol.wareki import wareki_text
 
 FONT = "IPAMincho"
 FONT_FILES = (

@@ -20,9 +20,10 @@ from litestar.enums import MediaType
 from procedures.catalog import Catalog
 from procedures.plan import localize
 from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
+from protocol.citizen_text import EVENTS, SEXES
 from protocol.qr_seal import PreEntryQr, seal_qr
 
-from .form import EVENTS, SEXES, Entry, check
+from .form import Entry, check
 from .i18n import LANGUAGES, html_lang, translations
 from .keys import ISSUER, load_or_create_signer
 

@@ -8,21 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import get_args
 
+from protocol.citizen_text import SEXES
 from protocol.facts import AnswerValue, Facts, LifeEvent, Member, Person, Sex
 
 from .i18n import N_
 
-EVENTS: dict[str, str] = {
-    "move_in": N_("Moving in from another city"),
-    "move_within": N_("Moving within the city"),
-    "move_out": N_("Moving out of the city"),
-    "birth": N_("A birth"),
-    "death": N_("A death"),
-    "marriage": N_("Marriage"),
-    "divorce": N_("Divorce"),
-    "certificates": N_("Certificates only"),
-}
-SEXES: dict[str, str] = {"1": N_("Male"), "2": N_("Female"), "9": N_("Not applicable")}
 PERSON_FIELDS = ("name", "birth_date", "sex")
 MAX_MEMBERS = 9
 

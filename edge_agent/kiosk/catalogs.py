@@ -4,6 +4,7 @@
     python -m edge_agent.kiosk.catalogs           # after changing any citizen-facing text
     python -m edge_agent.kiosk.catalogs --check   # fails if a .mo is stale or a message is untranslated
 
+Both also show the shared citizen vocabulary (`protocol/citizen_text.py`), so each extracts it too.
 A build tool, not runtime code: it reaches the pre-entry page by path, never by import (the edge agent and
 central never import each other). The compiled .mo files are committed so a fresh clone needs no build
 step. It never writes outside the two `locales/` folders.
@@ -16,15 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
+
+from protocol import citizen_text
 
 from .i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 METHODS = [("**.py", "python"), ("templates/**.jinja", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "N_": None}
+SHARED = Path(citizen_text.__file__)
+"""Messages every citizen-facing page shows, extracted into each page's catalogs."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,10 @@ class MessageCatalogs:
         catalog = Catalog(project=f"madoguchi-{self.domain}", fuzzy=False)
         for _file, _line, message, _comments, _context in extract_from_dir(
             str(self.source), METHODS, keywords=KEYWORDS, comment_tags=()
+        ):
+            catalog.add(message)
+        for _line, message, _comments, _context in extract_from_file(
+            "python", SHARED, keywords=KEYWORDS, comment_tags=()
         ):
             catalog.add(message)
         return catalog

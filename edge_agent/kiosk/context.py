@@ -18,8 +18,9 @@ from edge_agent.api import EdgeServices
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from procedures.catalog import Catalog
 from procedures.plan import localize
+from protocol.wareki import wareki_iso
 
-from .i18n import LANGUAGES, html_lang, translations, wareki
+from .i18n import LANGUAGES, html_lang, translations
 from .scanner import QrScanner
 from .session import KioskSession, SessionStore
 from .settings import AdminLock, KioskSettings
@@ -35,7 +36,7 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_environment.filters["wareki"] = wareki
+_environment.filters["wareki"] = wareki_iso
 
 
 class SessionGone(Exception):  # noqa: N818  # a redirect to the start screen, not an error

@@ -11,22 +11,12 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Redirect
 
+from protocol.citizen_text import EVENTS, SEXES
 from protocol.facts import LifeEvent, Member, Person, Sex
 
 from .context import COOKIE, START, KioskContext, go
 from .i18n import LANGUAGES, N_
 
-EVENTS: dict[str, str] = {
-    "move_in": N_("Moving in from another city"),
-    "move_within": N_("Moving within the city"),
-    "move_out": N_("Moving out of the city"),
-    "birth": N_("A birth"),
-    "death": N_("A death"),
-    "marriage": N_("Marriage"),
-    "divorce": N_("Divorce"),
-    "certificates": N_("Certificates only"),
-}
-SEXES: dict[str, str] = {"1": N_("Male"), "2": N_("Female"), "9": N_("Not applicable")}
 MAX_HOUSEHOLD = 12
 
 

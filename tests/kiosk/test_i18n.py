@@ -4,7 +4,8 @@ compiled .mo matches its .po; 和暦 as forms and Japanese screens show it."""
 import pytest
 
 from edge_agent.kiosk.catalogs import ALL, MessageCatalogs
-from edge_agent.kiosk.i18n import LANGUAGES, wareki
+from edge_agent.kiosk.i18n import LANGUAGES
+from protocol.wareki import wareki_iso, wareki_text
 
 
 @pytest.mark.parametrize("catalogs", ALL, ids=lambda catalogs: catalogs.domain)
@@ -39,5 +40,22 @@ def test_placeholders_survive_translation(catalogs: MessageCatalogs, language: s
         ("not a date", "not a date"),
     ],
 )
-def test_wareki(iso: str, japanese: str) -> None:
-    assert wareki(iso) == japanese
+def test_wareki_iso(iso: str, japanese: str) -> None:
+    assert wareki_iso(iso) == japanese
+
+
+@pytest.mark.parametrize(
+    ("written", "japanese"),
+    [
+        ("1985年6月15日", "昭和60年6月15日"),
+        ("1873年1月1日", "明治6年1月1日"),
+        ("1912年7月29日", "明治45年7月29日"),
+        ("1912年7月30日", "大正元年7月30日"),
+        ("1872年12月31日", "1872年12月31日"),
+        ("1985年2月30日", "1985年2月30日"),
+        ("昭和60年6月15日", "昭和60年6月15日"),
+    ],
+)
+def test_wareki_edges(written: str, japanese: str) -> None:
+    """明治 counts from 1868; dates before the Gregorian calendar (1873) and non-dates stay as written."""
+    assert wareki_text(written) == japanese
