@@ -38,15 +38,16 @@ def drain(w: World, queued: int) -> float:
     unit = edge_service(w.workdir, w.central, token="already-enrolled")
     unit.start()
     try:
-        started = None
-        while True:
-            health = httpx.get(unit.health_url, timeout=5).json()
-            now = time.perf_counter()
-            if started is None and health["broker_connected"]:
-                started = now
-            if health["outbox_depth"] == 0 and started is not None:
-                return queued / (now - started)
-            time.sleep(0.02)
+        with httpx.Client(timeout=5) as http:
+            started = None
+            while True:
+                health = http.get(unit.health_url).json()
+                now = time.perf_counter()
+                if started is None and health["broker_connected"]:
+                    started = now
+                if health["outbox_depth"] == 0 and started is not None:
+                    return queued / (now - started)
+                time.sleep(0.05)
     finally:
         unit.kill(signal.SIGTERM)
 

@@ -56,8 +56,8 @@ class Service:
         scheme, _, rest = self.health_url.partition("://")
         return f"{scheme}://{rest.split('/', 1)[0]}"
 
-    def start(self, timeout: float = 30.0) -> "Service":
-        """Start and wait until healthy."""
+    def start(self, timeout: float = 90.0) -> "Service":
+        """Start and wait until healthy (generous: a loaded 2-core machine starts Python slowly)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(

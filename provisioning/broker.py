@@ -54,6 +54,7 @@ def render_config(port: int, workdir: Path) -> str:
             "persistence true",
             f"persistence_location {workdir}/",
             "autosave_interval 5",
+            "persistent_client_expiration 7d",  # central's MQTT 3.1.1 sessions, should an ingest worker go
             "max_inflight_messages 1000",
             "max_queued_messages 1000000",
             "max_packet_size 1048576",

@@ -17,7 +17,6 @@ import signal
 import time
 from dataclasses import dataclass
 from multiprocessing.context import SpawnContext, SpawnProcess
-from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
 
 from central.db import make_engine
 from central.ingest.consumer import Consumer
@@ -44,12 +43,16 @@ class WorkerSpec:
 
 
 class IngestStatus:
-    """Per-worker figures in shared memory, written by the workers and read by the main process."""
+    """Per-worker figures in shared memory, written by the workers and read by the main process.
+
+    Lock-free: each worker writes only its own slots, and `last_busy` is a timestamp any of them may
+    overwrite (CLOCK_MONOTONIC is system-wide, so the main process can compare it with its own clock).
+    """
 
     def __init__(self, ctx: SpawnContext, workers: int) -> None:
-        self.connected: SynchronizedArray[int] = ctx.Array("b", workers)
-        self.ingested: SynchronizedArray[int] = ctx.Array("q", workers)
-        self.last_busy: Synchronized[float] = ctx.Value("d", 0.0)
+        self.connected = ctx.RawArray("b", workers)
+        self.ingested = ctx.RawArray("q", workers)
+        self.last_busy = ctx.RawValue("d", 0.0)
         """time.monotonic() when a worker last found messages waiting behind the batch it took."""
 
 
@@ -66,8 +69,7 @@ class WorkerReport:
 
     def ingested(self, stored: int) -> None:
         """Count cases stored."""
-        with self._status.ingested.get_lock():
-            self._status.ingested[self._index] += stored
+        self._status.ingested[self._index] += stored
 
     def busy(self) -> None:
         """More messages were waiting than one batch took: ingest is under load."""
@@ -157,4 +159,5 @@ class IngestWorkers:
     @property
     def busy(self) -> bool:
         """Submissions queued up behind a batch within the last second: background work should wait."""
-        return time.monotonic() - self.status.last_busy.value < BUSY_SECONDS
+        last_busy: float = self.status.last_busy.value
+        return time.monotonic() - last_busy < BUSY_SECONDS
