@@ -1,7 +1,9 @@
 """Central ingest against a real broker: replays, every rejection class, and ingest continuing after each."""
 
 import asyncio
+import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -159,3 +161,38 @@ def test_used_or_expired_token_is_refused(tmp_path: Path, central: Service, used
     with pytest.raises(httpx.HTTPStatusError) as refused:
         SimulatedDevice.enrol(central_url(central), token)
     assert refused.value.response.status_code == 403
+
+
+def ingest_workers(central: Service) -> set[int]:
+    """Pids of central's ingest worker processes (its spawned children, not the resource tracker)."""
+    assert central.process is not None
+    root = Path("/proc") / str(central.process.pid) / "task" / str(central.process.pid) / "children"
+    pids = {int(pid) for pid in root.read_text().split()}
+    return {
+        pid
+        for pid in pids
+        if b"spawn_main" in (cmdline := Path(f"/proc/{pid}/cmdline").read_bytes())
+        and b"resource_tracker" not in cmdline
+    }
+
+
+async def test_a_dead_ingest_worker_is_restarted_and_nothing_is_lost(
+    tmp_path: Path, broker: Broker, central: Service
+) -> None:
+    unit = device(tmp_path, central)
+    rng = random.Random(4)
+    topic = topics.submissions(unit.device_id)
+    first = [unit.seal(citizen(rng, n)) for n in range(20)]
+    await publish(broker, [(topic, wire) for _, wire in first])
+    wait_until(lambda: count_cases(tmp_path)[0] == 20, what="the first 20 cases")
+    workers = ingest_workers(central)
+    assert len(workers) >= 1
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    wait_until(lambda: victim not in ingest_workers(central), what="the worker to die")
+    # the broker keeps the dead worker's share for its session; the restarted worker takes it up
+    later = [unit.seal(citizen(rng, n)) for n in range(20, 40)]
+    await publish(broker, [(topic, wire) for _, wire in later])
+    wait_until(lambda: len(ingest_workers(central)) == len(workers), what="a replacement worker")
+    wait_until(lambda: count_cases(tmp_path) == (40, 40), what="all 40 cases")
+    assert case_ids(tmp_path) == {sid for sid, _ in first + later}
