@@ -1,5 +1,6 @@
 """What the benches share: a throwaway world (broker + central), sealed traffic, and figure printing."""
 
+import os
 import random
 import sys
 import tempfile
@@ -74,6 +75,18 @@ async def publish_all(broker: Broker, topic: str, items: list[tuple[str, bytes]]
         for _, payload in items:
             await publisher.publish(topic, payload)
         await publisher.flush()
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live descendants (Linux /proc)."""
+    proc = Path("/proc") / str(pid)
+    try:
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        children = (proc / "task" / str(pid) / "children").read_text().split()
+    except FileNotFoundError:  # it ended meanwhile
+        return 0.0
+    own: float = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(process_tree_cpu(int(child)) for child in children)
 
 
 def percentile(values: list[float], q: float) -> float:

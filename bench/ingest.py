@@ -15,11 +15,15 @@ from multiprocessing.synchronize import Barrier
 
 import msgspec
 
-from bench.common import World, enrol_devices, percentile, seal_traffic, world
-from protocol import topics
+from bench.common import World, enrol_devices, percentile, process_tree_cpu, seal_traffic, world
+from central.ingest.crypto import Opener
+from central.keys import load_or_create_city_key
+from protocol import envelope, topics
+from protocol.keys import raw_public
 from protocol.messages import Ack
 from protocol.mqtt import BoundedPublisher, make_client
 from protocol.urls import parse_broker_url
+from tests.support.simulated import SimulatedDevice
 
 WINDOW = 500
 
@@ -150,7 +154,11 @@ def main(devices: int, per_device: int) -> None:
 
         run_units(units(slice(0, 1), noop=False))  # warm-up: central's workers and caches
         raw = asyncio.run(noop_rate(w, units(slice(1, None), noop=True)))
+        assert w.central.process is not None
+        cpu_before = process_tree_cpu(w.central.process.pid)
         run = run_units(units(slice(1, None), noop=False))
+        central_cpu = process_tree_cpu(w.central.process.pid) - cpu_before
+        floor = crypto_floor(w, enrolled[0], traffic[0][1:])
     total = devices * per_device
     rate = total / run.seconds
     latencies = run.latencies
@@ -161,6 +169,20 @@ def main(devices: int, per_device: int) -> None:
     print(f"latency publish->ack: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
     print(f"no-op aiomqtt subscriber, same bytes from the same units: {raw:,.0f} messages/s")
     print(f"ratio central/no-op: {rate / raw:.2f}")
+    print(f"central CPU per submission: {central_cpu / total * 1e6:,.0f} us (ingest workers + main process)")
+    print(
+        f"  of which verify + open alone, one core: {floor * 1e6:,.0f} us (Ed25519 verify, HPKE decap, body)"
+    )
+
+
+def crypto_floor(w: World, device: SimulatedDevice, items: list[tuple[str, bytes]]) -> float:
+    """CPU seconds per envelope to verify and open the unit's envelopes, in this process."""
+    opener = Opener(load_or_create_city_key(w.workdir / "central"))
+    key = raw_public(device.signer)
+    started = time.process_time()
+    for _, wire in items:
+        opener.open(envelope.parse(wire), key, None)
+    return (time.process_time() - started) / len(items)
 
 
 if __name__ == "__main__":
