@@ -2,15 +2,16 @@
 
 Generates photos of printed slips' case QRs (Base45 payloads at QR versions ~10 to ~25, printed at the module
 size an 80 mm slip uses), as a handheld camera sees them: rotation ±20°, perspective, defocus blur, uneven
-light, low contrast, sensor noise, JPEG quality 40. Prints the share decoded exactly and the time per frame.
+light, low contrast, sensor noise, JPEG quality 40. Prints the share decoded exactly (overall and per QR
+version) and the time per frame (mean and 95th percentile) of pyzbar alone, of our `decode_frame` and of
+zxing-cpp, the reference. The issue's target: `decode_frame` reads at least 99 % of the set.
 
-    .venv/bin/python bench/qr.py [--count 250] [--seed 1] [--save DIR]
+    .venv/bin/python -m bench.qr [--count 250] [--seed 1] [--save DIR]
 """
 
 import argparse
 import io
 import os
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,7 @@ PAYLOAD_BYTES = (200, 400, 528, 640, 960)
 FRAME = (1280, 960)
 """The default camera frame: the `picamera2` and `opencv` profile defaults."""
 SLIP_DOTS = 576
+TARGET = 0.99
 
 Array = npt.NDArray[np.uint8]
 
@@ -106,8 +108,8 @@ def measure(name: str, decoder: Callable[[Array], list[str]], samples: list[tupl
     hits = sum(sum(results) for results in by_version.values())
     versions = "  ".join(f"v{v}: {sum(r)}/{len(r)}" for v, r in sorted(by_version.items()))
     print(
-        f"{name:9} {hits / len(samples):6.1%} ({hits}/{len(samples)})  {versions}   per frame: median "
-        f"{statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms"
+        f"{name:9} {hits / len(samples):6.1%} ({hits}/{len(samples)})  {versions}   per frame: mean "
+        f"{np.mean(times) * 1000:.0f} ms, p95 {np.percentile(times, 95) * 1000:.0f} ms"
     )
     return hits / len(samples)
 
@@ -134,11 +136,12 @@ def main() -> None:
     versions = sorted({qr_code(text).version for text, _ in samples})
     print(
         f"{len(samples)} photos {arguments.frame}, QR versions {versions}, tilt {arguments.tilt}, "
-        f"{os.cpu_count()} CPUs; decoders: pyzbar alone, madoguchi (pyzbar + flattening), zxing-cpp"
+        f"{os.cpu_count()} CPUs; decoders: pyzbar alone, madoguchi (decode_frame), zxing-cpp (reference)"
     )
     measure("pyzbar", read_zbar, samples)
-    measure("madoguchi", decode_frame, samples)
+    share = measure("madoguchi", decode_frame, samples)
     measure("zxingcpp", _zxing, samples)
+    print(f"target: madoguchi decodes >= {TARGET:.0%} of the set: {'met' if share >= TARGET else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -3,15 +3,29 @@
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
+import segno
 
-from bench.qr import PAYLOAD_BYTES, Array, sample_set
+from bench.qr import PAYLOAD_BYTES, Array, photograph, printed_qr, sample_set
 from edge_agent.hardware.camera import CameraError, open_camera
 from edge_agent.hardware.camera.folder import FolderSource
 from edge_agent.hardware.printer.raster import qr_code
-from edge_agent.hardware.qr import Deduplicator, decode_frame, scan
+from edge_agent.hardware.qr import (
+    Deduplicator,
+    alignment_centres,
+    decode_frame,
+    read_zbar,
+    scan,
+    symbol_side,
+    version_information,
+)
 from edge_agent.profile import FolderCamera, OpencvCamera
 from protocol import base45
+
+ALIGNMENT_PATTERN = np.array(
+    [[1, 1, 1, 1, 1], [1, 0, 0, 0, 1], [1, 0, 1, 0, 1], [1, 0, 0, 0, 1], [1, 1, 1, 1, 1]]
+)
 
 
 def small_codes(count: int, seed: int) -> list[tuple[str, Array]]:
@@ -24,6 +38,40 @@ def test_slip_photos_decode_to_the_exact_payload() -> None:
     for text, frame in small_codes(4, seed=7):
         assert decode_frame(frame) == [text]
         assert base45.decode(text)
+
+
+def test_blurred_tilted_version_25_code_that_zbar_alone_misses_is_read_even_turned() -> None:
+    text = base45.encode(np.random.default_rng(25).bytes(960))
+    frame = photograph(printed_qr(text), np.random.default_rng(11), tilt=0.06)
+    assert qr_code(text).version == 25
+    assert read_zbar(frame) == [], "the photo no longer needs the fallbacks: pick a harder one"
+    assert decode_frame(frame) == [text]
+    for turn in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_180):
+        assert decode_frame(np.ascontiguousarray(cv2.rotate(frame, turn))) == [text]
+
+
+def test_frames_without_a_code_give_nothing() -> None:
+    noise = np.random.default_rng(1).integers(0, 256, size=(960, 1280), dtype=np.uint8)
+    assert decode_frame(noise) == []
+    assert decode_frame(np.full((960, 1280), 255, dtype=np.uint8)) == []
+
+
+def test_alignment_patterns_and_version_information_are_where_the_encoder_puts_them() -> None:
+    for version in range(2, 41):
+        symbol = segno.make_qr("A", version=version, error="l", mask=0, boost_error=False)
+        dark = np.array([list(row) for row in symbol.matrix]) & 1
+        side = symbol_side(version)
+        assert dark.shape == (side, side)
+        centres = alignment_centres(version)
+        for row in centres:
+            for column in centres:
+                if (row, column) not in {(6, 6), (6, side - 7), (side - 7, 6)}:  # under a finder
+                    block = dark[row - 2 : row + 3, column - 2 : column + 3]
+                    assert (block == ALIGNMENT_PATTERN).all(), (version, row, column)
+        if version >= 7:
+            bits = [version_information(version) >> bit & 1 for bit in range(18)]
+            assert [dark[bit // 3, side - 11 + bit % 3] for bit in range(18)] == bits
+            assert [dark[side - 11 + bit % 3, bit // 3] for bit in range(18)] == bits
 
 
 def test_folder_camera_scan_reports_each_code_once(tmp_path: Path) -> None:
