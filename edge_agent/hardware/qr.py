@@ -4,64 +4,23 @@ Our payloads (case QRs, pre-entry QRs) are Base45 text in QR alphanumeric mode, 
 ASCII; codes with other content are not ours and are skipped. Payloads are sealed data: never log them.
 
 zbar alone misses codes whose small modules are blurred or seen in perspective, so `decode_frame` falls
-back on rectifying the code, then on reading it module by module on a grid fitted to its finder and
-alignment patterns, and gives zbar a clean redrawn code: zbar stays the only decoder (error correction and
-format checks included).
+back on rectifying the code, then on reading it module by module (`qr_grid`) and giving zbar the clean
+redrawn code: zbar stays the only decoder (error correction and format checks included).
 """
 
-import itertools
-import math
 import time
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
 
 import cv2
 import numpy as np
-import numpy.typing as npt
 from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
 from .camera import Frame, FrameSource
-
-Points = npt.NDArray[np.float64]
-Image = npt.NDArray[np.float32]
-"""A greyscale frame as floats, for sampling between pixels and matching templates."""
+from .qr_grid import redrawn_code
 
 _RECTIFIED_SIDE = 600
 _RECTIFIED_MARGIN = 50
-_SHARPEN_SIGMA = 2.0
-_SHARPEN_AMOUNT = 2.5
-_FINDER_THRESHOLDS = ((25, 10), (15, 8))
-"""Window (pixels) and offset of the local thresholds in which finder patterns are looked for: the offset
-keeps flat, noisy background (most frames at the kiosk) from turning into speckles to trace."""
-_FINDER_SMOOTHING = 1.0
-_FINDER_MIN_AREA = 50
-"""Pixels inside a finder's light ring (5 modules across): modules under 1.4 pixels are not read anyway."""
-_FINDER_SCALES = (0.9, 1.0, 1.1)
-"""The ring's size from the threshold is a guess: the template is tried a little smaller and larger."""
-_FINDER_MIN_MATCH = 0.55
-"""On the bench's photos, 99 % of real finders match at 0.68 or more and look-alikes in the data below 0.5."""
-_FINDER_MAX_SKEW = 0.8
-"""Cosine of the angle at the top-left finder plus the relative difference of the two sides."""
-_FINDER_MAX_SIZE_RATIO = 1.8
-_PATCH_SCALE = 5
-"""Pixels per module in the patches matched against finder and alignment pattern templates."""
-_SEARCH_MODULES = 3
-"""How far (in modules) a pattern may lie from where the current fit puts it."""
-_FIT_ROUNDS = 3
-_FIT_TOLERANCE = 0.4
-"""Largest distance (in modules) between a found pattern and the fit for the pattern to count."""
-_THRESHOLD_WINDOW = 15
-"""Modules across the neighbourhood whose mean brightness is the first guess of dark or light."""
-_EQUALISER_ROUNDS = 2
-_NEIGHBOURS = (
-    np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=np.float32),
-    np.array([[1, 0, 1], [0, 0, 0], [1, 0, 1]], dtype=np.float32),
-)
-_DRAWN_SCALE = 4
-_QUIET_ZONE = 4
-_VERSION_POLYNOMIAL = 0x1F25
-_VERSIONS_WITH_INFORMATION = range(7, 41)
 
 
 def read_zbar(frame: Frame) -> list[str]:
@@ -85,7 +44,10 @@ def decode_frame(frame: Frame) -> list[str]:
         return found
     flat = _rectified(frame)
     found = [] if flat is None else read_zbar(flat)
-    return found or _read_module_grid(frame)
+    if found:
+        return found
+    drawn = redrawn_code(frame)
+    return [] if drawn is None else read_zbar(drawn)
 
 
 def _rectified(frame: Frame) -> Frame | None:
@@ -102,318 +64,6 @@ def _rectified(frame: Frame) -> Frame | None:
     warp = cv2.getPerspectiveTransform(corners.reshape(-1, 2)[:4].astype(np.float32), square)
     flat = cv2.warpPerspective(frame, warp, (high + low, high + low), flags=cv2.INTER_CUBIC, borderValue=255)
     return np.asarray(flat, dtype=np.uint8)
-
-
-def _read_module_grid(frame: Frame) -> list[str]:
-    """The code sampled at each module's centre on a grid fitted to its finder and alignment patterns.
-
-    For codes from version 7 (ours are 10 to 25), which carry their version in the symbol.
-    """
-    sharp = _sharpened(frame)
-    image = sharp.astype(np.float32)
-    finders = _finders(sharp, image)
-    if finders is None:
-        return []
-    version = _version(image, finders)
-    fit = _fitted(image, finders, version)
-    return read_zbar(_drawn(_dark_modules(_samples(image, fit, symbol_side(version)))))
-
-
-def _sharpened(frame: Frame) -> Frame:
-    """Unsharp mask: defocus smears modules of 3-4 pixels into their neighbours."""
-    blurred = cv2.GaussianBlur(frame, (0, 0), _SHARPEN_SIGMA)
-    sharp = cv2.addWeighted(frame, 1 + _SHARPEN_AMOUNT, blurred, -_SHARPEN_AMOUNT, 0)
-    return np.asarray(sharp, dtype=np.uint8)
-
-
-def symbol_side(version: int) -> int:
-    return 17 + 4 * version
-
-
-def alignment_centres(version: int) -> list[int]:
-    """Rows (and columns) of the alignment patterns' centres: evenly spaced from 6 to side - 7, the spacing
-    even and the remainder taken by the first gap (version 32 is the standard's one exception)."""
-    if version < 2:
-        return []
-    count, last = version // 7 + 2, symbol_side(version) - 7
-    step = 26 if version == 32 else math.ceil((last - 6) / (count - 1) / 2) * 2
-    return [6] + [last - step * index for index in range(count - 2, -1, -1)]
-
-
-def version_information(version: int) -> int:
-    """The 18-bit word printed twice in symbols from version 7: the version and its BCH(18,6) check bits."""
-    remainder = version << 12
-    for bit in range(17, 11, -1):
-        if remainder >> bit & 1:
-            remainder ^= _VERSION_POLYNOMIAL << (bit - 12)
-    return version << 12 | remainder
-
-
-def _template(picture: str) -> Image:
-    """A pattern drawn at the patch scale from lines of '#' (dark) and '.' (light)."""
-    cells = np.array([[0.0 if cell == "#" else 255.0 for cell in row] for row in picture.split()])
-    return np.kron(cells, np.ones((_PATCH_SCALE, _PATCH_SCALE))).astype(np.float32)
-
-
-_FINDER = _template("""
-    .........
-    .#######.
-    .#.....#.
-    .#.###.#.
-    .#.###.#.
-    .#.###.#.
-    .#.....#.
-    .#######.
-    .........
-""")  # with the light separator around it
-_ALIGNMENT = _template("""
-    #####
-    #...#
-    #.#.#
-    #...#
-    #####
-""")
-_BLURRED_FINDER = np.asarray(cv2.GaussianBlur(_FINDER, (0, 0), 0.4 * _PATCH_SCALE), dtype=np.float32)
-"""Blurred like the camera's view, a finder matches it far better than look-alikes in the data do."""
-_VERSION_WORDS = np.array(
-    [
-        [1.0 if version_information(v) >> bit & 1 else -1.0 for bit in range(18)]
-        for v in _VERSIONS_WITH_INFORMATION
-    ]
-)
-_VERSION_WORDS -= _VERSION_WORDS.mean(axis=1, keepdims=True)
-_VERSION_WORDS /= np.linalg.norm(_VERSION_WORDS, axis=1, keepdims=True)
-"""Each version's word, +1 where dark, centred and scaled: its correlation with samples is one product."""
-
-
-class _Ring(NamedTuple):
-    """A light square ring around a dark core that looks like a finder pattern's."""
-
-    centre: Points
-    corners: Points
-    module: float
-
-
-class _Finders(NamedTuple):
-    """The code's three finder patterns: their centres and ring corners (which carry the perspective)
-    in the frame, and the same points relative to their finder's centre, in modules."""
-
-    frame: Points
-    offsets: Points
-    module: float
-
-    def fit(self, side: float) -> Points:
-        """Module coordinates to frame (a homography), for a code of `side` modules."""
-        centres = np.repeat([[3.5, 3.5], [side - 3.5, 3.5], [3.5, side - 3.5]], 5, axis=0)
-        fit, _ = cv2.findHomography(centres + self.offsets, self.frame)
-        return np.asarray(fit, dtype=np.float64)
-
-
-def _rings(smooth: Frame, image: Image, window: int, offset: int) -> list[_Ring]:
-    """Light rings around a single dark core, in a local threshold, that match a finder pattern."""
-    dark = cv2.adaptiveThreshold(
-        smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, window, offset
-    )
-    contours, hierarchy = cv2.findContours(dark, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is None:
-        return []
-    links = hierarchy[0]  # per contour: next, previous, first child, parent
-    cores = links[:, 2]
-    holes_with_one_core = (links[:, 3] >= 0) & (cores >= 0) & (links[cores, 0] < 0)
-    rings = []
-    for hole, core in zip(np.flatnonzero(holes_with_one_core), cores[holes_with_one_core], strict=True):
-        hole_area, core_area = cv2.contourArea(contours[int(hole)]), cv2.contourArea(contours[int(core)])
-        if hole_area < _FINDER_MIN_AREA or not 0.12 < core_area / hole_area < 0.7:
-            continue
-        (x, y), (width, height), angle = cv2.minAreaRect(contours[int(hole)])
-        module = (width + height) / 10  # the ring is 5 modules across
-        if 0.6 < width / height < 1.6 and _finder_match(image, (x, y), module, angle) >= _FINDER_MIN_MATCH:
-            corners = cv2.boxPoints(((x, y), (width, height), angle))
-            rings.append(_Ring(np.array([x, y]), np.asarray(corners, dtype=np.float64), module))
-    return rings
-
-
-def _finder_match(image: Image, centre: tuple[float, float], module: float, angle: float) -> float:
-    """How well a ring's neighbourhood matches a finder pattern, at the best of a few module sizes."""
-    turn = np.deg2rad(angle)
-    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
-    best = -1.0
-    for scale in _FINDER_SCALES:
-        to_frame = rotation * module * scale / _PATCH_SCALE
-        shift = np.array(centre) + to_frame @ np.full(2, 0.5 - _BLURRED_FINDER.shape[0] / 2)
-        patch = cv2.warpAffine(
-            image,
-            np.c_[to_frame, shift],
-            _BLURRED_FINDER.shape[::-1],
-            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderValue=255.0,
-        )
-        best = max(best, float(cv2.matchTemplate(patch, _BLURRED_FINDER, cv2.TM_CCOEFF_NORMED)[0, 0]))
-    return best
-
-
-def _finders(sharp: Frame, image: Image) -> _Finders | None:
-    """The code's finder patterns, looked for in a second local threshold if the first does not show all
-    three. The threshold is taken on the sharpened frame smoothed by a pixel, which removes the sensor
-    noise that sharpening amplifies but keeps rings of a module."""
-    smooth = np.asarray(cv2.GaussianBlur(sharp, (0, 0), _FINDER_SMOOTHING), dtype=np.uint8)
-    rings: list[_Ring] = []
-    for window, offset in _FINDER_THRESHOLDS:
-        rings += _rings(smooth, image, window, offset)
-        triangle = _triangle(rings)
-        if triangle is not None:
-            break
-    else:
-        return None
-    across, down = triangle[1].centre - triangle[0].centre, triangle[2].centre - triangle[0].centre
-    frame, offsets = [], []
-    for ring in triangle:
-        frame += [ring.centre, *ring.corners]
-        outwards = [
-            (np.sign(across @ (corner - ring.centre)), np.sign(down @ (corner - ring.centre)))
-            for corner in ring.corners
-        ]
-        offsets += [(0.0, 0.0), *(2.5 * np.array(outwards))]
-    return _Finders(np.array(frame), np.array(offsets), float(np.mean([ring.module for ring in triangle])))
-
-
-def _triangle(rings: list[_Ring]) -> tuple[_Ring, _Ring, _Ring] | None:
-    """The three rings of similar size closest to a right isosceles triangle, clockwise: top left, top
-    right, bottom left."""
-    best, best_skew = None, _FINDER_MAX_SKEW
-    for corner, right, below in itertools.permutations(rings, 3):
-        modules = [corner.module, right.module, below.module]
-        across, down = right.centre - corner.centre, below.centre - corner.centre
-        lengths = float(np.linalg.norm(across)), float(np.linalg.norm(down))
-        if (
-            max(modules) > _FINDER_MAX_SIZE_RATIO * min(modules)
-            or across[0] * down[1] - across[1] * down[0] <= 0  # counter-clockwise
-            or min(lengths) < 10 * np.mean(modules)  # the smallest code's finders are 14 modules apart
-        ):
-            continue
-        skew = abs(float(across @ down)) / (lengths[0] * lengths[1]) + abs(lengths[0] - lengths[1]) / max(
-            lengths
-        )
-        if skew < best_skew:
-            best, best_skew = (corner, right, below), skew
-    return best
-
-
-def _version(image: Image, finders: _Finders) -> int:
-    """The version whose word best matches the version blocks beside the top-right and bottom-left finders.
-
-    The blocks lie close to the finders, so each version's finder fit finds its blocks; the words differ in
-    at least 8 of 18 bits, so the best match is right even when some modules read wrong.
-    """
-    best, best_score = _VERSIONS_WITH_INFORMATION[0], -1.0
-    for index, version in enumerate(_VERSIONS_WITH_INFORMATION):
-        first = symbol_side(version) - 11
-        fit = finders.fit(symbol_side(version))
-        for block in (
-            [(first + bit % 3 + 0.5, bit // 3 + 0.5) for bit in range(18)],  # top right
-            [(bit // 3 + 0.5, first + bit % 3 + 0.5) for bit in range(18)],  # bottom left
-        ):
-            brightness = _sampled(image, _mapped(fit, np.array(block)))
-            darkness = brightness.mean() - brightness
-            score = float(_VERSION_WORDS[index] @ darkness) / (float(np.linalg.norm(darkness)) + 1e-9)
-            if score > best_score:
-                best, best_score = version, score
-    return best
-
-
-def _patterns(version: int) -> list[tuple[float, float, Image]]:
-    """Centres (module coordinates) and templates of the finder and alignment patterns."""
-    side = symbol_side(version)
-    patterns = [(3.5, 3.5, _FINDER), (side - 3.5, 3.5, _FINDER), (3.5, side - 3.5, _FINDER)]
-    centres = alignment_centres(version)
-    for row in centres:
-        for column in centres:
-            if (row, column) not in {(6, 6), (6, centres[-1]), (centres[-1], 6)}:
-                patterns.append((column + 0.5, row + 0.5, _ALIGNMENT))
-    return patterns
-
-
-def _fitted(image: Image, finders: _Finders, version: int) -> Points:
-    """Module coordinates to frame, fitted to every finder and alignment pattern found near where the
-    previous fit expects it, starting from the finders' fit. Version 25 has 25 patterns, so a few
-    misplaced matches (blur, noise) are outvoted and the perspective is right across the whole code."""
-    fit = finders.fit(symbol_side(version))
-    patterns = _patterns(version)
-    expected = np.array([(x, y) for x, y, _ in patterns])
-    for _ in range(_FIT_ROUNDS):
-        found = np.array([_found_at(image, fit, x, y, template) for x, y, template in patterns])
-        refit, _ = cv2.findHomography(
-            expected, _mapped(fit, found), cv2.RANSAC, _FIT_TOLERANCE * finders.module
-        )
-        if refit is None:
-            break
-        fit = np.asarray(refit, dtype=np.float64)
-    return fit
-
-
-def _found_at(image: Image, fit: Points, x: float, y: float, template: Image) -> Points:
-    """Where the pattern expected at (x, y) really is, in the module coordinates of `fit`."""
-    half = template.shape[0] / _PATCH_SCALE / 2 + _SEARCH_MODULES
-    step = 1 / _PATCH_SCALE
-    to_patch = np.array([[step, 0, x - half + step / 2], [0, step, y - half + step / 2], [0, 0, 1]])
-    size = round(2 * half * _PATCH_SCALE)
-    patch = cv2.warpPerspective(
-        image, fit @ to_patch, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=255.0
-    )
-    _, _, _, corner = cv2.minMaxLoc(cv2.matchTemplate(patch, template, cv2.TM_CCOEFF_NORMED))
-    centre = np.array(corner) * step + [x - half, y - half] + template.shape[0] * step / 2
-    return np.asarray(centre, dtype=np.float64)
-
-
-def _mapped(fit: Points, points: Points) -> Points:
-    """Points in module coordinates (x right, y down, 0 to side) mapped into the frame."""
-    projected = np.c_[points, np.ones(len(points))] @ fit.T
-    return np.asarray(projected[:, :2] / projected[:, 2:], dtype=np.float64)
-
-
-def _sampled(image: Image, points: Points) -> Image:
-    coordinates = points.astype(np.float32)
-    values = cv2.remap(image, coordinates[:, :1], coordinates[:, 1:], cv2.INTER_LINEAR, borderValue=255.0)
-    return np.asarray(values, dtype=np.float32).ravel()
-
-
-def _samples(image: Image, fit: Points, side: int) -> Image:
-    """The brightness at each module's centre, side x side."""
-    centres = np.arange(side) + 0.5
-    xs, ys = np.meshgrid(centres, centres)
-    return _sampled(image, _mapped(fit, np.c_[xs.ravel(), ys.ravel()])).reshape(side, side)
-
-
-def _dark_modules(values: Image) -> npt.NDArray[np.bool_]:
-    """Which modules are dark, from the brightness at their centres.
-
-    First guess: darker than the neighbourhood (uneven light). Blur mixes each module with its neighbours,
-    so then, twice: fit the brightness to the guess, its 4 side and 4 corner neighbours and the
-    neighbourhood's brightness (least squares over the whole code), take the neighbours' share out and
-    decide again.
-    """
-    surround = cv2.blur(values, (_THRESHOLD_WINDOW, _THRESHOLD_WINDOW))
-    dark = values < surround
-    for _ in range(_EQUALISER_ROUNDS):
-        guess = dark.astype(np.float32)
-        sides, corners = (
-            cv2.filter2D(guess, -1, kernel, borderType=cv2.BORDER_CONSTANT) for kernel in _NEIGHBOURS
-        )
-        terms = np.stack([np.ones_like(guess), guess, sides, corners, surround], axis=-1).reshape(-1, 5)
-        (base, contrast, side_share, corner_share, light), *_ = np.linalg.lstsq(
-            terms, values.ravel(), rcond=None
-        )
-        if contrast >= 0:
-            break
-        own = values - side_share * sides - corner_share * corners - base - light * surround
-        dark = own < contrast / 2
-    return dark
-
-
-def _drawn(dark: npt.NDArray[np.bool_]) -> Frame:
-    """The modules drawn clean, with a quiet zone, for zbar."""
-    modules = np.pad(np.where(dark, 0, 255).astype(np.uint8), _QUIET_ZONE, constant_values=255)
-    return np.kron(modules, np.ones((_DRAWN_SCALE, _DRAWN_SCALE), dtype=np.uint8))
 
 
 class Deduplicator:

@@ -11,15 +11,8 @@ from bench.qr import PAYLOAD_BYTES, Array, photograph, printed_qr, sample_set
 from edge_agent.hardware.camera import CameraError, open_camera
 from edge_agent.hardware.camera.folder import FolderSource
 from edge_agent.hardware.printer.raster import qr_code
-from edge_agent.hardware.qr import (
-    Deduplicator,
-    alignment_centres,
-    decode_frame,
-    read_zbar,
-    scan,
-    symbol_side,
-    version_information,
-)
+from edge_agent.hardware.qr import Deduplicator, decode_frame, read_zbar, scan
+from edge_agent.hardware.qr_grid import alignment_centres, symbol_side, version_information
 from edge_agent.profile import FolderCamera, OpencvCamera
 from protocol import base45
 
