@@ -2,6 +2,7 @@
 
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 import uvicorn
@@ -54,12 +55,27 @@ def central() -> None:
     type=click.IntRange(min=1),
     help="Ingest worker processes (default: one per core; env MADOGUCHI_INGEST_WORKERS)",
 )
+@click.option(
+    "--catalog",
+    type=click.Path(exists=True, path_type=Path),
+    help="The city's procedure catalog, directory or published bundle (default: the bundled sample city; "
+    "env MADOGUCHI_CATALOG)",
+)
 def serve(
-    db_url: str | None, data_dir: str | None, broker_url: str | None, listen: str, ingest_workers: int | None
+    db_url: str | None,
+    data_dir: str | None,
+    broker_url: str | None,
+    listen: str,
+    ingest_workers: int | None,
+    catalog: Path | None,
 ) -> None:
     """Serve HTTP and ingest submissions from the broker."""
     settings = Settings.resolve(
-        data_dir=data_dir, db_url=db_url, broker_url=broker_url, ingest_workers=ingest_workers
+        data_dir=data_dir,
+        db_url=db_url,
+        broker_url=broker_url,
+        ingest_workers=ingest_workers,
+        catalog=catalog,
     )
     try:
         host, port = parse_listen(listen)

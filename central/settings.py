@@ -4,6 +4,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from procedures.planner import SAMPLE_CATALOG
+
 DEFAULT_DATA_DIR = Path("var/central")
 
 
@@ -24,6 +26,8 @@ class Settings:
     """The broker central consumes from and that enrolled counter units are told to use."""
     ingest_workers: int = field(default_factory=default_workers)
     """Ingest worker processes (each verifies, opens and stores its share of the submissions)."""
+    catalog: Path = SAMPLE_CATALOG
+    """The city's procedure catalog (directory or published bundle) that staff and the pre-entry page use."""
 
     @classmethod
     def resolve(
@@ -33,10 +37,14 @@ class Settings:
         db_url: str | None,
         broker_url: str | None = None,
         ingest_workers: int | None = None,
+        catalog: Path | None = None,
     ) -> "Settings":
         """Apply the flag → environment → default order documented in DESIGN.md."""
         directory = Path(data_dir or os.environ.get("MADOGUCHI_DATA_DIR") or DEFAULT_DATA_DIR)
         url = db_url or os.environ.get("MADOGUCHI_DB") or f"sqlite:///{directory / 'central.db'}"
         broker = broker_url or os.environ.get("MADOGUCHI_BROKER")
         workers = ingest_workers or int(os.environ.get("MADOGUCHI_INGEST_WORKERS") or 0) or default_workers()
-        return cls(data_dir=directory, db_url=url, broker_url=broker, ingest_workers=workers)
+        city_catalog = catalog or Path(os.environ.get("MADOGUCHI_CATALOG") or SAMPLE_CATALOG)
+        return cls(
+            data_dir=directory, db_url=url, broker_url=broker, ingest_workers=workers, catalog=city_catalog
+        )

@@ -62,7 +62,7 @@ def _housekeeping(engine: Engine) -> None:
 async def staff_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Load the catalog the staff side plans with and run the background loops until shutdown."""
     state = app.state
-    state.staff_planner = await asyncio.to_thread(CatalogPlanner.load)
+    state.staff_planner = await asyncio.to_thread(CatalogPlanner.load, state.settings.catalog)
     webhook_client = httpx.AsyncClient(follow_redirects=False)
     merge = Merger(state.engine, state.staff_planner)
     loops = [

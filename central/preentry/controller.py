@@ -6,7 +6,6 @@ counter key so only counter units and central can read it.
 
 import base64
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from litestar.enums import MediaType
 
 from procedures.catalog import Catalog
 from procedures.plan import localize
-from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
+from procedures.planner import CatalogPlanner
 from protocol.citizen_text import EVENTS, SEXES
 from protocol.qr_seal import PreEntryQr, seal_qr
 
@@ -36,10 +35,10 @@ _environment = Environment(
 )
 
 
-@cache
-def _catalog() -> Catalog:
-    """The catalog whose household relations the form offers (the bundled sample city)."""
-    return CatalogPlanner.load(SAMPLE_CATALOG).catalog
+def _catalog(state: State) -> Catalog:
+    """The city's catalog (loaded by the staff side at start-up): its name and household relations."""
+    planner: CatalogPlanner = state.staff_planner
+    return planner.catalog
 
 
 def _signer(state: State) -> ed25519.Ed25519PrivateKey:
@@ -49,8 +48,10 @@ def _signer(state: State) -> ed25519.Ed25519PrivateKey:
     return signer
 
 
-def _page(template: str, language: str, *, status: int = 200, **context: Any) -> Response[str]:
-    relations = {key: localize(item.label, language).citizen for key, item in _catalog().relations.items()}
+def _page(
+    template: str, language: str, catalog: Catalog, *, status: int = 200, **context: Any
+) -> Response[str]:
+    relations = {key: localize(item.label, language).citizen for key, item in catalog.relations.items()}
     html = _environment.get_template(template).render(
         _=translations(language).gettext,
         name_of=lambda tag: translations(tag).gettext("this language"),
@@ -60,7 +61,7 @@ def _page(template: str, language: str, *, status: int = 200, **context: Any) ->
         events=EVENTS,
         sexes=SEXES,
         relations=relations,
-        city=localize(_catalog().meta.city, language).citizen,
+        city=localize(catalog.meta.city, language).citizen,
         **context,
     )
     return Response(html, media_type=MediaType.HTML, status_code=status)
@@ -77,9 +78,9 @@ class PreEntryController(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=False)
-    def form(self, lang: str | None = None) -> Response[str]:
+    def form(self, state: State, lang: str | None = None) -> Response[str]:
         """The empty form, in the chosen language."""
-        return _page("form.html.jinja", _language(lang), entry=Entry({}, 0))
+        return _page("form.html.jinja", _language(lang), _catalog(state), entry=Entry({}, 0))
 
     @post("/")
     async def submit(self, request: Request[Any, Any, State], state: State) -> Response[str]:
@@ -89,16 +90,17 @@ class PreEntryController(Controller):
         language = _language(values.get("lang"))
         values["lang"] = language
         members = int(values.get("members", "0")) if values.get("members", "0").isdigit() else 0
+        catalog = _catalog(state)
         if values.get("action") == "add":
-            return _page("form.html.jinja", language, entry=Entry.from_form(values, members + 1))
+            return _page("form.html.jinja", language, catalog, entry=Entry.from_form(values, members + 1))
         entry = Entry.from_form(values, members)
-        facts = check(entry, set(_catalog().relations))
+        facts = check(entry, set(catalog.relations))
         if facts is None:
-            return _page("form.html.jinja", language, status=422, entry=entry)
+            return _page("form.html.jinja", language, catalog, status=422, entry=entry)
         payload = PreEntryQr(created_at=datetime.now(UTC).isoformat(), facts=facts)
         text = seal_qr(payload, counter=state.counter_key, issuer=ISSUER, signer=_signer(state))
         image = segno.make(text, error="m").png_data_uri(scale=6, border=4)
-        return _page("qr.html.jinja", language, image=image)
+        return _page("qr.html.jinja", language, catalog, image=image)
 
     @get("/key", sync_to_thread=False)
     def key(self, state: State) -> dict[str, str]:
