@@ -3,17 +3,17 @@
 from datetime import datetime
 
 import msgspec
-from litestar import Controller, get
+from litestar import get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Response
 from sqlalchemy import Engine
 
-from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS, need_role
+from central.accounts.auth import need_role
 from central.accounts.service import Staff
 from central.audit import log
-from central.cases.controller import ERROR_HANDLERS
+from central.cases.controller import StaffController
 from central.templates import render
 
 
@@ -43,14 +43,10 @@ def _entries(engine: Engine, staff: NamedDependency[Staff], case_id: str | None)
     ]
 
 
-class AccessLogController(Controller):
+class AccessLogController(StaffController):
     """Read the access log of the user's offices (supervisors and admins only)."""
 
     path = "/"
-    tags = ("staff",)
-    response_headers = STAFF_HEADERS
-    dependencies = STAFF_DEPENDENCY
-    exception_handlers = ERROR_HANDLERS
 
     @get("/api/staff/access-log", sync_to_thread=True)
     def access_log(

@@ -69,6 +69,15 @@ ERROR_HANDLERS: dict[Any, Any] = {
 }
 
 
+class StaffController(Controller):
+    """What every logged-in staff controller shares: the login dependency, no-store headers, error pages."""
+
+    tags = ("staff",)
+    response_headers = STAFF_HEADERS
+    dependencies = STAFF_DEPENDENCY
+    exception_handlers = ERROR_HANDLERS
+
+
 def inbox_filter(
     office: FromQuery[str | None] = None,
     counter: FromQuery[str | None] = None,
@@ -89,14 +98,10 @@ def inbox_filter(
 FILTER_DEPENDENCY = {"wanted": Provide(inbox_filter, sync_to_thread=False)}
 
 
-class CasePages(Controller):
+class CasePages(StaffController):
     """`/staff/...`: HTML for people."""
 
     path = "/staff"
-    tags = ("staff",)
-    response_headers = STAFF_HEADERS
-    dependencies = STAFF_DEPENDENCY
-    exception_handlers = ERROR_HANDLERS
 
     @get("/", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
     def inbox_page(
@@ -189,14 +194,10 @@ class CasePages(Controller):
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
 
 
-class CaseApi(Controller):
+class CaseApi(StaffController):
     """`/api/staff/cases`: the same cases as JSON, for scripts and RPA."""
 
     path = "/api/staff/cases"
-    tags = ("staff",)
-    response_headers = STAFF_HEADERS
-    dependencies = STAFF_DEPENDENCY
-    exception_handlers = ERROR_HANDLERS
 
     @get("/", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
     def list_cases(

@@ -3,15 +3,14 @@
 import asyncio
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Response
 
-from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS
 from central.accounts.service import Staff
 from central.cases.actions import ActionRefusedError
-from central.cases.controller import ERROR_HANDLERS
+from central.cases.controller import StaffController
 from central.cases.interview import MAX_MEMBERS, FormValues, next_round, record_interview
 from central.templates import render
 
@@ -27,14 +26,10 @@ LIFE_EVENTS = {
 }
 
 
-class InterviewPages(Controller):
+class InterviewPages(StaffController):
     """Run the navigator for a citizen at the counter."""
 
     path = "/staff/interview"
-    tags = ("staff",)
-    response_headers = STAFF_HEADERS
-    dependencies = STAFF_DEPENDENCY
-    exception_handlers = ERROR_HANDLERS
 
     def _page(
         self, state: State, staff: Staff, form: FormValues, questions: list[Any], error: str = ""

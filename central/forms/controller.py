@@ -1,26 +1,21 @@
 """`GET /staff/cases/{id}/forms.pdf`: the case's forms, prefilled, to print from the browser (logged)."""
 
-from litestar import Controller, get
+from litestar import get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response
 
-from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS
 from central.accounts.service import Staff
-from central.cases.controller import ERROR_HANDLERS
+from central.cases.controller import StaffController
 from central.cases.views import case_detail
 from central.forms.pdf import Slip, forms_pdf
 
 
-class FormsController(Controller):
+class FormsController(StaffController):
     """Printable forms."""
 
     path = "/staff/cases"
-    tags = ("staff",)
-    response_headers = STAFF_HEADERS
-    dependencies = STAFF_DEPENDENCY
-    exception_handlers = ERROR_HANDLERS
 
     @get("/{case_id:str}/forms.pdf", sync_to_thread=True, media_type="application/pdf")
     def forms(self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str]) -> Response[bytes]:

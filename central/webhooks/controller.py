@@ -2,16 +2,16 @@
 
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter
 from litestar.response import Redirect, Response
 
-from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS, need_role
+from central.accounts.auth import need_role
 from central.accounts.service import Staff
-from central.cases.controller import ERROR_HANDLERS
+from central.cases.controller import StaffController
 from central.templates import render
 from central.webhooks.endpoints import DeliveryView, requeue, undelivered
 
@@ -19,14 +19,10 @@ MAX_ID = 2**63 - 1
 """Database integers are 64-bit; larger ids are refused before they reach the driver."""
 
 
-class WebhookController(Controller):
+class WebhookController(StaffController):
     """`/staff/webhooks` (HTML) and `/api/staff/webhooks` (JSON)."""
 
     path = "/"
-    tags = ("staff",)
-    response_headers = STAFF_HEADERS
-    dependencies = STAFF_DEPENDENCY
-    exception_handlers = ERROR_HANDLERS
 
     @get("/api/staff/webhooks", sync_to_thread=True)
     def failing(self, state: State, staff: NamedDependency[Staff]) -> list[DeliveryView]:
