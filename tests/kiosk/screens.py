@@ -44,3 +44,17 @@ def answer_everything(page: Page) -> int:
         screens += 1
         answer_one(page)
     return screens
+
+
+def fill_person(
+    page: Page, name: str, birth_date: str, sex: str, *, relation: str = "", address: str = ""
+) -> None:
+    """The kiosk's person form (typed entry, or a household member with a relation), then submit."""
+    page.locator("#name").fill(name)
+    page.locator("#birth_date").fill(birth_date)
+    page.locator(f'input[name="sex"][value="{sex}"]').check()
+    if relation:
+        page.locator("#relation").select_option(relation)
+    if address:
+        page.locator("#address").fill(address)
+    page.locator('form.fields button[type="submit"]').click()

@@ -14,7 +14,7 @@ from madoguchi.processes import Service
 
 from . import axe
 from .conftest import ADMIN_PIN, PIN, Unit
-from .screens import answer_one, begin, enter_pin
+from .screens import answer_one, begin, enter_pin, fill_person
 
 EVERY_QUESTION = {"ja", "en"}
 """Languages checked on every question screen; the others on the first screen of each question type (the
@@ -51,11 +51,7 @@ def kiosk_pages(page: Page, unit: Unit, card: VirtualCard, language: str) -> lis
     enter_pin(page, PIN)
     page.locator('a[href="/kiosk/household/add"]').click()
     found += axe.violations(page)
-    page.locator("#name").fill("窓口　一郎")
-    page.locator("#birth_date").fill("2020-06-01")
-    page.locator('input[name="sex"][value="1"]').check()
-    page.locator("#relation").select_option("child")
-    page.locator('form.fields button[type="submit"]').click()
+    fill_person(page, "窓口　一郎", "2020-06-01", "1", relation="child")
     found += axe.violations(page)  # household with a member
     page.locator('a[href="/kiosk/question"]').click()
     checked: set[str] = set()

@@ -13,7 +13,7 @@ from tests.hardware.escpos_decode import decode
 from tests.spine.helpers import case_ids, wait_until
 
 from .conftest import HOLDER, PIN, Unit, jobs_after
-from .screens import answer_everything, begin, enter_pin
+from .screens import answer_everything, begin, enter_pin, fill_person
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
@@ -30,11 +30,7 @@ def test_card_flow_prints_slip_and_seals(page: Page, unit: Unit, card: VirtualCa
     expect(people).to_contain_text("昭和60年4月1日" if language == "ja" else "1985-04-01")
     if language == "en":  # a child moving in too: member questions offer both people
         page.locator('a[href="/kiosk/household/add"]').click()
-        page.locator("#name").fill("窓口　一郎")
-        page.locator("#birth_date").fill("2020-06-01")
-        page.locator('input[name="sex"][value="1"]').check()
-        page.locator("#relation").select_option("child")
-        page.locator('form.fields button[type="submit"]').click()
+        fill_person(page, "窓口　一郎", "2020-06-01", "1", relation="child")
         expect(people).to_contain_text("窓口　一郎")
     page.locator('a[href="/kiosk/question"]').click()
     assert answer_everything(page) >= 5
@@ -112,11 +108,7 @@ def test_typed_entry(page: Page, unit: Unit) -> None:
     _ = translations("ko").gettext
     begin(page, unit, "ko", "certificates")
     page.locator('a[href="/kiosk/typed"]').click()
-    page.locator("#name").fill("김　민수")
-    page.locator("#birth_date").fill("1990-01-31")
-    page.locator('input[name="sex"][value="1"]').check()
-    page.locator("#address").fill("みどり市中央町一丁目２番３号")
-    page.locator('form.fields button[type="submit"]').click()
+    fill_person(page, "김　민수", "1990-01-31", "1", address="みどり市中央町一丁目２番３号")
     expect(page.locator("h1")).to_have_text(_("Who is this about?"))
     expect(page.locator(".people")).to_contain_text("김　민수")
     expect(page.locator(".people")).to_contain_text("1990-01-31")
