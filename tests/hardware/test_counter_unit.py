@@ -52,6 +52,7 @@ def test_health_follows_the_hardware(
         0,
     )
     with VpcdCard(VirtualCard(person), port=SLOT_PORT):
+        wait_state(PcscCardReader(READER), "present")  # pcscd publishes the insertion a moment after power-up
         assert hardware.health().card == "present"
     virtual_printer.paper_out = True
     assert hardware.health().printer == "paper_out"
