@@ -111,6 +111,7 @@ def test_emulated_hardware_serves_the_profile(person: Person) -> None:
         office="デモ", ticket="A-001", language="ja", stops=[CounterStop(name="市民課")], qr_text="AB"
     )
     with emulated_hardware(profile, person=person) as running:
+        wait_state(PcscCardReader(READER), "present")  # pcscd publishes the insertion a moment after power-up
         assert hardware.card_reader.read_basic_four("1234") == person
         hardware.printer.print_slip(slip)
         assert len(running.printer.wait_for_jobs(1)) == 1
