@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -17,6 +16,7 @@ if str(ROOT) not in sys.path:
 
 from madoguchi.processes import Service  # noqa: E402
 from protocol.mqtt import BoundedPublisher, make_client  # noqa: E402
+from protocol.plan import Plan  # noqa: E402
 from protocol.urls import parse_broker_url  # noqa: E402
 from provisioning.broker import Broker  # noqa: E402
 from tests.support.households import PLANNER, citizen  # noqa: E402
@@ -52,7 +52,7 @@ def enrol_devices(w: World, count: int) -> list[SimulatedDevice]:
     return [SimulatedDevice.enrol(central_url(w.central), issue_token(w.workdir)) for _ in range(count)]
 
 
-def typical_plan() -> dict[str, Any]:
+def typical_plan() -> Plan:
     """A plan of the size counter units send (~7 KB of procedures and prefilled forms).
 
     Planning costs ~25 ms, so benches reuse one plan for every envelope instead of planning each citizen;

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -33,6 +32,7 @@ from central.forms.pdf import Slip, forms_pdf  # noqa: E402
 from central.models import Case, CaseProcedure  # noqa: E402
 from protocol.facts import Facts  # noqa: E402
 from protocol.ids import uuid7  # noqa: E402
+from protocol.plan import Plan  # noqa: E402
 from tests.support.households import PLANNER, citizen  # noqa: E402
 
 STAFF = Staff("bench", "supervisor", frozenset({"honcho"}), frozenset(), "-")
@@ -47,7 +47,7 @@ def timed(what: str, count: int, unit: str, run: Callable[[], object]) -> float:
     return seconds
 
 
-def merged_cases(engine: Engine, households: list[Facts], plans: list[dict[str, Any]]) -> None:
+def merged_cases(engine: Engine, households: list[Facts], plans: list[Plan]) -> None:
     """Sync the same households as Case rows, merge them, then time the steady-state merge round."""
     now = datetime.now(UTC)
     rows = [

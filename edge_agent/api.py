@@ -25,9 +25,10 @@ from procedures.planner import FACTS_ERRORS
 from protocol import envelope
 from protocol.facts import Facts
 from protocol.messages import SubmissionBody, Ticket
+from protocol.plan import Plan
 
-Planner = Callable[[Facts], dict[str, Any]]
-"""Facts → plan (JSON-ready); raises MissingFacts naming the questions the plan depends on."""
+Planner = Callable[[Facts], Plan]
+"""Facts → plan; raises MissingFacts naming the questions the plan depends on."""
 
 
 class Unprocessable(HTTPException):
@@ -41,7 +42,7 @@ class SubmissionCreated(msgspec.Struct, frozen=True):
 
     submission_id: str
     ticket: str
-    plan: dict[str, Any]
+    plan: Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class EdgeServices:
     planner: Planner
 
 
-def sealer(identity: Identity, facts: Facts, plan: dict[str, Any]) -> Callable[[Allocation], bytes]:
+def sealer(identity: Identity, facts: Facts, plan: Plan) -> Callable[[Allocation], bytes]:
     """The sealing step the outbox runs inside its transaction, once numbers are allocated."""
 
     def seal(allocation: Allocation) -> bytes:

@@ -15,11 +15,11 @@ from procedures.answers import MissingFacts
 from procedures.catalog import Catalog
 from procedures.loader import load_catalog
 from procedures.navigator import make_plan, next_questions
-from procedures.plan import Plan
 from procedures.planner import FACTS_ERRORS
 from procedures.problems import CatalogError
 from procedures.publish import ExamplesReport, publish, run_examples
 from protocol.facts import Facts, decode_facts
+from protocol.plan import Plan
 
 EXIT_CATALOG = 1
 EXIT_MISSING = 3

@@ -12,10 +12,10 @@ from datetime import date
 from typing import cast
 
 from procedures.catalog import Catalog
-from procedures.model import FieldType, Form, FormField, Question
+from procedures.model import Form, FormField, Question
 from procedures.people import APPLICANT_ID, Person
-from procedures.plan import FilledField, FilledForm, SourceKind, Writing, WritingCount
 from protocol.facts import AnswerValue
+from protocol.plan import FieldType, FilledField, FilledForm, SourceKind, Writing, WritingCount
 
 _SEX_JA = {"1": "男", "2": "女"}
 _YES_NO_JA = {True: "はい", False: "いいえ"}

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import msgspec
 
 from protocol.facts import LifeEvent
+from protocol.plan import FieldType, ProcedureKind
 
 Texts = dict[str, str]
 """Text per language tag (ja, ja-easy, en, zh-Hans, ...)."""
@@ -20,9 +21,7 @@ QuestionType = Literal[
 FREE_TEXT_TYPES: frozenset[str] = frozenset({"date", "text", "address", "phone"})
 """Answers that conditions may not look at: they are only copied onto forms."""
 
-FieldType = Literal["name", "address", "phone", "birth_date", "other"]
 FormScope = Literal["case", "member"]
-ProcedureKind = Literal["procedure", "guidance"]
 
 
 class _Record(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):

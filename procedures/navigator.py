@@ -12,22 +12,13 @@ from datetime import date
 from string import Template
 
 from procedures.answers import MissingFacts, Resolution, readable_answers, resolve
+from procedures.asked import AskedQuestion, QuestionOption, localize
 from procedures.catalog import Catalog, CompiledProcedure
 from procedures.conditions import Context, make_context
 from procedures.forms import FormFacts, count_writing, fill_form
 from procedures.people import Person, people_of
-from procedures.plan import (
-    AskedQuestion,
-    FilledForm,
-    Plan,
-    PlannedCounter,
-    PlannedDocument,
-    PlannedProcedure,
-    QuestionOption,
-    Text,
-    localize,
-)
 from protocol.facts import Facts
+from protocol.plan import FilledForm, Plan, PlannedCounter, PlannedDocument, PlannedProcedure, Text
 
 __all__ = ["MissingFacts", "make_plan", "next_questions"]
 

@@ -1,15 +1,12 @@
 """The navigator as a one-argument function over a loaded catalog, as the kiosk and the edge API use it.
 
-It reads the local date once per call (the navigator itself never reads a clock) and returns the plan as
-JSON-ready builtins, which is what travels inside a sealed submission.
+It reads the local date once per call (the navigator itself never reads a clock) and returns the typed plan
+(`protocol.plan.Plan`), which is what travels inside a sealed submission.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import msgspec
 
 from procedures.answers import InvalidAnswerError
 from procedures.catalog import Catalog
@@ -17,6 +14,7 @@ from procedures.loader import load_catalog
 from procedures.navigator import make_plan
 from procedures.people import InvalidBirthDateError
 from protocol.facts import Facts
+from protocol.plan import Plan
 
 SAMPLE_CATALOG = Path(__file__).resolve().parent / "catalogs" / "sample_city"
 FACTS_ERRORS = (InvalidAnswerError, InvalidBirthDateError)
@@ -34,7 +32,6 @@ class CatalogPlanner:
         """Load a catalog directory or published bundle."""
         return cls(load_catalog(path))
 
-    def __call__(self, facts: Facts) -> dict[str, Any]:
-        """The plan for these facts today, as builtins."""
-        plan: dict[str, Any] = msgspec.to_builtins(make_plan(self.catalog, facts, date.today()))
-        return plan
+    def __call__(self, facts: Facts) -> Plan:
+        """The plan for these facts today."""
+        return make_plan(self.catalog, facts, date.today())

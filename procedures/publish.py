@@ -19,10 +19,10 @@ from procedures.loader import schema_problems
 from procedures.model import Example
 from procedures.navigator import make_plan
 from procedures.people import InvalidBirthDateError
-from procedures.plan import FilledField, Writing
 from procedures.problems import CatalogError, Problem
 from procedures.yaml_lines import LocatedDocument
 from protocol.facts import Facts
+from protocol.plan import FilledField, Writing
 
 _PLAN_ERRORS = (msgspec.ValidationError, InvalidAnswerError, InvalidBirthDateError, ConditionEvaluationError)
 """What a bad example household raises; anything else is a bug in Madoguchi and propagates."""

@@ -8,7 +8,7 @@ module must never print a field's value.
 
 import unicodedata
 
-from procedures.plan import Plan, WritingCount
+from protocol.plan import Plan, WritingCount
 
 IBUSUKI_FORMS = 14
 IBUSUKI_BEFORE = WritingCount(name=36, address=25, phone=16, birth_date=19, total=96)

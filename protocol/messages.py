@@ -5,6 +5,7 @@ from typing import Any, Literal
 import msgspec
 
 from protocol.facts import Facts
+from protocol.plan import Plan
 
 BODY_VERSION = 1
 
@@ -23,7 +24,8 @@ class SubmissionBody(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 
     facts: Facts
     ticket: Ticket
-    plan: dict[str, Any] = msgspec.field(default_factory=dict)
+    plan: Plan | None = None
+    """The kiosk's plan; None when a unit sent the facts alone (central then plans them)."""
     v: int = BODY_VERSION
 
 

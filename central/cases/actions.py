@@ -22,6 +22,7 @@ from central.models import CaseProcedure, Correction, WorkCase
 from central.webhooks.outbox import enqueue
 from procedures.planner import CatalogPlanner
 from protocol.facts import Facts
+from protocol.plan import Plan
 
 CORRECTABLE = re.compile(r"^(applicant|household\.(\d{1,2}))\.(name|address|birth_date|sex|relation)$")
 """applicant.name, household.0.birth_date, ... (an applicant has no relation, a member no address)."""
@@ -156,7 +157,7 @@ def correct(
         return detail_in(session, work)
 
 
-def _apply(session: Session, work: WorkCase, facts: Facts, plan: dict[str, Any], now: datetime) -> None:
+def _apply(session: Session, work: WorkCase, facts: Facts, plan: Plan, now: datetime) -> None:
     work.facts = msgspec.json.encode(facts).decode()
     work.plan = msgspec.json.encode(plan).decode()
     work.updated_at = now

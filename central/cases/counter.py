@@ -7,7 +7,6 @@ later the merge finds it and marks it synced — one case, never two. Never logs
 
 from datetime import UTC, datetime
 
-import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +16,7 @@ from central.accounts.service import Staff
 from central.audit import log
 from central.cases.actions import ActionRefusedError
 from central.cases.views import CaseForbiddenError
-from central.cases.work import NewCase, PlanFailedError, add_work_case, plan_for
+from central.cases.work import NewCase, add_work_case, stored_or_new_plan
 from central.models import Case, Device, WorkCase
 from procedures.planner import CatalogPlanner
 from protocol.qr_seal import CaseQr, CounterKey, QrError, open_qr
@@ -43,12 +42,7 @@ def _case_qr(session: Session, text: str, counter: CounterKey) -> CaseQr:
 def _new_case(session: Session, payload: CaseQr, planner: CatalogPlanner) -> tuple[NewCase, bool]:
     """What to record: the synced case if it is already here, else the QR's facts planned afresh."""
     synced = session.get(Case, payload.submission_id)
-    plan = msgspec.json.decode(synced.plan) if synced else {}
-    if not plan:
-        try:
-            plan = plan_for(planner, payload.facts)
-        except PlanFailedError:
-            plan = {}
+    plan = stored_or_new_plan(planner, synced.plan if synced else None, payload.facts)
     created = datetime.fromisoformat(payload.issued_at)
     new = NewCase(
         payload.submission_id,

@@ -9,7 +9,6 @@ stored until the plan is complete. Never logs facts.
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import msgspec
 from sqlalchemy import Engine
@@ -20,8 +19,8 @@ from central.audit import log
 from central.cases.actions import ActionRefusedError
 from central.cases.views import CaseForbiddenError
 from central.cases.work import NewCase, PlanFailedError, add_work_case, plan_for
+from procedures.asked import AskedQuestion
 from procedures.navigator import next_questions
-from procedures.plan import AskedQuestion
 from procedures.planner import FACTS_ERRORS, CatalogPlanner
 from protocol.facts import AnswerValue, Facts
 from protocol.ids import uuid7
@@ -128,7 +127,7 @@ def record_interview(engine: Engine, planner: CatalogPlanner, staff: Staff, offi
     if not staff.may_see(office):
         raise CaseForbiddenError(office)
     try:
-        plan: dict[str, Any] = plan_for(planner, facts)
+        plan = plan_for(planner, facts)
     except PlanFailedError as exc:
         raise ActionRefusedError(str(exc)) from exc
     now = datetime.now(UTC)

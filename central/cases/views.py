@@ -5,7 +5,6 @@ case writes an access-log entry in the same transaction. Never logs facts.
 """
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -16,6 +15,7 @@ from central.accounts.service import Staff
 from central.audit import log
 from central.models import CaseProcedure, Correction, WorkCase
 from protocol.facts import Facts
+from protocol.plan import Plan, decode_plan
 
 CITY_TIME = ZoneInfo("Asia/Tokyo")
 """Dates in filters are the city's calendar days."""
@@ -83,7 +83,7 @@ class CaseDetail(msgspec.Struct, frozen=True):
 
     summary: CaseSummary
     facts: Facts
-    plan: dict[str, Any]
+    plan: Plan | None
     corrections: list[CorrectionView]
 
 
@@ -131,14 +131,14 @@ class _People(msgspec.Struct, frozen=True):
     household: list[_Name] = msgspec.field(default_factory=list)
 
 
-_plan_counters = msgspec.json.Decoder(_PlanCounters)
+_plan_counters = msgspec.json.Decoder(_PlanCounters | None)
 _people = msgspec.json.Decoder(_People)
 
 
-def _current_counter(plan: _PlanCounters, procedures: list[CaseProcedure]) -> str | None:
+def _current_counter(plan: _PlanCounters | None, procedures: list[CaseProcedure]) -> str | None:
     """The first counter, in visiting order, with a procedure still open there."""
     open_counters = {row.counter for row in procedures if row.status in OPEN_STATUSES}
-    for counter in sorted(plan.counters, key=lambda item: item.order):
+    for counter in sorted(plan.counters if plan else [], key=lambda item: item.order):
         if counter.id in open_counters:
             return counter.id
     return next(iter(sorted(open_counters)), None)
@@ -220,7 +220,7 @@ def detail_in(session: Session, work: WorkCase) -> CaseDetail:
     return CaseDetail(
         summary=summary_of(work, procedures),
         facts=msgspec.json.decode(work.facts, type=Facts),
-        plan=msgspec.json.decode(work.plan),
+        plan=decode_plan(work.plan),
         corrections=[
             CorrectionView(item.field, item.before, item.after, item.gaiji, item.user_name, item.at)
             for item in corrections

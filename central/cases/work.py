@@ -21,6 +21,7 @@ from central.models import Case, CaseProcedure, WorkCase
 from procedures.answers import MissingFacts
 from procedures.planner import FACTS_ERRORS, CatalogPlanner
 from protocol.facts import Facts
+from protocol.plan import Plan, PlannedProcedure, decode_plan
 
 MERGE_BATCH = 500
 _case = Case.__table__  # type: ignore[attr-defined]
@@ -42,10 +43,11 @@ class NewCase:
     origin: str
     created_at: datetime
     facts: Facts
-    plan: dict[str, Any]
+    plan: Plan | None
+    """None when the navigator could not plan the facts (staff then see and correct them)."""
 
 
-def plan_for(planner: CatalogPlanner, facts: Facts) -> dict[str, Any]:
+def plan_for(planner: CatalogPlanner, facts: Facts) -> Plan:
     """The navigator's plan for these facts today (the same navigator the kiosk runs)."""
     try:
         return planner(facts)
@@ -55,13 +57,13 @@ def plan_for(planner: CatalogPlanner, facts: Facts) -> dict[str, Any]:
         raise PlanFailedError("回答に誤りがあります") from exc
 
 
-def _procedure_row(case_id: str, item: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _procedure_row(case_id: str, item: PlannedProcedure, now: datetime) -> dict[str, Any]:
     return {
         "case_id": case_id,
-        "procedure_id": item["id"],
-        "name": item["name"]["ja"],
-        "department": item["department"]["ja"],
-        "counter": item["counter"],
+        "procedure_id": item.id,
+        "name": item.name.ja,
+        "department": item.department.ja,
+        "counter": item.counter,
         "status": "waiting",
         "updated_at": now,
     }
@@ -82,13 +84,13 @@ def _work_row(new: NewCase, now: datetime, synced: bool) -> dict[str, Any]:
     }
 
 
-def sync_procedures(session: Session, case_id: str, plan: dict[str, Any], now: datetime) -> None:
+def sync_procedures(session: Session, case_id: str, plan: Plan | None, now: datetime) -> None:
     """Add the plan's procedures that are new; procedures the plan no longer has become 'not needed'."""
     existing = {
         row.procedure_id: row
         for row in session.exec(select(CaseProcedure).where(CaseProcedure.case_id == case_id))
     }
-    planned = {item["id"]: item for item in plan.get("procedures", [])}
+    planned = {item.id: item for item in (plan.procedures if plan else [])}
     for procedure_id, item in planned.items():
         if procedure_id not in existing:
             session.add(CaseProcedure(**_procedure_row(case_id, item, now)))
@@ -109,13 +111,26 @@ def add_work_case(session: Session, new: NewCase, now: datetime, synced: bool) -
 
 def _from_synced(case: Row[*tuple[Any, ...]], planner: CatalogPlanner) -> NewCase:
     facts = msgspec.json.decode(case.facts, type=Facts)
-    plan: dict[str, Any] = msgspec.json.decode(case.plan)
-    if not plan:
+    return NewCase(
+        case.id,
+        case.office_id,
+        case.ticket,
+        "sync",
+        case.created_at,
+        facts,
+        stored_or_new_plan(planner, case.plan, facts),
+    )
+
+
+def stored_or_new_plan(planner: CatalogPlanner, stored: str | None, facts: Facts) -> Plan | None:
+    """The plan a unit sent with the case, else the navigator's plan today (None if it cannot plan)."""
+    plan = decode_plan(stored) if stored else None
+    if plan is None:
         try:
             plan = plan_for(planner, facts)
         except PlanFailedError:
-            plan = {}
-    return NewCase(case.id, case.office_id, case.ticket, "sync", case.created_at, facts, plan)
+            return None
+    return plan
 
 
 class Merger:
@@ -168,7 +183,7 @@ class Merger:
             with self._engine.begin() as conn:
                 if new:
                     conn.execute(sa.insert(_work), [_work_row(item, now, synced=True) for item in new])
-                    rows = [_procedure_row(i.id, p, now) for i in new for p in i.plan.get("procedures", [])]
+                    rows = [_procedure_row(i.id, p, now) for i in new if i.plan for p in i.plan.procedures]
                     if rows:
                         conn.execute(sa.insert(_procedure), rows)
                 if opened:

@@ -26,7 +26,7 @@ def case_record(case: Case) -> dict[str, Any]:
         "created_at": case.created_at.isoformat(),
         "received_at": case.received_at.isoformat(),
         "facts": msgspec.json.decode(case.facts),
-        "plan": msgspec.json.decode(case.plan),
+        "plan": msgspec.json.decode(case.plan),  # exported as stored: the unit's plan, or null
     }
 
 

@@ -11,6 +11,7 @@ import msgspec
 from sqlmodel import Session, col, select
 
 from central.models import CaseProcedure, Correction, WorkCase
+from protocol.plan import decode_plan
 
 RECORD_VERSION = 1
 
@@ -24,7 +25,7 @@ def gaiji_fields(session: Session, case_id: str) -> list[str]:
 def procedure_record(work: WorkCase, row: CaseProcedure, gaiji: list[str]) -> dict[str, Any]:
     """The record of one approved procedure of one case."""
     facts: dict[str, Any] = msgspec.json.decode(work.facts)
-    plan: dict[str, Any] = msgspec.json.decode(work.plan)
+    plan = decode_plan(work.plan)
     return {
         "v": RECORD_VERSION,
         "case_id": work.id,
@@ -42,22 +43,16 @@ def procedure_record(work: WorkCase, row: CaseProcedure, gaiji: list[str]) -> di
         "household": facts["household"],
         "forms": [
             {
-                "id": form["id"],
-                "form": form["form"],
-                "title": form["title"],
-                "member": form["member"],
+                "id": form.id,
+                "form": form.form,
+                "title": form.title,
+                "member": form.member,
                 "fields": [
-                    {
-                        "id": item["id"],
-                        "label": item["label"],
-                        "member": item["member"],
-                        "value": item["value"],
-                    }
-                    for item in form["fields"]
+                    {"id": item.id, "label": item.label, "member": item.member, "value": item.value}
+                    for item in form.fields
                 ],
             }
-            for form in plan.get("forms", [])
-            if form["procedure"] == row.procedure_id
+            for form in (plan.forms_of(row.procedure_id) if plan else [])
         ],
         "gaiji": gaiji,
     }

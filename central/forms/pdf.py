@@ -11,7 +11,6 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
@@ -20,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from protocol.plan import FilledField, FilledForm, Plan
 from protocol.wareki import wareki_text
 
 FONT = "IPAMincho"
@@ -125,41 +125,40 @@ class _Page:
         self.y -= 2 * mm
 
 
-def _value(item: dict[str, Any]) -> str:
-    value = item.get("value")
-    return wareki_text(value) if isinstance(value, str) else ""
+def _value(item: FilledField) -> str:
+    return wareki_text(item.value) if item.value is not None else ""
 
 
-def _labelled_rows(page: _Page, fields: Iterable[dict[str, Any]]) -> None:
+def _labelled_rows(page: _Page, fields: Iterable[FilledField]) -> None:
     value_width = WIDTH - 2 * MARGIN - LABEL_WIDTH
     for item in fields:
         page.need(ROW)
-        page.cell(MARGIN, LABEL_WIDTH, ROW, item["label"], shaded=True)
+        page.cell(MARGIN, LABEL_WIDTH, ROW, item.label, shaded=True)
         page.cell(MARGIN + LABEL_WIDTH, value_width, ROW, _value(item))
         page.y -= ROW
 
 
-def _member_grid(page: _Page, fields: list[dict[str, Any]]) -> None:
-    columns = list(dict.fromkeys(item["id"] for item in fields))
-    labels = {item["id"]: item["label"] for item in fields}
-    members = list(dict.fromkeys(item["member"] for item in fields))
+def _member_grid(page: _Page, fields: list[FilledField]) -> None:
+    columns = list(dict.fromkeys(item.id for item in fields))
+    labels = {item.id: item.label for item in fields}
+    members = list(dict.fromkeys(item.member for item in fields))
     width = (WIDTH - 2 * MARGIN) / len(columns)
     page.need(ROW * 2)
     for index, column in enumerate(columns):
         page.cell(MARGIN + index * width, width, ROW, labels[column], shaded=True)
     page.y -= ROW
     for member in members:
-        values = {item["id"]: _value(item) for item in fields if item["member"] == member}
+        values = {item.id: _value(item) for item in fields if item.member == member}
         page.need(ROW)
         for index, column in enumerate(columns):
             page.cell(MARGIN + index * width, width, ROW, values.get(column, ""))
         page.y -= ROW
 
 
-def _signature_boxes(page: _Page, fields: list[dict[str, Any]]) -> None:
+def _signature_boxes(page: _Page, fields: list[FilledField]) -> None:
     for item in fields:
         page.need(SIGNATURE_HEIGHT)
-        page.cell(MARGIN, LABEL_WIDTH, SIGNATURE_HEIGHT, item["label"], shaded=True)
+        page.cell(MARGIN, LABEL_WIDTH, SIGNATURE_HEIGHT, item.label, shaded=True)
         page.cell(MARGIN + LABEL_WIDTH, WIDTH - 2 * MARGIN - LABEL_WIDTH, SIGNATURE_HEIGHT, "")
         page.canvas.setFont(FONT, 7)
         page.canvas.setFillColor(GREY)
@@ -168,26 +167,20 @@ def _signature_boxes(page: _Page, fields: list[dict[str, Any]]) -> None:
         page.y -= SIGNATURE_HEIGHT
 
 
-def draw_form(canvas: Canvas, form: dict[str, Any], procedure_name: str, slip: Slip) -> None:
+def draw_form(canvas: Canvas, form: FilledForm, procedure_name: str, slip: Slip) -> None:
     """One form, on as many pages as it takes."""
-    page = _Page(canvas, form["title"], slip)
+    page = _Page(canvas, form.title, slip)
     canvas.setFont(FONT, 10)
     canvas.drawString(MARGIN, page.y, f"手続：{procedure_name}")
     page.y -= 3 * mm
-    by_source: dict[str, list[dict[str, Any]]] = {
+    by_source: dict[str, list[FilledField]] = {
         "signature": [],
         "staff": [],
         "rows": [],
         "head": [],
     }
-    for item in form["fields"]:
-        kind = (
-            item["source"]
-            if item["source"] in ("signature", "staff")
-            else "rows"
-            if item["member"]
-            else "head"
-        )
+    for item in form.fields:
+        kind = item.source if item.source in ("signature", "staff") else "rows" if item.member else "head"
         by_source[kind].append(item)
     _labelled_rows(page, by_source["head"])
     if by_source["rows"]:
@@ -203,16 +196,16 @@ def draw_form(canvas: Canvas, form: dict[str, Any], procedure_name: str, slip: S
     canvas.showPage()
 
 
-def forms_pdf(plan: dict[str, Any], slip: Slip) -> bytes:
+def forms_pdf(plan: Plan | None, slip: Slip) -> bytes:
     """Every form of the plan, one after another, as one PDF."""
     _font()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, pageCompression=1)
     canvas.setTitle(f"申請書 受付番号 {slip.ticket}")
-    names = {item["id"]: item["name"]["ja"] for item in plan.get("procedures", [])}
-    forms = plan.get("forms", [])
+    names = {item.id: item.name.ja for item in plan.procedures} if plan else {}
+    forms = plan.forms if plan else []
     for form in forms:
-        draw_form(canvas, form, names.get(form["procedure"], form["procedure"]), slip)
+        draw_form(canvas, form, names.get(form.procedure, form.procedure), slip)
     if not forms:
         canvas.setFont(FONT, 14)
         canvas.drawString(MARGIN, HEIGHT - MARGIN - 12 * mm, "印刷する申請書はありません")

@@ -16,8 +16,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.enums import MediaType
 
+from procedures.asked import localize
 from procedures.catalog import Catalog
-from procedures.plan import localize
 from procedures.planner import CatalogPlanner
 from protocol.citizen_text import EVENTS, SEXES
 from protocol.qr_seal import PreEntryQr, seal_qr

@@ -16,8 +16,8 @@ from litestar.response import Redirect
 
 from edge_agent.api import EdgeServices
 from edge_agent.hardware.counter_unit import CounterUnitHardware
+from procedures.asked import localize
 from procedures.catalog import Catalog
-from procedures.plan import localize
 from protocol.wareki import wareki_iso
 
 from .i18n import LANGUAGES, html_lang, translations

@@ -17,6 +17,7 @@ from edge_agent.hardware.printer import PrinterError, Slip
 from procedures.answers import MissingFacts
 from procedures.planner import FACTS_ERRORS
 from protocol.facts import Facts
+from protocol.plan import Plan
 
 from .context import KioskContext, go
 from .slip import build_slip, case_qr_text
@@ -39,9 +40,9 @@ async def review(request: Request[Any, Any, Any], kiosk: KioskContext) -> Respon
     return kiosk.page("review.html.jinja", session.language, session=session, plan=plan)
 
 
-def office_name(kiosk: KioskContext, plan: dict[str, Any]) -> str:
+def office_name(kiosk: KioskContext, plan: Plan) -> str:
     """City and office as printed at the top of the slip (Japanese)."""
-    offices = [counter["office"]["ja"] for counter in plan["counters"]]
+    offices = [counter.office.ja for counter in plan.counters]
     return " ".join([kiosk.catalog.meta.city["ja"], *offices[:1]])
 
 

@@ -12,8 +12,8 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect
 
 from procedures.answers import InvalidAnswerError, check_answer
+from procedures.asked import AskedQuestion
 from procedures.navigator import next_questions
-from procedures.plan import AskedQuestion
 from protocol.facts import AnswerValue
 
 from .context import KioskContext, go

@@ -5,7 +5,6 @@ unit, and holds only what fits an 80 mm slip (QR version 25 at most). Nothing he
 """
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
@@ -13,15 +12,16 @@ from edge_agent.api import SubmissionCreated
 from edge_agent.hardware.printer import CounterStop, Slip
 from edge_agent.identity import Identity
 from protocol.facts import Facts
+from protocol.plan import Plan, Text
 from protocol.qr_seal import CaseQr, seal_qr
 
 MAX_QR_CHARS = 1451
 """Alphanumeric capacity of QR version 25 at ECC M, the largest that prints at 4 dots a module on 80 mm."""
 
 
-def both(text: dict[str, str]) -> str:
+def both(text: Text) -> str:
     """A plan text in Japanese, followed by the citizen's language when that differs."""
-    japanese, citizen = text["ja"], text["citizen"]
+    japanese, citizen = text.ja, text.citizen
     return japanese if citizen == japanese else f"{japanese} / {citizen}"
 
 
@@ -48,16 +48,16 @@ def case_qr_text(identity: Identity, created: SubmissionCreated, facts: Facts, i
     return text
 
 
-def _stops(plan: dict[str, Any]) -> list[CounterStop]:
-    names = {procedure["id"]: both(procedure["name"]) for procedure in plan["procedures"]}
+def _stops(plan: Plan) -> list[CounterStop]:
+    names = {procedure.id: both(procedure.name) for procedure in plan.procedures}
     return [
         CounterStop(
-            name=both(counter["name"]),
-            floor=f"{counter['floor']}F",
-            location=counter["location"]["ja"],
-            procedures=[names[procedure_id] for procedure_id in counter["procedures"]],
+            name=both(counter.name),
+            floor=f"{counter.floor}F",
+            location=counter.location.ja,
+            procedures=[names[procedure_id] for procedure_id in counter.procedures],
         )
-        for counter in sorted(plan["counters"], key=lambda counter: counter["order"])
+        for counter in plan.visiting_order()
     ]
 
 
@@ -71,7 +71,7 @@ def build_slip(
         ticket=created.ticket,
         language=language,
         stops=_stops(plan),
-        documents=[both(document["name"]) for document in plan["documents"]],
+        documents=[both(document.name) for document in plan.documents],
         qr_text=qr_text,
         issued_at=issued.strftime("%Y-%m-%d %H:%M"),
     )

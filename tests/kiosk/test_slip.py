@@ -2,7 +2,6 @@
 that stays within what an 80 mm slip can print (QR version 25) yet carries the whole household."""
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
@@ -15,14 +14,15 @@ from procedures.navigator import make_plan
 from procedures.planner import SAMPLE_CATALOG
 from protocol.facts import Facts
 from protocol.keys import CityPrivateKey
+from protocol.plan import Plan
 from protocol.qr_seal import CaseQr, CounterKey, open_qr
 
 
-def ibusuki(language: str) -> tuple[Facts, dict[str, Any]]:
+def ibusuki(language: str) -> tuple[Facts, Plan]:
     catalog = load_catalog_dir(SAMPLE_CATALOG)
     example = next(item for item in catalog.content.examples if item.id == "ibusuki_roleplay")
     facts = msgspec.structs.replace(msgspec.convert(example.facts, Facts), language=language)
-    plan = msgspec.to_builtins(make_plan(catalog, facts, datetime.fromisoformat(example.today).date()))
+    plan = make_plan(catalog, facts, datetime.fromisoformat(example.today).date())
     return facts, plan
 
 

@@ -7,8 +7,8 @@ import msgspec
 from procedures.catalog import Catalog
 from procedures.model import Example
 from procedures.navigator import make_plan
-from procedures.plan import Plan
 from protocol.facts import Facts
+from protocol.plan import Plan
 
 
 def example(catalog: Catalog, example_id: str) -> Example:

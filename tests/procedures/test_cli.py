@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from procedures.catalog import Catalog
 from procedures.cli import EXIT_CATALOG, EXIT_INVALID, EXIT_MISSING, procedures
-from procedures.plan import Plan
+from protocol.plan import Plan
 from tests.procedures.conftest import SAMPLE_CITY
 from tests.procedures.households import example
 

@@ -2,9 +2,9 @@
 
 import jsonschema
 
+from procedures.asked import localize
 from procedures.catalog import Catalog
 from procedures.loader import catalog_schema
-from procedures.plan import localize
 from procedures.writing_report import writing_table
 from tests.procedures.households import plan_of
 

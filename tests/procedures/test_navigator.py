@@ -12,8 +12,8 @@ from procedures.catalog import Catalog
 from procedures.conditions import ConditionEvaluationError, compile_condition, make_context
 from procedures.navigator import make_plan, next_questions
 from procedures.people import InvalidBirthDateError, age_on, people_of
-from procedures.plan import Plan
 from protocol.facts import Facts, Person
+from protocol.plan import Plan
 from tests.procedures.households import example, facts_of, plan_of
 
 TODAY = date(2026, 11, 20)

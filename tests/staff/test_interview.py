@@ -49,7 +49,7 @@ def test_interview_asks_then_records_the_planned_case(staff_central: StaffCentra
     case = client.case(case_id)
     assert case["summary"]["origin"] == "interview"
     assert case["facts"]["applicant"]["name"] == facts.applicant.name
-    expected = [procedure["id"] for procedure in PLANNER(facts)["procedures"]]
+    expected = [procedure.id for procedure in PLANNER(facts).procedures]
     assert [p["id"] for p in case["plan"]["procedures"]] == expected
     assert client.http.get(f"/staff/cases/{case_id}/forms.pdf").status_code == 200
 

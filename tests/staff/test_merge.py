@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import msgspec
 from sqlalchemy import func, insert, select
@@ -18,6 +17,7 @@ from central.db import make_engine
 from central.models import Case, WorkCase
 from procedures.planner import CatalogPlanner
 from protocol.facts import Facts
+from protocol.plan import Plan
 from tests.support.households import citizen
 
 PLANNING_SECONDS = 0.15
@@ -27,7 +27,7 @@ PLANNING_SECONDS = 0.15
 class SlowPlanner(CatalogPlanner):
     """The real planner, made as slow as a big household on a Raspberry Pi."""
 
-    def __call__(self, facts: Facts) -> dict[str, Any]:
+    def __call__(self, facts: Facts) -> Plan:
         time.sleep(PLANNING_SECONDS)
         return CatalogPlanner.__call__(self, facts)
 
@@ -51,7 +51,7 @@ def synced_without_plan(count: int) -> list[dict[str, object]]:
             "envelope_sha256": bytes(32),
             "body_sha256": bytes(32),
             "facts": msgspec.json.encode(citizen(rng, n)).decode(),
-            "plan": "{}",
+            "plan": "null",
         }
         for n in range(count)
     ]

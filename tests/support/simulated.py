@@ -7,7 +7,6 @@ and forgeries and benches can publish at full speed.
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 import msgspec
@@ -19,6 +18,7 @@ from protocol.facts import Facts
 from protocol.ids import uuid7
 from protocol.keys import CityPublicKey, raw_public
 from protocol.messages import SubmissionBody, Ticket
+from protocol.plan import Plan
 
 
 @dataclass
@@ -53,7 +53,7 @@ class SimulatedDevice:
         device_id: str | None = None,
         signer: ed25519.Ed25519PrivateKey | None = None,
         city: CityPublicKey | None = None,
-        plan: dict[str, Any] | None = None,
+        plan: Plan | None = None,
     ) -> tuple[str, bytes]:
         """Seal one submission; the keyword arguments let tests forge what a real unit never would."""
         self.seq += 1
@@ -63,7 +63,7 @@ class SimulatedDevice:
             ticket=Ticket(
                 number=f"S{self.seq:03d}", office_id=self.office_id, issued_at=datetime.now(UTC).isoformat()
             ),
-            plan=plan or {},
+            plan=plan,
         )
         wire = envelope.seal(
             body,

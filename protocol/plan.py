@@ -1,17 +1,22 @@
-"""The navigator's output: what to do, where, with what, and every form filled in.
+"""The plan: what the navigator works out for a household and what travels inside a sealed submission.
 
-Plain msgspec Structs so `msgspec.json.encode(plan)` is the wire format (local API, submissions, CLI).
-Citizen-facing text comes as `Text` in Japanese and in the citizen's language (forms stay Japanese).
-A plan holds personal data (names on forms); it must never be logged, only sealed or printed.
+The navigator (`procedures/`) makes it, the kiosk shows and prints it, the envelope carries it, and central's
+staff side, forms and exports read it: one typed schema for all of them, encoded once at the edge of the wire
+(`msgspec.json.encode(plan)`). Citizen-facing text comes as `Text` in Japanese and in the citizen's language
+(forms stay Japanese). A plan holds personal data (names on forms): it must never be logged, only sealed,
+printed or stored by central.
 """
 
 from typing import Literal
 
 import msgspec
 
-from procedures.model import FieldType, ProcedureKind, QuestionType, Texts
-
+FieldType = Literal["name", "address", "phone", "birth_date", "other"]
+"""What a form field holds, for the handwriting count."""
+ProcedureKind = Literal["procedure", "guidance"]
+"""`guidance` is information only (案内): nothing to sign."""
 SourceKind = Literal["applicant", "member", "answer", "value", "today", "staff", "signature"]
+"""Where a form field's value comes from; `staff` and `signature` fields stay empty."""
 
 
 class Text(msgspec.Struct, frozen=True):
@@ -19,12 +24,6 @@ class Text(msgspec.Struct, frozen=True):
 
     ja: str
     citizen: str
-
-
-def localize(texts: Texts, language: str) -> Text:
-    """Pick the citizen's language, falling back to Japanese for ja-* and to English otherwise."""
-    fallback = texts["ja"] if language.startswith("ja") else texts["en"]
-    return Text(ja=texts["ja"], citizen=texts.get(language, fallback))
 
 
 class WritingCount(msgspec.Struct, frozen=True):
@@ -123,20 +122,18 @@ class Plan(msgspec.Struct, frozen=True):
     forms: list[FilledForm]
     writing: Writing
 
+    def visiting_order(self) -> list[PlannedCounter]:
+        """The counters in the order the citizen visits them."""
+        return sorted(self.counters, key=lambda counter: counter.order)
 
-class QuestionOption(msgspec.Struct, frozen=True):
-    """One choice on a question screen (member questions list the household by name)."""
-
-    id: str
-    label: Text
+    def forms_of(self, procedure_id: str) -> list[FilledForm]:
+        """The forms a procedure prints."""
+        return [form for form in self.forms if form.procedure == procedure_id]
 
 
-class AskedQuestion(msgspec.Struct, frozen=True):
-    """A question the kiosk should show next."""
+_decoder = msgspec.json.Decoder(Plan | None)
 
-    id: str
-    type: QuestionType
-    label: Text
-    options: list[QuestionOption]
-    min: int | None
-    max: int | None
+
+def decode_plan(raw: bytes | str) -> Plan | None:
+    """Decode a plan from its JSON form, `null` (no plan) as None; raises msgspec.ValidationError."""
+    return _decoder.decode(raw)
