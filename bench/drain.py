@@ -16,8 +16,8 @@ from bench.common import World, publish_all, typical_plan, world
 from edge_agent.api import sealer
 from edge_agent.identity import enrol
 from edge_agent.outbox import Outbox
-from tests.support.households import citizen
-from tests.support.processes import central_url, edge_service, issue_token
+from testbed.households import citizen
+from testbed.services import central_url, edge_service, issue_token
 
 
 def fill_outbox(w: World, queued: int) -> list[bytes]:

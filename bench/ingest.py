@@ -23,7 +23,7 @@ from protocol.keys import raw_public
 from protocol.messages import Ack
 from protocol.mqtt import BoundedPublisher, make_client
 from protocol.urls import parse_broker_url
-from tests.support.simulated import SimulatedDevice
+from testbed.simulated import SimulatedDevice
 
 WINDOW = 500
 
