@@ -1,7 +1,7 @@
 """Drain after an outage: a counter unit comes back online with N queued submissions (default 10,000).
 
 Prints the drain rate (outbox → central committed → acked → deleted) and, in the same run, the rate of
-publishing the same bytes at QoS 1 without application acks, and the ratio.  Usage: python bench/drain.py [N]
+publishing the same bytes at QoS 1 without application acks, and the ratio.  Usage: python -m bench.drain [N]
 """
 
 import asyncio

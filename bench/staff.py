@@ -1,7 +1,7 @@
 """Benchmark the staff side in-process on a throwaway SQLite database: the inbox query, approving, the
 CP932 CSV export and the form PDF, for a day of synthetic cases. Prints figures only, never personal data.
 
-    .venv/bin/python bench/staff.py [--cases 2000]
+    .venv/bin/python -m bench.staff [--cases 2000]
 """
 
 import argparse
