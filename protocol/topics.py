@@ -1,4 +1,4 @@
-"""MQTT topic names under `madoguchi/v1/` (DESIGN.md, "Wire contract"); the only place topics are spelled.
+"""MQTT topic names under `madoguchi/v1/` (`docs/protocol.md`, "Topics"); the only place topics are spelled.
 
 Submissions, acks and status are in use. The contract's other topics are spelled here before anything uses
 them, so the work that comes next does not invent its own: `config`, `commands` and `ALL_STATUS` are reserved

@@ -1,5 +1,4 @@
-"""The import layers of DESIGN.md ("Parts"), read from the source with `ast`; only the CLI's group table is
-imported.
+"""The import layers, read from the source with `ast`; only the CLI's group table is imported.
 
 protocol ← procedures ← {edge_agent, central} ← provisioning ← madoguchi: a module imports from its own part
 or a lower layer, and edge_agent and central never import each other, so a counter unit never loads central's
