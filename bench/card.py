@@ -4,7 +4,7 @@ Starts pcscd if needed, puts the virtual card in vpcd slot 1, and reads the basi
 the production driver. On a real card each APDU costs a few to tens of milliseconds over NFC, so the APDU
 count is what carries over; `--delay` adds a per-APDU latency to see its effect.
 
-    .venv/bin/python bench/card.py [--reads 50] [--delay 0.0]
+    .venv/bin/python -m bench.card [--reads 50] [--delay 0.0]
 """
 
 import argparse

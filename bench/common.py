@@ -2,7 +2,6 @@
 
 import os
 import random
-import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -10,18 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from madoguchi.processes import Service  # noqa: E402
-from protocol.mqtt import BoundedPublisher, make_client  # noqa: E402
-from protocol.plan import Plan  # noqa: E402
-from protocol.urls import parse_broker_url  # noqa: E402
-from provisioning.broker import Broker  # noqa: E402
-from tests.support.households import PLANNER, citizen  # noqa: E402
-from tests.support.processes import central_service, central_url, issue_token  # noqa: E402
-from tests.support.simulated import SimulatedDevice  # noqa: E402
+from protocol.mqtt import BoundedPublisher, make_client
+from protocol.plan import Plan
+from protocol.urls import parse_broker_url
+from testbed.broker import Broker
+from testbed.households import PLANNER, citizen
+from testbed.processes import Service
+from testbed.services import central_service, central_url, issue_token
+from testbed.simulated import SimulatedDevice
 
 
 @dataclass

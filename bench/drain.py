@@ -1,7 +1,7 @@
 """Drain after an outage: a counter unit comes back online with N queued submissions (default 10,000).
 
 Prints the drain rate (outbox → central committed → acked → deleted) and, in the same run, the rate of
-publishing the same bytes at QoS 1 without application acks, and the ratio.  Usage: python bench/drain.py [N]
+publishing the same bytes at QoS 1 without application acks, and the ratio.  Usage: python -m bench.drain [N]
 """
 
 import asyncio
@@ -16,8 +16,8 @@ from bench.common import World, publish_all, typical_plan, world
 from edge_agent.api import sealer
 from edge_agent.identity import enrol
 from edge_agent.outbox import Outbox
-from tests.support.households import citizen
-from tests.support.processes import central_url, edge_service, issue_token
+from testbed.households import citizen
+from testbed.services import central_url, edge_service, issue_token
 
 
 def fill_outbox(w: World, queued: int) -> list[bytes]:

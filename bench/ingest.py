@@ -3,7 +3,7 @@
 Each unit is its own process (as on real counters), publishing with a window of unacked submissions like a
 unit draining its outbox. Prints central's committed-and-acked rate, p50/p99 latency (publish → ack), and, in
 the same run, the rate a no-op aiomqtt subscriber receives the same bytes from the same unit processes, and
-the ratio. Envelopes carry a plan of real size. Usage: python bench/ingest.py [N] [PER]
+the ratio. Envelopes carry a plan of real size. Usage: python -m bench.ingest [N] [PER]
 """
 
 import asyncio
@@ -23,7 +23,7 @@ from protocol.keys import raw_public
 from protocol.messages import Ack
 from protocol.mqtt import BoundedPublisher, make_client
 from protocol.urls import parse_broker_url
-from tests.support.simulated import SimulatedDevice
+from testbed.simulated import SimulatedDevice
 
 WINDOW = 500
 

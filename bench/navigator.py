@@ -5,7 +5,7 @@ kiosk's "confirm → slip printed": plan, seal into a real outbox (SQLite, synch
 QR, print to the emulated TCP printer and wait until it has the whole job. Prints figures and the
 handwriting-saved table; never personal data (the household is the catalog's invented example).
 
-    .venv/bin/python bench/navigator.py [--seconds 3]
+    .venv/bin/python -m bench.navigator [--seconds 3]
 """
 
 import argparse

@@ -1,39 +1,34 @@
 """Benchmark the staff side in-process on a throwaway SQLite database: the inbox query, approving, the
 CP932 CSV export and the form PDF, for a day of synthetic cases. Prints figures only, never personal data.
 
-    .venv/bin/python bench/staff.py [--cases 2000]
+    .venv/bin/python -m bench.staff [--cases 2000]
 """
 
 import argparse
 import io
 import random
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import msgspec
+from sqlalchemy import Engine, insert
+from sqlmodel import Session, select
 
-import msgspec  # noqa: E402
-from sqlalchemy import Engine, insert  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
-
-from central.accounts.service import Staff  # noqa: E402
-from central.cases.actions import approve  # noqa: E402
-from central.cases.views import InboxFilter, case_detail, inbox  # noqa: E402
-from central.cases.work import Merger, NewCase, add_work_case  # noqa: E402
-from central.db import make_engine  # noqa: E402
-from central.exports.run import ExportRequest, run_export  # noqa: E402
-from central.forms.pdf import Slip, forms_pdf  # noqa: E402
-from central.models import Case, CaseProcedure  # noqa: E402
-from protocol.facts import Facts  # noqa: E402
-from protocol.ids import uuid7  # noqa: E402
-from protocol.plan import Plan  # noqa: E402
-from tests.support.households import PLANNER, citizen  # noqa: E402
+from central.accounts.service import Staff
+from central.cases.actions import approve
+from central.cases.views import InboxFilter, case_detail, inbox
+from central.cases.work import Merger, NewCase, add_work_case
+from central.db import make_engine
+from central.exports.run import ExportRequest, run_export
+from central.forms.pdf import Slip, forms_pdf
+from central.models import Case, CaseProcedure
+from protocol.facts import Facts
+from protocol.ids import uuid7
+from protocol.plan import Plan
+from testbed.households import PLANNER, citizen
 
 STAFF = Staff("bench", "supervisor", frozenset({"honcho"}), frozenset(), "-")
 

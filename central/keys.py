@@ -2,7 +2,6 @@
 the city sealing key (opens submissions) and the counter key (seals and opens QR codes; shared with units).
 """
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import x25519
 
 from protocol.keys import CityPrivateKey
 from protocol.qr_seal import CounterKey
+from protocol.secret_file import write_secret_file
 
 CITY_KEY_FILE = "city-sealing.key"
 COUNTER_KEY_FILE = "counter.key"
@@ -18,13 +18,8 @@ COUNTER_KEY_FILE = "counter.key"
 def _load_or_create(path: Path, generate: Callable[[], bytes]) -> bytes:
     if path.exists():
         return path.read_bytes()
-    path.parent.mkdir(parents=True, exist_ok=True)
     raw = generate()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(raw)
-        handle.flush()
-        os.fsync(handle.fileno())
+    write_secret_file(path, raw)
     return raw
 
 

@@ -6,7 +6,6 @@ saved. The private key file is created 0600 and never leaves the unit. No person
 
 import base64
 import json
-import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from protocol.enrolment import EnrolRequest, EnrolResponse
 from protocol.keys import CityPublicKey, device_private_key, raw_public
 from protocol.qr_seal import CounterKey
+from protocol.secret_file import write_secret_file
 
 KEY_FILE = "device.key"
 COUNTER_KEY_FILE = "counter.key"
@@ -40,20 +40,12 @@ class Identity:
     counter: CounterKey
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _device_key(data_dir: Path) -> ed25519.Ed25519PrivateKey:
     path = data_dir / KEY_FILE
     if path.exists():
         return device_private_key(path.read_bytes())
     key = ed25519.Ed25519PrivateKey.generate()
-    _write_private(path, key.private_bytes_raw())
+    write_secret_file(path, key.private_bytes_raw())
     return key
 
 
@@ -96,8 +88,8 @@ def enrol(data_dir: Path, central_url: str, token: str, timeout: float = 30.0) -
         "city_public_key": base64.b64encode(answer.city_public_key).decode(),
         "broker_url": answer.broker_url,
     }
-    _write_private(data_dir / COUNTER_KEY_FILE, answer.counter_key)
-    _write_private(data_dir / IDENTITY_FILE, json.dumps(saved, indent=2).encode())
+    write_secret_file(data_dir / COUNTER_KEY_FILE, answer.counter_key, replace=True)
+    write_secret_file(data_dir / IDENTITY_FILE, json.dumps(saved, indent=2).encode(), replace=True)
     identity = load_identity(data_dir)
     assert identity is not None
     return identity

@@ -21,10 +21,10 @@ from central.settings import Settings
 from edge_agent.hardware.card_emulator import DEMO_PERSON
 from edge_agent.hardware.emulated import emulated_hardware
 from edge_agent.profile import DeviceProfile, load_profile
-from madoguchi.processes import Service, central_service, edge_service
-from provisioning.broker import Broker, free_port
+from testbed.broker import Broker
+from testbed.processes import Service, free_port
+from testbed.services import EMULATED_PROFILE, central_service, edge_service
 
-ROOT = Path(__file__).resolve().parents[1]
 DEMO_OFFICE = "honcho"
 CARD_PIN = "1234"
 ADMIN_PIN = "0000"
@@ -42,7 +42,7 @@ def port_or_free(preferred: int) -> int:
 
 def demo_profile(root: Path) -> tuple[Path, DeviceProfile]:
     """The emulated unit's profile with a free printer port and a camera folder in the demo's data dir."""
-    text = (ROOT / "device_profiles" / "emulated.toml").read_text()
+    text = EMULATED_PROFILE.read_text()
     (root / "camera").mkdir(parents=True, exist_ok=True)
     text = re.sub(r"(?m)^port = \d+", f"port = {port_or_free(9100)}", text)
     text = re.sub(r"(?m)^path = .*$", f'path = "{root / "camera"}"', text)
@@ -63,7 +63,7 @@ def demo(data_dir: str, keep: bool) -> None:
     services: list[Service] = []
     hardware = contextlib.ExitStack()
     try:
-        central = central_service(root / "central", broker.url, port_or_free(8000), root / "central.log")
+        central = central_service(root, broker.url, port=port_or_free(8000))
         services.append(central.start())
         engine = make_engine(Settings.resolve(data_dir=str(root / "central"), db_url=None).db_url)
         token = issue_token(engine, DEMO_OFFICE)
@@ -71,9 +71,7 @@ def demo(data_dir: str, keep: bool) -> None:
         profile_path, profile = demo_profile(root)
         (root / "slips").mkdir(exist_ok=True)
         hardware.enter_context(emulated_hardware(profile, pin=CARD_PIN, out=root / "slips"))
-        edge = edge_service(
-            profile_path, root / "edge", port_or_free(8080), root / "edge.log", central.base_url, token
-        )
+        edge = edge_service(root, central, token, profile=profile_path, port=port_or_free(8080))
         edge.env = {
             "MADOGUCHI_KIOSK_ADMIN_PIN": ADMIN_PIN,
             "MADOGUCHI_KIOSK_SLIP_PREVIEWS": str(root / "slips"),

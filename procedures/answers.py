@@ -21,7 +21,7 @@ _HIDDEN_VALUE: dict[str, AnswerValue] = {"yes_no": False, "multi": [], "members"
 """The value a question has when it is not shown; other types are null."""
 
 
-class MissingFacts(Exception):  # noqa: N818 - the name the kiosk and DESIGN.md use
+class MissingFacts(Exception):  # noqa: N818 - a question to ask, not a failure
     """The plan depends on answers not given yet; `question_ids` lists them in asking order."""
 
     def __init__(self, question_ids: Sequence[str]) -> None:

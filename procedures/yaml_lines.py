@@ -1,7 +1,7 @@
 """Read catalog YAML while remembering where every value came from, so errors can name file and line.
 
 Catalog authors are city staff editing YAML by hand; a message like "procedures[3].counter: unknown
-counter 'shimin'" is only useful with "procedures/move_in.yaml:41" in front of it. This module parses
+counter 'shimin'" is only useful with "procedures/children.yaml:41" in front of it. This module parses
 YAML with a strict, YAML-1.2-like scalar set (only true/false are booleans, dates stay strings, so
 `no` or `2026-04-01` never change type behind the author's back), rejects duplicate keys, and returns the
 data with a map from JSON path to line. It must never execute anything from the file (safe loader only).

@@ -3,7 +3,7 @@
 The kiosk (edge agent) and the pre-entry page (central) must offer the same languages and name the same
 choices the same way, and they never import each other, so the vocabulary lives here. Message ids are English;
 each app keeps its own gettext domain and committed catalogs (`Catalogs`), and its message build
-(`python -m edge_agent.kiosk.catalogs`) extracts this file too. Interface text only: never personal data.
+(`python -m scripts.catalogs`) extracts this file too. Interface text only: never personal data.
 """
 
 import gettext

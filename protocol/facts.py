@@ -1,7 +1,8 @@
 """The facts a citizen gives at the counter: the input of the navigator and the heart of a submission.
 
-Field names and meanings are fixed by DESIGN.md ("Counter unit local API"); unknown fields are errors so a
-typo never silently drops data. This module holds no personal data itself and must never log any.
+Field names and meanings are what a unit's `POST /api/submissions` takes (e.g.
+`docs/examples/facts-move-in.json`); unknown fields are errors so a typo never silently drops data. This
+module holds no personal data itself and must never log any.
 """
 
 from typing import Literal

@@ -30,7 +30,7 @@ def make_client(
     Counter units speak MQTT 5. A persistent session (central's ingest) speaks MQTT 3.1.1 with the clean
     session flag off: for every message it receives, paho's MQTT 5 path builds a Properties object, which
     was a quarter of the receive cost measured here; the broker expires such sessions after
-    `persistent_client_expiration` (set in provisioning/broker.py and in the operations guide).
+    `persistent_client_expiration` (set in testbed/broker.py and in the operations guide).
     """
     client = aiomqtt.Client(
         broker.host,

@@ -3,7 +3,7 @@
 Both are sealed to the **counter key** (HPKE base mode, DHKEM(X25519)/HKDF-SHA256/AES-256-GCM), which every
 enrolled counter unit and central hold, so any counter can open them offline; both are signed by their
 issuer (the unit that printed the slip, or central's pre-entry page) with Ed25519. The text is Base45 so a
-QR code in alphanumeric mode carries it intact (DESIGN.md, "Case QR").
+QR code in alphanumeric mode carries it intact (zbar mangles binary QR payloads).
 
     text = Base45( version:u8 || kind:u8 || msgpack [issuer, key_id:bin8, sealed] || sig:64 )
 

@@ -1,4 +1,10 @@
-"""MQTT topic names under `madoguchi/v1/` (DESIGN.md, "Wire contract"); the only place topics are spelled."""
+"""MQTT topic names under `madoguchi/v1/` (`docs/protocol.md`, "Topics"); the only place topics are spelled.
+
+Submissions, acks and status are in use. The contract's other topics are spelled here before anything uses
+them, so the work that comes next does not invent its own: `config`, `commands` and `ALL_STATUS` are reserved
+for the fleet (pushed configuration, remote commands, central's status reader), `device_queue` and
+`office_queue` for the queue. Nothing here publishes or subscribes.
+"""
 
 PREFIX = "madoguchi/v1"
 CENTRAL_SHARE = "$share/central"
@@ -21,27 +27,29 @@ def status(device_id: str) -> str:
 
 
 def config(device_id: str) -> str:
-    """Central → edge, retained, signed."""
+    """Central → edge, retained, signed (reserved for the fleet: profile, catalog version, keys)."""
     return f"{PREFIX}/devices/{device_id}/config"
 
 
 def commands(device_id: str) -> str:
-    """Central → edge: remote commands."""
+    """Central → edge: remote commands (reserved for the fleet)."""
     return f"{PREFIX}/devices/{device_id}/commands"
 
 
 def device_queue(device_id: str) -> str:
-    """Edge → central: offline-issued tickets and kiosk queue events."""
+    """Edge → central: offline-issued tickets and kiosk queue events (reserved for the queue)."""
     return f"{PREFIX}/devices/{device_id}/queue"
 
 
 def office_queue(office_id: str) -> str:
-    """Central → displays and edges, retained: queue state."""
+    """Central → displays and edges, retained: queue state (reserved for the queue)."""
     return f"{PREFIX}/offices/{office_id}/queue"
 
 
 ALL_SUBMISSIONS = f"{CENTRAL_SHARE}/{PREFIX}/devices/+/submissions"
+"""Every unit's submissions, shared among central's ingest workers."""
 ALL_STATUS = f"{PREFIX}/devices/+/status"
+"""Every unit's status (reserved for the fleet: central's status reader)."""
 
 
 def device_of(topic: str) -> str | None:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from madoguchi.processes import Service
-from provisioning.broker import Broker
-from tests.support.postgres import PrivatePostgres
-from tests.support.processes import central_service
+from testbed.broker import Broker
+from testbed.postgres import PrivatePostgres
+from testbed.processes import Service
+from testbed.services import central_service
 
 
 @pytest.fixture

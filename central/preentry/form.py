@@ -13,7 +13,6 @@ from protocol.facts import AnswerValue, Facts, LifeEvent, Member, Person, Sex
 
 from .i18n import N_
 
-PERSON_FIELDS = ("name", "birth_date", "sex")
 MAX_MEMBERS = 9
 
 

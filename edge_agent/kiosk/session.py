@@ -10,12 +10,9 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from edge_agent.hardware.printer import Slip
 from protocol.facts import AnswerValue, Facts, LifeEvent, Member, Person
-
-IdentitySource = Literal["card", "preentry", "typed"]
 
 
 @dataclass
@@ -27,7 +24,6 @@ class KioskSession:
     last_seen: float
     life_event: LifeEvent | None = None
     applicant: Person | None = None
-    identity_source: IdentitySource | None = None
     household: list[Member] = field(default_factory=list)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     """In the order they were given, so "back" can take the last one away."""
@@ -54,7 +50,6 @@ class KioskSession:
         self.applicant = facts.applicant
         self.household = list(facts.household)
         self.answers = dict(facts.answers)
-        self.identity_source = "preentry"
 
 
 class SessionStore:

@@ -114,7 +114,6 @@ async def save_typed(request: Request[Any, Any, Any], kiosk: KioskContext) -> Re
         return kiosk.page(page, session.language, status=422, sexes=SEXES, error=problem, values=values)
     sex: Sex = values["sex"]  # type: ignore[assignment]  # checked against SEXES
     session.applicant = Person(values["name"], values["address"], values["birth_date"], sex)
-    session.identity_source = "typed"
     return go("/kiosk/household")
 
 

@@ -16,11 +16,11 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from edge_agent.hardware.card_emulator import VirtualCard, VpcdCard
 from edge_agent.hardware.pcsc_stack import running_pcscd
 from edge_agent.hardware.printer.emulator import VirtualPrinter
-from madoguchi.processes import Service
 from protocol.facts import Person
 from protocol.qr_seal import CounterKey
-from provisioning.broker import Broker
-from tests.support.processes import central_service, edge_service, issue_token
+from testbed.broker import Broker
+from testbed.processes import Service
+from testbed.services import central_service, edge_service, issue_token
 
 SLOT_PORT = 35964
 READER = "Virtual PCD 00 01"

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from edge_agent.hardware.card_emulator import VirtualCard
 from edge_agent.kiosk.i18n import LANGUAGES
-from madoguchi.processes import Service
+from testbed.processes import Service
 
 from . import axe
 from .conftest import ADMIN_PIN, PIN, Unit

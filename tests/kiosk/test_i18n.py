@@ -3,9 +3,9 @@ compiled .mo matches its .po; 和暦 as forms and Japanese screens show it."""
 
 import pytest
 
-from edge_agent.kiosk.catalogs import ALL, MessageCatalogs
 from edge_agent.kiosk.i18n import LANGUAGES
 from protocol.wareki import wareki_iso, wareki_text
+from scripts.catalogs import ALL, MessageCatalogs
 
 
 @pytest.mark.parametrize("catalogs", ALL, ids=lambda catalogs: catalogs.domain)

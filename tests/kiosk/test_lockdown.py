@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from edge_agent.hardware.card_emulator import VirtualCard
-from madoguchi.processes import Service
+from testbed.processes import Service
 from tests.hardware.escpos_decode import decode
 from tests.spine.helpers import wait_until
 

@@ -10,8 +10,8 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pyzbar.pyzbar import decode as zbar
 
-from madoguchi.processes import Service
 from protocol.qr_seal import PreEntryQr, QrKind, open_qr
+from testbed.processes import Service
 from tests.hardware.escpos_decode import decode
 
 from .conftest import Unit, jobs_after

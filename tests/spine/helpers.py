@@ -15,8 +15,8 @@ from sqlmodel import Session, col
 
 from central.db import make_engine
 from central.models import Case, Reject
-from provisioning.broker import Broker
-from tests.support.processes import ROOT
+from testbed.broker import Broker
+from testbed.services import ROOT
 
 
 def central_db(where: Path | str) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
+from testbed.services import ROOT
 from tests.spine.helpers import exported, wait_until
-from tests.support.processes import ROOT
 
 
 def test_demo_round_trip_and_clean_stop(tmp_path: Path) -> None:

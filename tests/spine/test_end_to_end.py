@@ -14,15 +14,15 @@ import httpx
 import msgspec
 import pytest
 
-from madoguchi.processes import Service
 from protocol import topics
 from protocol.messages import Status
 from protocol.mqtt import make_client
 from protocol.urls import parse_broker_url
-from provisioning.broker import Broker
+from testbed.broker import Broker
+from testbed.households import citizen, facts_json
+from testbed.processes import Service
+from testbed.services import ROOT, central_service, edge_service, edge_url, issue_token
 from tests.spine.helpers import case_ids, count_cases, exported, wait_until
-from tests.support.households import citizen, facts_json
-from tests.support.processes import ROOT, central_service, edge_service, edge_url, issue_token
 
 
 @pytest.fixture

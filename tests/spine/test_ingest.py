@@ -18,14 +18,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from central.ingest.devices import REFRESH_SECONDS
-from madoguchi.processes import Service
 from protocol import envelope, topics
 from protocol.keys import CityPrivateKey
-from provisioning.broker import Broker
+from testbed.broker import Broker
+from testbed.households import citizen
+from testbed.processes import Service
+from testbed.services import ROOT, central_url, issue_token
+from testbed.simulated import SimulatedDevice
 from tests.spine.helpers import case_ids, count_cases, publish, reject_reasons, wait_until
-from tests.support.households import citizen
-from tests.support.processes import ROOT, central_url, issue_token
-from tests.support.simulated import SimulatedDevice
 
 
 def contains(sid: str, workdir: Path) -> bool:

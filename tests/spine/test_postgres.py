@@ -6,12 +6,12 @@ import uuid
 from pathlib import Path
 
 from protocol import topics
-from provisioning.broker import Broker
+from testbed.broker import Broker
+from testbed.households import citizen
+from testbed.postgres import PrivatePostgres
+from testbed.services import central_service, central_url, issue_token
+from testbed.simulated import SimulatedDevice
 from tests.spine.helpers import case_ids, count_cases, exported, publish, reject_reasons, wait_until
-from tests.support.households import citizen
-from tests.support.postgres import PrivatePostgres
-from tests.support.processes import central_service, central_url, issue_token
-from tests.support.simulated import SimulatedDevice
 
 
 def test_ingest_on_postgresql(tmp_path: Path, broker: Broker, postgres: PrivatePostgres) -> None:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from protocol import base45
 from protocol.qr_seal import CaseQr, CounterKey, PreEntryQr, QrError, QrKind, open_qr, seal_qr
-from tests.support.households import citizen
+from testbed.households import citizen
 
 COUNTER = CounterKey(x25519.X25519PrivateKey.generate())
 UNIT = ed25519.Ed25519PrivateKey.generate()

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from provisioning.broker import Broker
+from testbed.broker import Broker
+from testbed.services import central_service
 from tests.staff.support import StaffCentral
-from tests.support.processes import central_service
 
 
 @pytest.fixture(scope="session")

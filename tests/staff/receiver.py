@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from provisioning.broker import free_port
+from testbed.processes import free_port
 
 
 @dataclass

@@ -13,14 +13,14 @@ import msgspec
 
 from central.accounts.service import add_user
 from central.db import make_engine
-from madoguchi.processes import MADOGUCHI, Service
 from protocol import topics
 from protocol.facts import Facts
 from protocol.qr_seal import CaseQr, CounterKey, seal_qr
-from provisioning.broker import Broker
+from testbed.broker import Broker
+from testbed.processes import Service
+from testbed.services import MADOGUCHI, ROOT, issue_token
+from testbed.simulated import SimulatedDevice
 from tests.spine.helpers import publish, wait_until
-from tests.support.processes import ROOT, issue_token
-from tests.support.simulated import SimulatedDevice
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

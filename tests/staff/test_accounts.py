@@ -4,8 +4,8 @@ import random
 
 import httpx
 
+from testbed.households import citizen
 from tests.staff.support import PASSWORD, StaffCentral, login, wait_for_case
-from tests.support.households import citizen
 
 
 def test_login_opens_the_inbox_and_logout_ends_the_session(

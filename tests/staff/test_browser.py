@@ -9,10 +9,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from testbed.households import citizen, facts_json
+from testbed.services import edge_service, issue_token
 from tests.kiosk.conftest import CHROMIUM_ARGS
 from tests.staff.support import PASSWORD, StaffCentral
-from tests.support.households import citizen, facts_json
-from tests.support.processes import edge_service, issue_token
 
 CORRECTED = "𠮷田　花子"
 

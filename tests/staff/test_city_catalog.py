@@ -6,8 +6,8 @@ from pathlib import Path
 import httpx
 
 from procedures.planner import SAMPLE_CATALOG
-from provisioning.broker import Broker
-from tests.support.processes import central_service
+from testbed.broker import Broker
+from testbed.services import central_service
 
 
 def test_central_serves_the_catalog_it_is_given(tmp_path: Path, broker: Broker) -> None:

@@ -2,8 +2,8 @@
 
 import random
 
+from testbed.households import citizen
 from tests.staff.support import StaffCentral, login, wait_for_case
-from tests.support.households import citizen
 
 
 def test_qr_opens_an_unsynced_case_and_the_sync_merges_into_it(staff_central: StaffCentral) -> None:

@@ -9,6 +9,7 @@ import msgspec
 import pytest
 
 from protocol.facts import Facts
+from testbed.households import citizen
 from tests.staff.support import (
     StaffCentral,
     StaffClient,
@@ -16,7 +17,6 @@ from tests.staff.support import (
     login,
     wait_for_case,
 )
-from tests.support.households import citizen
 
 OUTSIDE_CP932 = "𠮷"  # U+20BB7, the 'tsuchi-yoshi' of 𠮷田: a classic 外字
 

@@ -4,8 +4,8 @@ import random
 import subprocess
 from pathlib import Path
 
+from testbed.households import citizen
 from tests.staff.support import StaffCentral, login, wait_for_case
-from tests.support.households import citizen
 
 
 def test_forms_pdf_renders_and_holds_the_prefilled_values(

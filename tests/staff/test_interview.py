@@ -4,8 +4,8 @@ import random
 import re
 
 from protocol.facts import AnswerValue, Facts
+from testbed.households import PLANNER, citizen
 from tests.staff.support import StaffCentral, login
-from tests.support.households import PLANNER, citizen
 
 
 def form_of(facts: Facts, answers: dict[str, AnswerValue], csrf: str) -> dict[str, list[str]]:

@@ -18,7 +18,7 @@ from central.models import Case, WorkCase
 from procedures.planner import CatalogPlanner
 from protocol.facts import Facts
 from protocol.plan import Plan
-from tests.support.households import citizen
+from testbed.households import citizen
 
 PLANNING_SECONDS = 0.15
 

@@ -6,15 +6,15 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
-from provisioning.broker import Broker
+from testbed.broker import Broker
+from testbed.households import citizen
+from testbed.postgres import PrivatePostgres
+from testbed.services import central_service
 from tests.spine.helpers import wait_until
 from tests.staff.receiver import Receiver
 from tests.staff.support import StaffCentral, login, wait_for_case
 from tests.staff.test_export import approve_all
 from tests.staff.test_webhooks import register
-from tests.support.households import citizen
-from tests.support.postgres import PrivatePostgres
-from tests.support.processes import central_service
 
 
 def test_counter_work_on_postgresql(tmp_path: Path, broker: Broker, postgres: PrivatePostgres) -> None:

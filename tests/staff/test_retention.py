@@ -4,11 +4,11 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from madoguchi.processes import Service
-from provisioning.broker import Broker
+from testbed.broker import Broker
+from testbed.households import citizen
+from testbed.processes import Service
 from tests.spine.helpers import case_ids
 from tests.staff.support import StaffCentral, login, wait_for_case
-from tests.support.households import citizen
 
 
 def test_purge_deletes_expired_cases_and_logs_it(tmp_path: Path, broker: Broker, central: Service) -> None:

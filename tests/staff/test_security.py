@@ -14,8 +14,8 @@ from schemathesis.core.result import Ok
 
 from central.app import create_app
 from central.settings import Settings
+from testbed.households import citizen
 from tests.staff.support import StaffCentral, login, wait_for_case
-from tests.support.households import citizen
 
 UNGUARDED = ("/staff/login", "/staff/static")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -5,11 +5,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from testbed.households import citizen
 from tests.spine.helpers import wait_until
 from tests.staff.receiver import Receiver
 from tests.staff.support import StaffCentral, login, wait_for_case
 from tests.staff.test_export import approve_all
-from tests.support.households import citizen
 
 
 @pytest.fixture

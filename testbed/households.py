@@ -1,4 +1,7 @@
-"""Synthetic citizens for tests and benches: distinctive names and addresses, so leaks can be searched for."""
+"""Synthetic citizens for tests and benches: distinctive names and addresses, so leaks can be searched for.
+
+Every household is invented from fixed name lists and a serial; nothing here ever holds a real person's data.
+"""
 
 import functools
 import random

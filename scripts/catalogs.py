@@ -1,13 +1,13 @@
 """Build the gettext catalogs of the citizen-facing pages: extract messages, merge them into every language's
 .po, compile .mo — for the kiosk (`edge_agent/kiosk`) and central's pre-entry page (`central/preentry`).
 
-    python -m edge_agent.kiosk.catalogs           # after changing any citizen-facing text
-    python -m edge_agent.kiosk.catalogs --check   # fails if a .mo is stale or a message is untranslated
+    python -m scripts.catalogs           # after changing any citizen-facing text
+    python -m scripts.catalogs --check   # fails if a .mo is stale or a message is untranslated
 
 Both also show the shared citizen vocabulary (`protocol/citizen_text.py`), so each extracts it too.
-A build tool, not runtime code: it reaches the pre-entry page by path, never by import (the edge agent and
-central never import each other). The compiled .mo files are committed so a fresh clone needs no build
-step. It never writes outside the two `locales/` folders.
+A build tool, not runtime code, so it lives in `scripts/` and the product never imports it; it reaches both
+sets of pages by path. The compiled .mo files are committed so a fresh clone needs no build step. It never
+writes outside the two `locales/` folders.
 """
 
 import argparse
@@ -21,11 +21,10 @@ from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
+from edge_agent.kiosk.i18n import LANGUAGES
 from protocol import citizen_text
 
-from .i18n import LANGUAGES
-
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 METHODS = [("**.py", "python"), ("templates/**.jinja", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "N_": None}
 SHARED = Path(citizen_text.__file__)
@@ -87,7 +86,7 @@ class MessageCatalogs:
             found += [f"{where}: untranslated {msgid!r}" for msgid in sorted(wanted) if not have.get(msgid)]
             found += [f"{where}: obsolete {msgid!r}" for msgid in sorted(set(have) - wanted)]
             if self.compiled_messages(language) != have:
-                found.append(f"{where}: the .mo is stale: run python -m edge_agent.kiosk.catalogs")
+                found.append(f"{where}: the .mo is stale: run python -m scripts.catalogs")
         return found
 
     def update(self) -> None:

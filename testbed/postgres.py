@@ -1,4 +1,4 @@
-"""A private PostgreSQL cluster for tests: initdb in a temporary directory, a free port, trust auth.
+"""A private PostgreSQL cluster for the tests: initdb in a temporary directory, a free port, trust auth.
 
 As root, the cluster runs as the `postgres` user (PostgreSQL refuses to run as root). The system cluster,
 if any, is never touched.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from provisioning.broker import free_port, wait_for_port
+from testbed.processes import free_port, wait_for_port
 
 
 def _bindir() -> Path:

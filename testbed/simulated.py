@@ -1,7 +1,7 @@
 """A counter unit reduced to its keys: enrols over HTTP, seals envelopes; tests and benches publish them.
 
 It uses the same protocol code as the real edge agent but no outbox, so tests can craft replays, conflicts
-and forgeries and benches can publish at full speed.
+and forgeries and benches can publish at full speed. Its keys live in memory only; it never writes a file.
 """
 
 import uuid

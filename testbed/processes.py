@@ -1,29 +1,36 @@
-"""Child processes that are started, health-checked, killed and restarted: used by `madoguchi demo` and tests.
+"""Child processes that are started, health-checked, killed and restarted, and the loopback ports they use.
 
 Each child logs to its own file; nothing here reads or prints what the children log.
 """
 
 import os
 import signal
+import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-MADOGUCHI = [sys.executable, "-m", "madoguchi"]
+
+def free_port() -> int:
+    """Ask the kernel for a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
-def stop(process: "subprocess.Popen[bytes]", sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
-    """Send a signal, wait for the process to end, and SIGKILL it if it will not."""
-    process.send_signal(sig)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def wait_for_port(host: str, port: int, timeout: float = 10.0) -> None:
+    """Block until something accepts TCP connections on host:port, or raise TimeoutError."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on {host}:{port} after {timeout}s")
 
 
 def wait_http(url: str, timeout: float = 30.0) -> None:
@@ -37,6 +44,16 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
             pass
         time.sleep(0.1)
     raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+def stop(process: "subprocess.Popen[bytes]", sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+    """Send a signal, wait for the process to end, and SIGKILL it if it will not."""
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @dataclass
@@ -75,23 +92,3 @@ class Service:
         if self.process is not None:
             stop(self.process, sig)
         self.process = None
-
-
-def central_service(
-    data_dir: Path, broker_url: str, port: int, log_path: Path, db_url: str | None = None
-) -> Service:
-    """`madoguchi central serve` with its data in data_dir."""
-    argv = [*MADOGUCHI, "central", "serve", "--data-dir", str(data_dir), "--broker", broker_url]
-    argv += ["--listen", f"127.0.0.1:{port}"]
-    if db_url:
-        argv += ["--db", db_url]
-    return Service(argv, log_path, f"http://127.0.0.1:{port}/health")
-
-
-def edge_service(
-    profile: Path, data_dir: Path, port: int, log_path: Path, central_url: str, token: str
-) -> Service:
-    """`madoguchi edge run`, enrolling on first start."""
-    argv = [*MADOGUCHI, "edge", "run", "--profile", str(profile), "--data-dir", str(data_dir)]
-    argv += ["--listen", f"127.0.0.1:{port}", "--central", central_url, "--token", token]
-    return Service(argv, log_path, f"http://127.0.0.1:{port}/api/health")
