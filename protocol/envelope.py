@@ -99,6 +99,26 @@ def decode_body(raw: bytes) -> SubmissionBody:
     return _body_decoder.decode(raw)
 
 
+def inflate(frame: bytes, limit: int = MAX_BODY_BYTES) -> bytes:
+    """Decompress one zstd frame, never producing more than `limit` bytes.
+
+    python-zstandard's `max_output_size` is ignored when a frame declares its content size (which our own
+    compressor always writes), so the declared size is checked first and the frame is then read as a stream
+    capped at the limit: a small hostile frame cannot make central allocate gigabytes.
+    """
+    if zstandard.frame_content_size(frame) > limit:
+        raise Rejected(Reason.OVERSIZED, f"body inflates past {limit} bytes")
+    parts: list[bytes] = []
+    size = 0
+    with _decompressor.stream_reader(frame) as reader:
+        while chunk := reader.read(min(1 << 20, limit + 1 - size)):
+            parts.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise Rejected(Reason.OVERSIZED, f"body inflates past {limit} bytes")
+    return b"".join(parts)
+
+
 def _info(device_id: str, submission_id: bytes, key_id: bytes) -> bytes:
     return INFO_DOMAIN + device_id.encode() + b"\x00" + submission_id + key_id
 
@@ -175,7 +195,7 @@ def decrypt(parsed: Parsed, city: CityPrivateKey) -> Opened:
     except Exception as exc:  # cryptography raises InvalidTag or ValueError here
         raise Rejected(Reason.UNDECRYPTABLE) from exc
     try:
-        raw = _decompressor.decompress(plaintext, max_output_size=MAX_BODY_BYTES)
+        raw = inflate(plaintext)
         body = decode_body(raw)
     except (zstandard.ZstdError, msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise Rejected(Reason.MALFORMED, "bad body") from exc
