@@ -99,8 +99,11 @@ class MessageCatalogs:
             self.path(language, ".po").parent.mkdir(parents=True, exist_ok=True)
             with self.path(language, ".po").open("wb") as handle:
                 write_po(handle, catalog, omit_header=True, no_location=True, sort_output=True, width=110)
+            compiled = self.read(language)
+            if self.compiled_messages(language) == messages(compiled):
+                continue  # unchanged: keep the committed .mo (a rewrite would only change its header date)
             buffer = io.BytesIO()
-            write_mo(buffer, self.read(language), use_fuzzy=False)
+            write_mo(buffer, compiled, use_fuzzy=False)
             self.path(language, ".mo").write_bytes(buffer.getvalue())
 
 

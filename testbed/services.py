@@ -17,11 +17,13 @@ MADOGUCHI = [sys.executable, "-m", "madoguchi"]
 
 
 def central_service(
-    workdir: Path, broker_url: str, db_url: str | None = None, port: int | None = None
+    workdir: Path, broker_url: str | None, db_url: str | None = None, port: int | None = None
 ) -> Service:
-    """Central on `port` (default: a free one) consuming from the broker; SQLite unless `db_url` is given."""
+    """Central on `port` (default: a free one) consuming from the broker (none: HTTP only, no ingest);
+    SQLite unless `db_url` is given."""
     port = port or free_port()
-    argv = [*MADOGUCHI, "central", "serve", "--data-dir", str(workdir / "central"), "--broker", broker_url]
+    argv = [*MADOGUCHI, "central", "serve", "--data-dir", str(workdir / "central")]
+    argv += ["--broker", broker_url] if broker_url else []
     argv += ["--listen", f"127.0.0.1:{port}"]
     argv += ["--db", db_url] if db_url else []
     return Service(argv, workdir / "central.log", f"http://127.0.0.1:{port}/health", cwd=ROOT)

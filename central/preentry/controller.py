@@ -1,7 +1,8 @@
 """`/preentry/`: the public pre-entry page (a form, then the sealed QR) and its signing key's public half.
 
 No login: anyone may make a pre-entry QR. Nothing posted is stored or logged; the QR is sealed to the
-counter key so only counter units and central can read it.
+counter key so only counter units and central can read it. Because it is public, every post is bounded (body
+size, field lengths, a budget per client address) before any sealing or QR drawing.
 """
 
 import base64
@@ -16,14 +17,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.enums import MediaType
 
+from central.accounts.auth import STAFF_HEADERS
+from central.throttle import Throttle
 from procedures.asked import localize
 from procedures.catalog import Catalog
 from procedures.planner import CatalogPlanner
 from protocol.citizen_text import EVENTS, SEXES
 from protocol.qr_seal import PreEntryQr, seal_qr
 
-from .form import Entry, check
-from .i18n import LANGUAGES, html_lang, translations
+from .form import LIMITS, Entry, check, member_count
+from .i18n import LANGUAGES, N_, html_lang, translations
 from .keys import ISSUER, load_or_create_signer
 
 _environment = Environment(
@@ -62,7 +65,8 @@ def _page(
         sexes=SEXES,
         relations=relations,
         city=localize(catalog.meta.city, language).citizen,
-        **context,
+        limits=LIMITS,
+        **{"notice": None, **context},
     )
     return Response(html, media_type=MediaType.HTML, status_code=status)
 
@@ -71,26 +75,43 @@ def _language(value: str | None) -> str:
     return value if value in LANGUAGES else "ja"
 
 
+MAX_BODY = 64 * 1024
+"""A complete form with nine family members is under 4 KB."""
+POSTS_PER_CLIENT = Throttle(limit=60, window=600.0)
+"""Posts (add a member, make the QR) one client address may send per 10 minutes: more than a family needs."""
+TOO_MANY = N_("Too many requests from this device. Please wait a few minutes and try again.")
+TOO_BIG_FOR_QR = N_(
+    "The details are too long for one QR code. Please shorten them, or enter family members at the counter."
+)
+
+
 class PreEntryController(Controller):
     """The pre-entry page."""
 
     path = "/preentry"
     include_in_schema = False
+    response_headers = STAFF_HEADERS
 
     @get("/", sync_to_thread=False)
     def form(self, state: State, lang: str | None = None) -> Response[str]:
         """The empty form, in the chosen language."""
         return _page("form.html.jinja", _language(lang), _catalog(state), entry=Entry({}, 0))
 
-    @post("/")
+    @post("/", request_max_body_size=MAX_BODY)
     async def submit(self, request: Request[Any, Any, State], state: State) -> Response[str]:
         """Add a member row, or check the entry and show its sealed QR."""
         posted = await request.form()
         values = {key: str(value) for key, value in posted.items()}
         language = _language(values.get("lang"))
         values["lang"] = language
-        members = int(values.get("members", "0")) if values.get("members", "0").isdigit() else 0
+        members = member_count(values.get("members", "0"))
         catalog = _catalog(state)
+        client = request.client.host if request.client else "-"
+        if not POSTS_PER_CLIENT.allow(client):
+            entry = Entry.from_form(values, members)
+            response = _page("form.html.jinja", language, catalog, status=429, entry=entry, notice=TOO_MANY)
+            response.headers["retry-after"] = str(POSTS_PER_CLIENT.retry_after(client))
+            return response
         if values.get("action") == "add":
             return _page("form.html.jinja", language, catalog, entry=Entry.from_form(values, members + 1))
         entry = Entry.from_form(values, members)
@@ -99,7 +120,10 @@ class PreEntryController(Controller):
             return _page("form.html.jinja", language, catalog, status=422, entry=entry)
         payload = PreEntryQr(created_at=datetime.now(UTC).isoformat(), facts=facts)
         text = seal_qr(payload, counter=state.counter_key, issuer=ISSUER, signer=_signer(state))
-        image = segno.make(text, error="m").png_data_uri(scale=6, border=4)
+        try:
+            image = segno.make(text, error="m").png_data_uri(scale=6, border=4)
+        except segno.DataOverflowError:
+            return _page("form.html.jinja", language, catalog, status=422, entry=entry, notice=TOO_BIG_FOR_QR)
         return _page("qr.html.jinja", language, catalog, image=image)
 
     @get("/key", sync_to_thread=False)

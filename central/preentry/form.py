@@ -4,16 +4,28 @@ Problems are reported as message ids to translate, naming the field, never echoi
 logs. Nothing here stores anything.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import get_args
 
 from protocol.citizen_text import SEXES
-from protocol.facts import AnswerValue, Facts, LifeEvent, Member, Person, Sex
+from protocol.facts import MAX_ADDRESS, MAX_NAME, AnswerValue, Facts, LifeEvent, Member, Person, Sex
 
 from .i18n import N_
 
 MAX_MEMBERS = 9
+MAX_PHONE = 20
+_PHONE = re.compile(r"[0-9+() -]*")
+_COUNT = re.compile(r"[0-9]{1,2}")
+LIMITS = {"name": MAX_NAME, "address": MAX_ADDRESS, "phone": MAX_PHONE}
+"""Field lengths the page's inputs announce (maxlength) and the check enforces."""
+TOO_LONG = N_("Please enter at most %(count)s characters.")
+
+
+def member_count(posted: str) -> int:
+    """The hidden member count as posted: ASCII digits only (`"²".isdigit()` is true but `int` refuses it)."""
+    return int(posted) if _COUNT.fullmatch(posted) else 0
 
 
 @dataclass
@@ -24,6 +36,8 @@ class Entry:
     members: int
     problems: dict[str, str] = field(default_factory=dict)
     """Field name → message id."""
+    limits: dict[str, int] = field(default_factory=dict)
+    """Field name → the length it must not exceed, for problems that say so."""
 
     @classmethod
     def from_form(cls, form: dict[str, str], members: int) -> "Entry":
@@ -35,9 +49,16 @@ class Entry:
         return self.values.get(name, "")
 
 
+def _check_length(entry: Entry, name: str, limit: int) -> None:
+    if len(entry.get(name)) > limit:
+        entry.problems[name] = TOO_LONG
+        entry.limits[name] = limit
+
+
 def _check_person(entry: Entry, prefix: str) -> None:
     if not entry.get(prefix + "name"):
         entry.problems[prefix + "name"] = N_("Please enter the name.")
+    _check_length(entry, prefix + "name", MAX_NAME)
     try:
         if date.fromisoformat(entry.get(prefix + "birth_date")) > date.today():
             raise ValueError
@@ -54,6 +75,10 @@ def check(entry: Entry, relations: set[str]) -> Facts | None:
     _check_person(entry, "")
     if not entry.get("address"):
         entry.problems["address"] = N_("Please enter the address.")
+    _check_length(entry, "address", MAX_ADDRESS)
+    if not _PHONE.fullmatch(entry.get("phone")):
+        entry.problems["phone"] = N_("Please enter the phone number in digits.")
+    _check_length(entry, "phone", MAX_PHONE)
     for index in range(entry.members):
         prefix = f"m{index}_"
         _check_person(entry, prefix)
