@@ -1,0 +1,54 @@
+"""`madoguchi provision mosquitto-config`: broker files for the units central has enrolled and not revoked."""
+
+import json
+import stat
+from pathlib import Path
+
+from click.testing import CliRunner
+from cryptography import x509
+
+from central.db import make_engine
+from central.fleet.enrolment import enrol, issue_token, revoke
+from central.settings import Settings
+from provisioning.cli import provision
+from provisioning.mosquitto import CONF_FILE, CRL_FILE, DYNSEC_FILE, KEY_FILE
+
+
+def test_the_config_lets_in_enrolled_units_only_over_mtls(tmp_path: Path) -> None:
+    data = tmp_path / "central"
+    data.mkdir()
+    engine = make_engine(Settings.resolve(data_dir=str(data), db_url=None).db_url)
+    kept = enrol(engine, issue_token(engine, "honcho"), bytes(32))
+    gone = enrol(engine, issue_token(engine, "shisho"), bytes(range(32)))
+    revoke(engine, gone.id)
+    out = tmp_path / "broker"
+    arguments = ["--central-data", str(data), "--out", str(out), "--host", "broker.city.example"]
+    result = CliRunner().invoke(
+        provision, ["mosquitto-config", *arguments, "--host", "10.0.0.5", "--ingest-workers", "2"]
+    )
+    assert result.exit_code == 0, result.output
+
+    conf = (out / CONF_FILE).read_text().splitlines()
+    for line in (
+        "allow_anonymous false",
+        "listener 8883",
+        "require_certificate true",
+        "use_identity_as_username true",
+        "use_username_as_clientid true",
+        f"crlfile {out / CRL_FILE}",
+    ):
+        assert line in conf
+    assert not any(line.startswith("acl_file") for line in conf)
+    rules = json.loads((out / DYNSEC_FILE).read_text())
+    clients = {client["username"] for client in rules["clients"]}
+    assert clients == {kept.id, "central-ingest-0", "central-ingest-1", "central-publisher", "central-admin"}
+    assert rules["defaultACLAccess"]["subscribe"] is False
+    for name in (KEY_FILE, DYNSEC_FILE, CRL_FILE):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o600
+    cert = x509.load_pem_x509_certificate((out / "server.pem").read_bytes())
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert names.get_values_for_type(x509.DNSName) == ["broker.city.example"]
+
+    again = CliRunner().invoke(provision, ["mosquitto-config", *arguments, "--host", "10.0.0.5"])
+    assert again.exit_code == 0, again.output
+    assert x509.load_pem_x509_certificate((out / "server.pem").read_bytes()) == cert  # not re-issued
