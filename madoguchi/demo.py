@@ -3,9 +3,12 @@
 Order matters: the broker first (central and the unit connect to it), then central (it creates the city key
 the unit receives at enrolment), then the enrolment token, then the unit's emulated hardware (pcscd with a
 virtual My Number Card of a made-up person, a virtual TCP printer), then the counter unit and its kiosk.
+A demo keeps its data and its ports from one run to the next (the unit's enrolment names the broker's port,
+and bookmarks name central's and the kiosk's); `--reset` starts afresh.
 """
 
 import contextlib
+import json
 import re
 import shutil
 import signal
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from central.accounts.service import add_user
 from central.db import make_engine
 from central.fleet.enrolment import issue_token
 from central.settings import Settings
@@ -28,23 +32,45 @@ from testbed.services import EMULATED_PROFILE, central_service, edge_service
 DEMO_OFFICE = "honcho"
 CARD_PIN = "1234"
 ADMIN_PIN = "0000"
+DEMO_STAFF = ("demo-staff", "staff", "madoguchi-demo")
+"""A clerk of the demo's office: name, role, password (printed in the banner; a demo is not production)."""
+DEMO_SUPERVISOR = ("demo-supervisor", "supervisor", "madoguchi-demo")
+PREFERRED_PORTS = {"central": 8000, "kiosk": 8080, "printer": 9100, "broker": 1884}
 
 
-def port_or_free(preferred: int) -> int:
-    """The preferred port if it is free on loopback, else any free one."""
+def bindable(port: int) -> bool:
+    """Whether a server could listen on this loopback port now (a port in TIME-WAIT after the last run
+    is bindable: servers set SO_REUSEADDR, and so does this check)."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind(("127.0.0.1", preferred))
+            sock.bind(("127.0.0.1", port))
         except OSError:
-            return free_port()
-    return preferred
+            return False
+    return True
 
 
-def demo_profile(root: Path) -> tuple[Path, DeviceProfile]:
-    """The emulated unit's profile with a free printer port and a camera folder in the demo's data dir."""
+def demo_ports(root: Path) -> dict[str, int]:
+    """The ports of the last run (kept in the data dir), else the preferred ones, else free ones."""
+    saved = root / "ports.json"
+    ports: dict[str, int] = json.loads(saved.read_text()) if saved.exists() else {}
+    for name, preferred in PREFERRED_PORTS.items():
+        if name not in ports:
+            ports[name] = preferred if bindable(preferred) else free_port()
+        elif not bindable(ports[name]):
+            raise click.ClickException(
+                f"port {ports[name]} ({name}) is taken: stop what uses it, or start afresh with --reset"
+            )
+    root.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(ports, indent=2))
+    return ports
+
+
+def demo_profile(root: Path, printer_port: int) -> tuple[Path, DeviceProfile]:
+    """The emulated unit's profile with the demo's printer port and a camera folder in its data dir."""
     text = EMULATED_PROFILE.read_text()
     (root / "camera").mkdir(parents=True, exist_ok=True)
-    text = re.sub(r"(?m)^port = \d+", f"port = {port_or_free(9100)}", text)
+    text = re.sub(r"(?m)^port = \d+", f"port = {printer_port}", text)
     text = re.sub(r"(?m)^path = .*$", f'path = "{root / "camera"}"', text)
     path = root / "edge-profile.toml"
     path.write_text(text)
@@ -53,25 +79,28 @@ def demo_profile(root: Path) -> tuple[Path, DeviceProfile]:
 
 @click.command()
 @click.option("--data-dir", default="var/demo", show_default=True, type=click.Path(file_okay=False))
-@click.option("--keep", is_flag=True, help="Keep the previous demo's data instead of starting afresh")
-def demo(data_dir: str, keep: bool) -> None:
+@click.option("--reset", is_flag=True, help="Delete the previous demo's data (cases, enrolment, ports) first")
+def demo(data_dir: str, reset: bool) -> None:
     """Run a private broker, central (SQLite) and one emulated counter unit until Ctrl-C."""
     root = Path(data_dir).resolve()
-    if root.exists() and not keep:
+    if root.exists() and reset:
         shutil.rmtree(root)
-    broker = Broker(root / "broker").start()
+    ports = demo_ports(root)
+    broker = Broker(root / "broker", port=ports["broker"]).start()
     services: list[Service] = []
     hardware = contextlib.ExitStack()
     try:
-        central = central_service(root, broker.url, port=port_or_free(8000))
+        central = central_service(root, broker.url, port=ports["central"])
         services.append(central.start())
         engine = make_engine(Settings.resolve(data_dir=str(root / "central"), db_url=None).db_url)
         token = issue_token(engine, DEMO_OFFICE)
+        for name, role, password in (DEMO_STAFF, DEMO_SUPERVISOR):
+            add_user(engine, name, role, password, [DEMO_OFFICE], [])
         engine.dispose()
-        profile_path, profile = demo_profile(root)
+        profile_path, profile = demo_profile(root, ports["printer"])
         (root / "slips").mkdir(exist_ok=True)
         hardware.enter_context(emulated_hardware(profile, pin=CARD_PIN, out=root / "slips"))
-        edge = edge_service(root, central, token, profile=profile_path, port=port_or_free(8080))
+        edge = edge_service(root, central, token, profile=profile_path, port=ports["kiosk"])
         edge.env = {
             "MADOGUCHI_KIOSK_ADMIN_PIN": ADMIN_PIN,
             "MADOGUCHI_KIOSK_SLIP_PREVIEWS": str(root / "slips"),
@@ -84,12 +113,14 @@ def demo(data_dir: str, keep: bool) -> None:
                     f"  kiosk             {edge.base_url}/kiosk/  (admin menu PIN {ADMIN_PIN})",
                     f"  virtual card      {DEMO_PERSON.name}, PIN {CARD_PIN} ({profile.card_reader.reader})",
                     f"  pre-entry page    {central.base_url}/preentry/",
+                    f"  staff side        {central.base_url}/staff/  (clerk {DEMO_STAFF[0]}, supervisor "
+                    f"{DEMO_SUPERVISOR[0]}; password {DEMO_STAFF[2]})",
                     f"  kiosk camera      {root / 'camera'}  (drop a pre-entry QR image here)",
                     f"  printed slips     {root / 'slips'}  (PNG previews and the printer's raw jobs)",
                     f"  broker            {broker.url}",
                     f"  central           {central.base_url}  (health /health, OpenAPI /schema)",
                     f"  counter unit API  {edge.base_url}/api/submissions  (health /api/health)",
-                    f"  logs and data     {root}",
+                    f"  logs and data     {root}  (kept for the next run; --reset starts afresh)",
                     f"  export            madoguchi central export --data-dir {root / 'central'}",
                 ]
             )

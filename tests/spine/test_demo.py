@@ -12,21 +12,36 @@ from testbed.services import ROOT
 from tests.spine.helpers import exported, wait_until
 
 
-def test_demo_round_trip_and_clean_stop(tmp_path: Path) -> None:
-    log = tmp_path / "demo.out"
-    with log.open("wb") as out:
-        demo = subprocess.Popen(
-            [sys.executable, "-m", "madoguchi", "demo", "--data-dir", str(tmp_path / "demo")],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-    try:
+class Demo:
+    """`madoguchi demo` in a child process, its banner read from its output."""
+
+    def __init__(self, data_dir: Path, log: Path) -> None:
+        self.log = log
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "madoguchi", "demo", "--data-dir", str(data_dir)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
         wait_until(lambda: "counter unit API" in log.read_text(), timeout=90, what="the demo to start")
-        api = re.search(r"counter unit API\s+(\S+)", log.read_text())
-        assert api is not None
+
+    def url(self, label: str) -> str:
+        found = re.search(label + r"\s+(\S+)", self.log.read_text())
+        assert found is not None, label
+        return found.group(1)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+        assert "stopping" in self.log.read_text()
+
+
+def test_demo_round_trip_clean_stop_and_restart_on_the_same_ports_and_data(tmp_path: Path) -> None:
+    first = Demo(tmp_path / "demo", tmp_path / "first.out")
+    try:
         readme_example = (ROOT / "docs" / "examples" / "facts-move-in.json").read_bytes()
-        created = httpx.post(api.group(1), content=readme_example, timeout=10)
+        created = httpx.post(first.url("counter unit API"), content=readme_example, timeout=10)
         assert created.status_code == 201
         sid = created.json()["submission_id"]
 
@@ -35,7 +50,19 @@ def test_demo_round_trip_and_clean_stop(tmp_path: Path) -> None:
             return any(record["id"] == sid for record in records)
 
         wait_until(in_export, what="the case in the export")
+        staff = first.url("staff side")
+        login = httpx.post(
+            f"{staff}login", data={"name": "demo-staff", "password": "madoguchi-demo"}, timeout=10
+        )
+        assert login.status_code == 303, "the banner's demo clerk can log in"
     finally:
-        demo.send_signal(signal.SIGINT)
-        demo.wait(timeout=30)
-    assert "stopping" in log.read_text()
+        first.stop()
+    second = Demo(tmp_path / "demo", tmp_path / "second.out")  # at once: the old sockets are in TIME-WAIT
+    try:
+        assert second.url("kiosk") == first.url("kiosk")
+        assert second.url("central") == first.url("central")
+        assert in_export(), "the first run's case is still there"
+        again = httpx.post(second.url("counter unit API"), content=readme_example, timeout=10)
+        assert again.status_code == 201, "the unit enrolled in the first run simply starts"
+    finally:
+        second.stop()
