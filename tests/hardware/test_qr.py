@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import segno
 
-from bench.qr import PAYLOAD_BYTES, Array, photograph, printed_qr, sample_set
+from bench.qr_photos import PAYLOAD_BYTES, Array, photograph, printed_qr, sample_set
 from edge_agent.hardware.camera import CameraError, open_camera
 from edge_agent.hardware.camera.folder import FolderSource
 from edge_agent.hardware.printer.raster import qr_code
