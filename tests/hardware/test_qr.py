@@ -86,17 +86,22 @@ def test_frames_without_a_code_give_nothing() -> None:
     assert decode_frame(counter_photo(printed_qr(VERSION_25), base_scene(rng), rng, blank=True)) == []
 
 
-def test_codes_that_are_not_ascii_are_skipped() -> None:
+def test_codes_that_are_not_ours_are_skipped() -> None:
     ours, _ = small_codes(1, seed=5)[0]
-    theirs = [segno.make_qr("窓口の整理券 12番"), segno.make_qr("café", encoding="latin-1", mode="byte")]
+    theirs = [
+        segno.make_qr("窓口の整理券 12番"),
+        segno.make_qr("café", encoding="latin-1", mode="byte"),
+        segno.make_micro("230258"),
+    ]
     pictures = [drawn(symbol) for symbol in theirs]
     for picture in pictures:
         assert zxing_alone(picture), "the foreign code itself must be readable"
         assert decode_frame(picture) == []
     text_picture = printed_qr(ours)
     frame = np.full((600, 1100), 255, dtype=np.uint8)
-    for left, picture in zip((20, 300, 800), (pictures[0], text_picture, pictures[1]), strict=True):
-        frame[50 : 50 + picture.shape[0], left : left + picture.shape[1]] = picture
+    places = ((50, 20), (50, 300), (50, 800), (350, 20))
+    for (top, left), picture in zip(places, [pictures[0], text_picture, *pictures[1:]], strict=True):
+        frame[top : top + picture.shape[0], left : left + picture.shape[1]] = picture
     assert decode_frame(frame) == [ours]
 
 
