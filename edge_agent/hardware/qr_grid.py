@@ -1,11 +1,11 @@
-"""Redraw a QR code that zbar cannot read as it is: sampled module by module, drawn clean.
+"""Redraw a QR code that zxing-cpp cannot read as it is: sampled module by module, drawn clean.
 
-Small modules under defocus and perspective blur into their neighbours, and zbar gives up on them. This
-stage finds the code's finder patterns, reads its version from the version blocks, fits a grid to every
-finder and alignment pattern, decides each module dark or light (taking out its neighbours' share of the
-blur) and redraws the code with a quiet zone. It must never decode: the drawing goes back to zbar, which
-keeps error correction and format checks. For codes from version 7 (ours are 10 to 25), which carry their
-version in the symbol.
+Small modules under defocus, motion blur and perspective blur into their neighbours, and the decoders give
+up on them. This stage finds the code's finder patterns, reads its version from the version blocks, fits a
+grid to every finder and alignment pattern, decides each module dark or light (taking out its neighbours'
+share of the blur) and redraws the code with a quiet zone. It must never decode: the drawing goes back to
+zxing-cpp, which keeps error correction and format checks. For codes from version 7 (ours are 10 to 25),
+which carry their version in the symbol. One homography: a curled or creased slip is not for this stage.
 """
 
 import itertools
@@ -59,7 +59,7 @@ _VERSIONS_WITH_INFORMATION = range(7, 41)
 
 def redrawn_code(frame: Frame) -> Frame | None:
     """The code sampled at each module's centre on a grid fitted to its finder and alignment patterns, drawn
-    clean for zbar; None when no three finder patterns are found."""
+    clean for the decoder; None when no three finder patterns are found."""
     sharp = _sharpened(frame)
     image = sharp.astype(np.float32)
     finders = _finders(sharp, image)
@@ -362,6 +362,6 @@ def _dark_modules(values: Image) -> npt.NDArray[np.bool_]:
 
 
 def _drawn(dark: npt.NDArray[np.bool_]) -> Frame:
-    """The modules drawn clean, with a quiet zone, for zbar."""
+    """The modules drawn clean, with a quiet zone, for the decoder."""
     modules = np.pad(np.where(dark, 0, 255).astype(np.uint8), _QUIET_ZONE, constant_values=255)
     return np.kron(modules, np.ones((_DRAWN_SCALE, _DRAWN_SCALE), dtype=np.uint8))
