@@ -15,7 +15,7 @@ FILES_ONLY=0
 VOLUME_MB=512
 PACKAGES=(
     python3-venv python3-dev gcc pkg-config swig libpcsclite-dev  # the agent's venv; pyscard compiles
-    pcscd libzbar0 python3-picamera2 fonts-noto-cjk                # card reader, QR, camera, slip fonts
+    pcscd python3-picamera2 fonts-noto-cjk                         # card reader, camera, slip fonts
     cage curl                                                      # the kiosk screen's compositor
     cryptsetup-bin                                                 # the encrypted data volume
 )
