@@ -1,0 +1,68 @@
+"""Queue state as displays, counter units and phones see it: who is called to which desk, who waits, how long.
+
+Central publishes it retained on `madoguchi/v1/offices/{office_id}/queue` (for displays driven by counter
+units and for the kiosk's "current wait" before it issues a ticket) and streams the same struct to browser
+displays.
+Ticket numbers, counters and times only: never a name, a case or anything that identifies a citizen.
+"""
+
+from typing import Annotated, Literal
+
+import msgspec
+
+QUEUE_VERSION = 1
+MAX_CALLS = 20
+MAX_NEXT = 10
+
+Priority = Literal["pregnancy", "disability", "elderly", "infant", "other"]
+"""Why a ticket is served first (優先受付); staff may also give priority to a walk-in."""
+
+
+class Call(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A ticket called to a desk: what the waiting-room display shows and announces."""
+
+    call_id: str
+    """Unique per call (a recall is a new call), so a display announces each call once."""
+    ticket: str
+    counter: str
+    desk: str
+    """The desk (window) number or label at the counter, e.g. "3"."""
+    at: str
+    """ISO 8601 with the city's offset."""
+    recall: bool = False
+
+
+class CounterState(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """One counter of an office: its names, who waits next, and the expected wait for a new ticket."""
+
+    counter: str
+    name_ja: str
+    name_en: str
+    waiting: int
+    next: Annotated[list[str], msgspec.Meta(max_length=MAX_NEXT)]
+    """The next ticket numbers, in the order they will be called."""
+    wait_minutes: int | None
+    """Expected wait for a ticket joining now; None until there is enough history to say."""
+    open_desks: int
+
+
+class OfficeQueue(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """An office's queue at one moment; `seq` grows with every change, so a display can drop stale states."""
+
+    office_id: str
+    seq: int
+    at: str
+    calls: Annotated[list[Call], msgspec.Meta(max_length=MAX_CALLS)]
+    """The latest calls, newest first."""
+    counters: list[CounterState]
+    v: int = QUEUE_VERSION
+
+
+def encode_queue(state: OfficeQueue) -> bytes:
+    """The JSON form published on the office's queue topic and streamed to displays."""
+    return msgspec.json.encode(state)
+
+
+def decode_queue(raw: bytes) -> OfficeQueue:
+    """Decode an office's queue state; raises msgspec.ValidationError / DecodeError."""
+    return msgspec.json.decode(raw, type=OfficeQueue)
