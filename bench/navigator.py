@@ -21,7 +21,6 @@ from pathlib import Path
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
-from edge_agent.api import EdgeServices
 from edge_agent.hardware.card.pcsc import PcscCardReader
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.hardware.printer import SlipPrinter
@@ -33,6 +32,7 @@ from edge_agent.kiosk.settings import KioskSettings
 from edge_agent.link import Link
 from edge_agent.outbox import Outbox
 from edge_agent.profile import FolderCamera, NetworkPrinter
+from edge_agent.submission import EdgeServices
 from procedures.catalog import Catalog
 from procedures.loader import load_catalog_dir
 from procedures.navigator import make_plan, next_questions

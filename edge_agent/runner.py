@@ -13,13 +13,14 @@ from pathlib import Path
 import msgspec
 import uvicorn
 
-from edge_agent.api import EdgeServices, create_edge_app
+from edge_agent.api import create_edge_app
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.identity import Identity, enrol, load_identity
 from edge_agent.kiosk import Kiosk, KioskSettings
 from edge_agent.link import Link
 from edge_agent.outbox import Outbox
 from edge_agent.profile import load_profile
+from edge_agent.submission import EdgeServices
 from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
 from protocol.urls import parse_broker_url
 

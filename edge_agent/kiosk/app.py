@@ -18,8 +18,8 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from edge_agent.api import EdgeServices
 from edge_agent.hardware.counter_unit import CounterUnitHardware
+from edge_agent.submission import EdgeServices
 from procedures.catalog import Catalog
 
 from . import admin, card, finish, questions, start

@@ -12,8 +12,8 @@ import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
-from edge_agent.api import submit
 from edge_agent.hardware.printer import PrinterError, Slip
+from edge_agent.submission import submit
 from procedures.answers import MissingFacts
 from procedures.planner import FACTS_ERRORS
 from protocol.facts import Facts
