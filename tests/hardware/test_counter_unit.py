@@ -8,7 +8,6 @@ import msgspec
 import pytest
 from click.testing import CliRunner
 
-from edge_agent.hardware.card.pcsc import PcscCardReader
 from edge_agent.hardware.card_emulator import VirtualCard, VpcdCard
 from edge_agent.hardware.cli import card, validate_profile
 from edge_agent.hardware.counter_unit import CounterUnitHardware
@@ -18,7 +17,7 @@ from edge_agent.hardware.printer.emulator import VirtualPrinter
 from edge_agent.profile import DeviceProfile, PcscReader, load_profile
 from protocol.facts import Person
 
-from .conftest import READER, SLOT_PORT, wait_state
+from .conftest import READER, SLOT
 
 EMULATED = Path(__file__).parents[2] / "device_profiles" / "emulated.toml"
 
@@ -51,8 +50,7 @@ def test_health_follows_the_hardware(
         "stopped",
         0,
     )
-    with VpcdCard(VirtualCard(person), port=SLOT_PORT):
-        wait_state(PcscCardReader(READER), "present")  # pcscd publishes the insertion a moment after power-up
+    with VpcdCard(VirtualCard(person), slot=SLOT):
         assert hardware.health().card == "present"
     virtual_printer.paper_out = True
     assert hardware.health().printer == "paper_out"
@@ -67,7 +65,7 @@ def test_health_follows_the_hardware(
 @pytest.mark.usefixtures("pcsc_stack")
 def test_card_read_command(person: Person) -> None:
     arguments = ["read", "--reader", READER, "--json"]
-    with VpcdCard(VirtualCard(person), port=SLOT_PORT):
+    with VpcdCard(VirtualCard(person), slot=SLOT):
         done = CliRunner().invoke(card, arguments, input="1234\n")
         assert done.exit_code == 0, done.output
         assert msgspec.json.decode(done.stdout, type=Person) == person
@@ -111,10 +109,9 @@ def test_emulated_hardware_serves_the_profile(person: Person) -> None:
         office="デモ", ticket="A-001", language="ja", stops=[CounterStop(name="市民課")], qr_text="AB"
     )
     with emulated_hardware(profile, person=person) as running:
-        wait_state(PcscCardReader(READER), "present")  # pcscd publishes the insertion a moment after power-up
         assert hardware.card_reader.read_basic_four("1234") == person
         hardware.printer.print_slip(slip)
         assert len(running.printer.wait_for_jobs(1)) == 1
         running.card.remove()
-        wait_state(PcscCardReader(READER), "empty")
+        assert hardware.health().card == "empty"
     assert hardware.health().printer == "unreachable"

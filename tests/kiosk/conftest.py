@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from edge_agent.hardware.card_emulator import VirtualCard, VpcdCard
+from edge_agent.hardware.card_emulator.vpcd import reader_name
 from edge_agent.hardware.pcsc_stack import running_pcscd
 from edge_agent.hardware.printer.emulator import VirtualPrinter
 from protocol.facts import Person
@@ -22,8 +23,8 @@ from testbed.broker import Broker
 from testbed.processes import Service
 from testbed.services import central_service, edge_service, issue_token
 
-SLOT_PORT = 35964
-READER = "Virtual PCD 00 01"
+SLOT = 1
+READER = reader_name(SLOT)
 PIN = "1234"
 HOLDER = Person(name="窓口　花子", address="みどり市中央町一丁目２番３号", birth_date="1985-04-01", sex="2")
 CHROMIUM_ARGS = [
@@ -113,7 +114,7 @@ def unit(stack: tuple[Path, Service]) -> Iterator[Unit]:
 def card() -> Iterator[VirtualCard]:
     """The virtual My Number Card of the made-up holder, inserted for the test."""
     virtual = VirtualCard(HOLDER, pin=PIN)
-    with running_pcscd(), VpcdCard(virtual, port=SLOT_PORT):  # pcscd again: a shared one may have stopped
+    with running_pcscd(), VpcdCard(virtual, slot=SLOT):  # pcscd again: a shared one may have stopped
         yield virtual
 
 
