@@ -21,6 +21,7 @@ from pathlib import Path
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
+from edge_agent.hardware.camera import open_camera
 from edge_agent.hardware.card.pcsc import PcscCardReader
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.hardware.printer import SlipPrinter
@@ -101,7 +102,8 @@ def confirm_to_slip(catalog: Catalog, facts: Facts) -> Iterator[Stage]:
             identity, outbox, Link(outbox, identity.device_id, broker), CatalogPlanner(catalog)
         )
         slip_printer = SlipPrinter(NetworkPrinter(host="127.0.0.1", port=printer.port, japanese="kanji"))
-        hardware = CounterUnitHardware(PcscCardReader("none"), slip_printer, FolderCamera(path=workdir))
+        camera = FolderCamera(path=workdir)
+        hardware = CounterUnitHardware(PcscCardReader("none"), slip_printer, lambda: open_camera(camera))
         kiosk = KioskContext(services, catalog, hardware, KioskSettings())
         loop = asyncio.new_event_loop()
 

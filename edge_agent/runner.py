@@ -1,7 +1,8 @@
-"""Start a counter unit: identity, outbox, MQTT link, local API — in that order.
+"""Start a counter unit: identity, outbox, MQTT link, hardware watch, local API — in that order.
 
 The identity comes first (enrolment needs the network once, on first boot); the outbox opens before the API
-so no request can arrive before submissions can be made durable.
+so no request can arrive before submissions can be made durable; the link exists before the hardware is
+watched, so every change of a device's state reaches the status heartbeat.
 """
 
 import asyncio
@@ -83,9 +84,12 @@ async def serve(config: EdgeConfig) -> None:
         )
     )
     link_task = asyncio.create_task(link.run(), name="link")
+    unwatch = hardware.watch(link.hardware_changed) if hardware is not None else None
     try:
         await server.serve()
     finally:
+        if unwatch is not None:
+            unwatch()
         link_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await link_task

@@ -59,7 +59,7 @@ class KioskContext:
 
     def __post_init__(self) -> None:
         self.sessions = SessionStore(self.settings.idle_seconds)
-        self.scanner = QrScanner(self.hardware.camera_settings)
+        self.scanner = QrScanner(self.hardware)
         self.admin_sessions = SessionStore(self.settings.idle_seconds)
         self.admin_lock = AdminLock()
 
