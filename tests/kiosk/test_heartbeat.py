@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
+from edge_agent.kiosk.scanner import LEASE_SECONDS
 from edge_agent.link import HEARTBEAT_SECONDS
 from protocol import topics
 from protocol.messages import Status
@@ -128,5 +129,5 @@ def test_the_scan_screen_starts_and_stops_the_camera(
         to_scan(gone, unit)
         statuses.next_camera("running", timeout=PROMPTLY)
         other.close()  # the page went away without a word: its lease runs out
-        stopped = statuses.next_camera("stopped", timeout=PROMPTLY)
+        stopped = statuses.next_camera("stopped", timeout=LEASE_SECONDS + PROMPTLY)
     assert stopped.hardware["camera_frames"] > before.hardware["camera_frames"]  # frames were looked at
