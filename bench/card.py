@@ -13,7 +13,7 @@ import time
 
 from edge_agent.hardware.card.pcsc import PcscCardReader
 from edge_agent.hardware.card_emulator import DEMO_PERSON, CardFaults, VirtualCard, VpcdCard
-from edge_agent.hardware.card_emulator.vpcd import VPCD_PORT
+from edge_agent.hardware.card_emulator.vpcd import reader_name
 from edge_agent.hardware.pcsc_stack import running_pcscd
 
 SLOT = 1
@@ -27,8 +27,8 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.0, help="seconds the card takes per APDU")
     arguments = parser.parse_args()
     card = VirtualCard(DEMO_PERSON, faults=CardFaults(delay_seconds=arguments.delay))
-    reader = PcscCardReader(f"Virtual PCD 00 {SLOT:02d}")
-    with running_pcscd(), VpcdCard(card, port=VPCD_PORT + SLOT):
+    reader = PcscCardReader(reader_name(SLOT))
+    with running_pcscd(), VpcdCard(card, slot=SLOT):
         times, apdus = [], []
         for _ in range(arguments.reads):
             before = len(card.log)

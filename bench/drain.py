@@ -13,9 +13,9 @@ import time
 import httpx
 
 from bench.common import World, publish_all, typical_plan, world
-from edge_agent.api import sealer
 from edge_agent.identity import enrol
 from edge_agent.outbox import Outbox
+from edge_agent.submission import sealer
 from testbed.households import citizen
 from testbed.services import central_url, edge_service, issue_token
 

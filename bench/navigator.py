@@ -21,7 +21,7 @@ from pathlib import Path
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
-from edge_agent.api import EdgeServices
+from edge_agent.hardware.camera import open_camera
 from edge_agent.hardware.card.pcsc import PcscCardReader
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.hardware.printer import SlipPrinter
@@ -33,6 +33,7 @@ from edge_agent.kiosk.settings import KioskSettings
 from edge_agent.link import Link
 from edge_agent.outbox import Outbox
 from edge_agent.profile import FolderCamera, NetworkPrinter
+from edge_agent.submission import EdgeServices
 from procedures.catalog import Catalog
 from procedures.loader import load_catalog_dir
 from procedures.navigator import make_plan, next_questions
@@ -101,7 +102,8 @@ def confirm_to_slip(catalog: Catalog, facts: Facts) -> Iterator[Stage]:
             identity, outbox, Link(outbox, identity.device_id, broker), CatalogPlanner(catalog)
         )
         slip_printer = SlipPrinter(NetworkPrinter(host="127.0.0.1", port=printer.port, japanese="kanji"))
-        hardware = CounterUnitHardware(PcscCardReader("none"), slip_printer, FolderCamera(path=workdir))
+        camera = FolderCamera(path=workdir)
+        hardware = CounterUnitHardware(PcscCardReader("none"), slip_printer, lambda: open_camera(camera))
         kiosk = KioskContext(services, catalog, hardware, KioskSettings())
         loop = asyncio.new_event_loop()
 

@@ -1,94 +1,30 @@
-"""The counter unit's local HTTP API, used by the kiosk page on the same machine.
+"""The counter unit's local HTTP API, used by the kiosk page on the same machine: requests and status codes.
 
-`POST /api/submissions` answers 201 only after the sealed envelope is durable in the outbox. Errors name
-the bad fields but never echo personal data back into logs.
+`POST /api/submissions` parses the facts and hands them to `edge_agent.submission`, answering 201 only
+once the sealed envelope is durable; `GET /api/health` reports the unit. Errors name the bad fields but
+never echo personal data back into logs. No planning or sealing happens here.
 """
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-import anyio.to_thread
 import msgspec
 from litestar import Litestar, Request, get, post
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.types import ControllerRouterHandler
 
-from edge_agent.identity import Identity
-from edge_agent.link import Link
-from edge_agent.outbox import Allocation, Outbox
+from edge_agent.submission import EdgeServices, SubmissionCreated, submit
 from procedures.answers import MissingFacts
 from procedures.planner import FACTS_ERRORS
-from protocol import envelope
 from protocol.facts import Facts
-from protocol.messages import SubmissionBody, Ticket
-from protocol.plan import Plan
-
-Planner = Callable[[Facts], Plan]
-"""Facts → plan; raises MissingFacts naming the questions the plan depends on."""
 
 
 class Unprocessable(HTTPException):
     """422 with a message naming what is wrong."""
 
     status_code = 422
-
-
-class SubmissionCreated(msgspec.Struct, frozen=True):
-    """The answer to a successful submission."""
-
-    submission_id: str
-    ticket: str
-    plan: Plan
-
-
-@dataclass(frozen=True, slots=True)
-class EdgeServices:
-    """What the API handlers need, built by the runner."""
-
-    identity: Identity
-    outbox: Outbox
-    link: Link
-    planner: Planner
-
-
-def sealer(identity: Identity, facts: Facts, plan: Plan) -> Callable[[Allocation], bytes]:
-    """The sealing step the outbox runs inside its transaction, once numbers are allocated."""
-
-    def seal(allocation: Allocation) -> bytes:
-        body = SubmissionBody(
-            facts=facts,
-            ticket=Ticket(
-                number=allocation.ticket,
-                office_id=identity.office_id,
-                issued_at=datetime.now(UTC).isoformat(),
-            ),
-            plan=plan,
-        )
-        return envelope.seal(
-            body,
-            device_id=identity.device_id,
-            submission_id=allocation.submission_id,
-            seq=allocation.seq,
-            created_at_ms=int(datetime.now(UTC).timestamp() * 1000),
-            city=identity.city,
-            signer=identity.signer,
-        )
-
-    return seal
-
-
-async def submit(services: EdgeServices, facts: Facts, key: str | None = None) -> SubmissionCreated:
-    """Plan, seal and make durable; raises MissingFacts or one of FACTS_ERRORS (the API and the kiosk)."""
-    plan = await anyio.to_thread.run_sync(services.planner, facts)  # tens of ms of CEL: off the loop
-    receipt = await anyio.to_thread.run_sync(
-        services.outbox.submit, sealer(services.identity, facts, plan), key
-    )
-    services.link.notify()
-    return SubmissionCreated(submission_id=receipt.submission_id, ticket=receipt.ticket, plan=plan)
 
 
 @post("/api/submissions", status_code=201)

@@ -3,7 +3,9 @@
 Up to WINDOW envelopes are in flight at once (not stop-and-wait). An envelope leaves the outbox only when an
 ack naming it arrives; one not acked within RETRY_AFTER seconds is sent again, and after a reconnect all
 unacked envelopes are sent again (central's ingest is idempotent). A retained status heartbeat with a
-last-will "offline" tells central whether the unit is alive. Payloads are sealed; nothing here logs them.
+last-will "offline" tells central whether the unit is alive; it goes out every HEARTBEAT_SECONDS, and at
+once when the hardware reports a change of state that the last heartbeat did not show. Payloads are
+sealed; nothing here logs them.
 """
 
 import asyncio
@@ -52,6 +54,8 @@ class Link:
         self._window = window
         self._retry_after = retry_after
         self._wake = asyncio.Event()
+        self._hardware_wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._inflight: dict[str, tuple[int, float]] = {}
         self._last_seq = 0
         self.connected = asyncio.Event()
@@ -60,8 +64,17 @@ class Link:
         """Tell the link that the outbox has something new (call from the event loop)."""
         self._wake.set()
 
+    def hardware_changed(self) -> None:
+        """Tell the link that a device may have changed state (from any thread): the heartbeat goes out now
+        if the hardware's health differs from what the last one said."""
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the unit is stopping
+                loop.call_soon_threadsafe(self._hardware_wake.set)
+
     async def run(self) -> None:
         """Run until cancelled, reconnecting after outages."""
+        self._loop = asyncio.get_running_loop()
         will = aiomqtt.Will(topics.status(self._device_id), self._status("offline"), qos=1, retain=True)
         await run_connected(
             lambda: make_client(self._broker, self._device_id, will=will),
@@ -75,14 +88,14 @@ class Link:
         self._inflight.clear()
         self._last_seq = 0
 
-    def _status(self, state: str) -> bytes:
+    def _status(self, state: str, hardware: dict[str, Any] | None = None) -> bytes:
         return encode_json(
             Status(
                 state="online" if state == "online" else "offline",
                 at=datetime.now(UTC).isoformat(),
                 outbox_depth=self._outbox.depth() if state == "online" else 0,
                 software=SOFTWARE,
-                hardware=self._hardware_health() if state == "online" else {},
+                hardware=hardware or {},
             )
         )
 
@@ -96,10 +109,18 @@ class Link:
             group.create_task(self._heartbeat(client))
 
     async def _heartbeat(self, client: aiomqtt.Client) -> None:
+        """Publish the status now, then every HEARTBEAT_SECONDS, and whenever the hardware has changed."""
+        published: dict[str, Any] | None = None
+        due = time.monotonic()
         while True:
-            payload = await asyncio.to_thread(self._status, "online")
-            await client.publish(topics.status(self._device_id), payload, qos=1, retain=True)
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            self._hardware_wake.clear()
+            hardware = await asyncio.to_thread(self._hardware_health)  # asks the printer: off the loop
+            if hardware != published or time.monotonic() >= due:
+                payload = await asyncio.to_thread(self._status, "online", hardware)
+                await client.publish(topics.status(self._device_id), payload, qos=1, retain=True)
+                published, due = hardware, time.monotonic() + HEARTBEAT_SECONDS
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._hardware_wake.wait(), timeout=due - time.monotonic())
 
     async def _receive_acks(self, client: aiomqtt.Client) -> None:
         async for message in client.messages:

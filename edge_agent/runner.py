@@ -1,7 +1,8 @@
-"""Start a counter unit: identity, outbox, MQTT link, local API — in that order.
+"""Start a counter unit: identity, outbox, MQTT link, hardware watch, local API — in that order.
 
 The identity comes first (enrolment needs the network once, on first boot); the outbox opens before the API
-so no request can arrive before submissions can be made durable.
+so no request can arrive before submissions can be made durable; the link exists before the hardware is
+watched, so every change of a device's state reaches the status heartbeat.
 """
 
 import asyncio
@@ -13,13 +14,14 @@ from pathlib import Path
 import msgspec
 import uvicorn
 
-from edge_agent.api import EdgeServices, create_edge_app
+from edge_agent.api import create_edge_app
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.identity import Identity, enrol, load_identity
 from edge_agent.kiosk import Kiosk, KioskSettings
 from edge_agent.link import Link
 from edge_agent.outbox import Outbox
 from edge_agent.profile import load_profile
+from edge_agent.submission import EdgeServices
 from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
 from protocol.urls import parse_broker_url
 
@@ -82,9 +84,12 @@ async def serve(config: EdgeConfig) -> None:
         )
     )
     link_task = asyncio.create_task(link.run(), name="link")
+    unwatch = hardware.watch(link.hardware_changed) if hardware is not None else None
     try:
         await server.serve()
     finally:
+        if unwatch is not None:
+            unwatch()
         link_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await link_task

@@ -9,7 +9,6 @@ must never be pointed at real hardware.
 
 import argparse
 import contextlib
-import re
 import signal
 import threading
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from edge_agent.profile import DeviceProfile, NetworkPrinter, load_profile
 from protocol.facts import Person
 
 from .card_emulator import DEMO_PERSON, VirtualCard, VpcdCard
-from .card_emulator.vpcd import VPCD_PORT
+from .card_emulator.vpcd import vpcd_slot
 from .pcsc_stack import running_pcscd
 from .printer.emulator import VirtualPrinter
 
@@ -33,13 +32,6 @@ class EmulatedHardware:
     printer: VirtualPrinter
 
 
-def _slot(reader: str) -> int:
-    match = re.fullmatch(r"Virtual PCD 00 0(\d)", reader)
-    if match is None:
-        raise ValueError(f"not a vpcd reader: {reader!r}")
-    return int(match.group(1))
-
-
 @contextlib.contextmanager
 def emulated_hardware(
     profile: DeviceProfile, *, person: Person = DEMO_PERSON, pin: str = "1234", out: Path | None = None
@@ -48,11 +40,11 @@ def emulated_hardware(
     printer = profile.printer
     if not isinstance(printer, NetworkPrinter) or printer.host not in ("127.0.0.1", "localhost"):
         raise ValueError("the emulated printer must be a network printer on 127.0.0.1")
-    slot = _slot(profile.card_reader.reader)
+    slot = vpcd_slot(profile.card_reader.reader)
     with (
         running_pcscd(),
         VirtualPrinter(port=printer.port, out=out) as virtual_printer,
-        VpcdCard(VirtualCard(person, pin=pin), port=VPCD_PORT + slot) as card,
+        VpcdCard(VirtualCard(person, pin=pin), slot=slot) as card,
     ):
         yield EmulatedHardware(card=card, printer=virtual_printer)
 

@@ -1,8 +1,9 @@
 """Mount the kiosk on the counter unit's local app: its screens under /kiosk/, static files, session sweeping.
 
 Start-up order: the kiosk is built around already-started services (outbox, link, planner) and the
-profile's hardware; the sweeper wipes idle sessions every second even if no request arrives. The kiosk must
-never serve anything to another machine's citizens: the unit's API listens on loopback by default.
+profile's hardware; the sweeper wipes idle sessions every second even if no request arrives, and stops the
+camera of a scan screen that was wiped or went away. The kiosk must never serve anything to another
+machine's citizens: the unit's API listens on loopback by default.
 """
 
 import asyncio
@@ -12,14 +13,15 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from litestar import Litestar, Request, Response, Router, get
 from litestar.di import Provide
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from edge_agent.api import EdgeServices
 from edge_agent.hardware.counter_unit import CounterUnitHardware
+from edge_agent.submission import EdgeServices
 from procedures.catalog import Catalog
 
 from . import admin, card, finish, questions, start
@@ -84,11 +86,15 @@ class Kiosk:
 
     @contextlib.asynccontextmanager
     async def _sweeper(self, _: Litestar) -> AsyncIterator[None]:
+        context = self.context
+
         async def sweep() -> None:
             while True:
                 await asyncio.sleep(SWEEP_SECONDS)
-                self.context.sessions.sweep()
-                self.context.admin_sessions.sweep()
+                context.sessions.sweep()
+                context.admin_sessions.sweep()
+                if context.scanner.watching:
+                    await anyio.to_thread.run_sync(context.scanner.sweep, context.sessions.__contains__)
 
         task = asyncio.create_task(sweep(), name="kiosk-sweeper")
         try:
@@ -97,4 +103,4 @@ class Kiosk:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            self.context.scanner.close()
+            await anyio.to_thread.run_sync(context.scanner.close)

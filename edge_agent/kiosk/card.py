@@ -4,6 +4,7 @@ The card's PIN tries are read first, and the kiosk refuses to try when only one 
 straight to the card reader and is never kept, logged or echoed back into a page.
 """
 
+import contextlib
 from typing import Any
 
 import anyio.to_thread
@@ -96,20 +97,22 @@ async def read_card(request: Request[Any, Any, Any], kiosk: KioskContext) -> Res
     return go("/kiosk/household")
 
 
-@get("/scan", sync_to_thread=False)
-def scan(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
-    """ "Hold your pre-entry QR code up to the camera"; the page polls /scan/poll."""
+@get("/scan")
+async def scan(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
+    """ "Hold your pre-entry QR code up to the camera": starts the camera; the page polls /scan/poll."""
     session = kiosk.session(request)
+    with contextlib.suppress(CameraError):  # the first poll says so
+        await anyio.to_thread.run_sync(kiosk.scanner.start, session.token)
     return kiosk.page("scan.html.jinja", session.language)
 
 
 @get("/scan/poll")
 async def scan_poll(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
-    """Look at a few camera frames; on a pre-entry QR, prefill the session and move on."""
+    """Look at a few camera frames; on a pre-entry QR, prefill the session, stop the camera, move on."""
     session = kiosk.session(request, touch=False)
     _ = kiosk.translate(session.language)
     try:
-        payloads = await anyio.to_thread.run_sync(kiosk.scanner.poll)
+        payloads = await anyio.to_thread.run_sync(kiosk.scanner.poll, session.token)
     except CameraError:
         return Response(_("The camera is not working. Please ask the staff."), media_type="text/plain")
     if not payloads:
@@ -117,7 +120,7 @@ async def scan_poll(request: Request[Any, Any, Any], kiosk: KioskContext) -> Res
     facts = open_preentry(payloads, kiosk.services.identity.counter)
     if facts is None:
         return Response(_("This QR code is not a pre-entry code."), media_type="text/plain")
-    kiosk.scanner.close()
+    await anyio.to_thread.run_sync(kiosk.scanner.stop, session.token)
     session.prefill(facts)
     return Response("", status_code=200, headers={HX_REDIRECT: "/kiosk/household"})
 

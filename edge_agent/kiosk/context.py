@@ -14,8 +14,8 @@ from litestar import Request, Response
 from litestar.enums import MediaType
 from litestar.response import Redirect
 
-from edge_agent.api import EdgeServices
 from edge_agent.hardware.counter_unit import CounterUnitHardware
+from edge_agent.submission import EdgeServices
 from procedures.asked import localize
 from procedures.catalog import Catalog
 from protocol.wareki import wareki_iso
@@ -59,7 +59,7 @@ class KioskContext:
 
     def __post_init__(self) -> None:
         self.sessions = SessionStore(self.settings.idle_seconds)
-        self.scanner = QrScanner(self.hardware.camera_settings)
+        self.scanner = QrScanner(self.hardware)
         self.admin_sessions = SessionStore(self.settings.idle_seconds)
         self.admin_lock = AdminLock()
 

@@ -12,8 +12,8 @@ import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
-from edge_agent.api import submit
 from edge_agent.hardware.printer import PrinterError, Slip
+from edge_agent.submission import submit
 from procedures.answers import MissingFacts
 from procedures.planner import FACTS_ERRORS
 from protocol.facts import Facts
@@ -49,7 +49,7 @@ def office_name(kiosk: KioskContext, plan: Plan) -> str:
 async def print_slip(kiosk: KioskContext, slip: Slip) -> bool:
     """Print a slip; False (and nothing printed) when the printer cannot."""
     try:
-        await anyio.to_thread.run_sync(kiosk.hardware.printer.print_slip, slip)
+        await anyio.to_thread.run_sync(kiosk.hardware.print_slip, slip)
     except PrinterError:
         return False
     if (folder := kiosk.settings.slip_previews) is not None:

@@ -63,6 +63,9 @@ class SessionStore:
     def __len__(self) -> int:
         return len(self._sessions)
 
+    def __contains__(self, token: object) -> bool:
+        return token in self._sessions
+
     def start(self, language: str) -> KioskSession:
         """A new session with a fresh random token."""
         session = KioskSession(secrets.token_urlsafe(32), language, self._clock())

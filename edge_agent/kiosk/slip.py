@@ -8,9 +8,9 @@ from datetime import datetime
 
 import msgspec
 
-from edge_agent.api import SubmissionCreated
 from edge_agent.hardware.printer import CounterStop, Slip
 from edge_agent.identity import Identity
+from edge_agent.submission import SubmissionCreated
 from protocol.facts import Facts
 from protocol.plan import Plan, Text
 from protocol.qr_seal import CaseQr, seal_qr

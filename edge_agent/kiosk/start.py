@@ -7,6 +7,7 @@ in-memory session only and is never logged.
 from datetime import date
 from typing import Any, get_args
 
+import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Redirect
@@ -44,11 +45,12 @@ async def start(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirec
     return redirect
 
 
-@post(["/finish", "/timeout"], sync_to_thread=False)
-def finish(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
+@post(["/finish", "/timeout"])
+async def finish(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redirect:
     """Wipe the session ("finish", "start over", or the page's idle timer) and show the language screen."""
-    kiosk.sessions.end(request.cookies.get(COOKIE))
-    kiosk.scanner.close()
+    token = request.cookies.get(COOKIE)
+    kiosk.sessions.end(token)
+    await anyio.to_thread.run_sync(kiosk.scanner.stop, token)
     redirect = go(START)
     redirect.delete_cookie(COOKIE, path="/kiosk")
     return redirect
@@ -72,11 +74,11 @@ async def choose_event(request: Request[Any, Any, Any], kiosk: KioskContext) -> 
     return go("/kiosk/identity")
 
 
-@get("/identity", sync_to_thread=False)
-def identity(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
-    """Card, pre-entry QR or typed entry (coming back from the scan screen releases the camera)."""
+@get("/identity")
+async def identity(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
+    """Card, pre-entry QR or typed entry (coming back from the scan screen stops the camera)."""
     session = kiosk.session(request)
-    kiosk.scanner.close()
+    await anyio.to_thread.run_sync(kiosk.scanner.stop, session.token)
     return kiosk.page("identity.html.jinja", session.language)
 
 

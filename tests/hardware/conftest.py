@@ -3,31 +3,20 @@
 Slot 1 ("Virtual PCD 00 01") is used so a `make demo` running on the same machine (slot 0) is not disturbed.
 """
 
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from edge_agent.hardware.card.pcsc import PcscCardReader
-from edge_agent.hardware.card.reader import CardState
+from edge_agent.hardware.card_emulator.vpcd import reader_name
 from edge_agent.hardware.pcsc_stack import running_pcscd
 from protocol.facts import Person
 
-SLOT_PORT = 35964
-READER = "Virtual PCD 00 01"
+SLOT = 1
+READER = reader_name(SLOT)
 
 LONG_ADDRESS = "".join(
     ("北海道札幌市中央区北一条西二丁目１２３番地４５６", "　札幌中央ハイツ３丁目東棟第二別館１２０３号室")
 )
-
-
-def wait_state(reader: PcscCardReader, state: CardState) -> None:
-    """Wait (up to 30 s) until pcscd reports the reader in `state`."""
-    for _ in range(300):
-        if reader.state() == state:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"the reader never became {state}")
 
 
 @pytest.fixture(scope="session")

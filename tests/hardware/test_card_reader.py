@@ -27,7 +27,7 @@ from edge_agent.hardware.card.tlv import encode_basic_four
 from edge_agent.hardware.card_emulator import CardFaults, VirtualCard, VpcdCard
 from protocol.facts import Person
 
-from .conftest import READER, SLOT_PORT, wait_state
+from .conftest import READER, SLOT
 
 pytestmark = pytest.mark.usefixtures("pcsc_stack")
 
@@ -46,7 +46,7 @@ def insert(person: Person) -> Iterator[Insert]:
 
     def _insert(**options: object) -> VirtualCard:
         card = VirtualCard(person, **options)  # type: ignore[arg-type]  # the test's own keyword arguments
-        slot = VpcdCard(card, port=SLOT_PORT)
+        slot = VpcdCard(card, slot=SLOT)
         slot.insert()
         inserted.append(slot)
         return card
@@ -54,16 +54,10 @@ def insert(person: Person) -> Iterator[Insert]:
     yield _insert
     for slot in inserted:
         slot.remove()
-    wait_state(PcscCardReader(READER), "empty")
-
-
-def wait_present(reader: PcscCardReader) -> None:
-    wait_state(reader, "present")
 
 
 def test_reads_the_basic_four_exactly(reader: PcscCardReader, insert: Insert, person: Person) -> None:
     card = insert()
-    wait_present(reader)
     assert reader.read_basic_four("1234") == person
     commands = [entry.command for entry in card.log]
     assert commands[0] == apdu.select_df(apdu.INPUT_SUPPORT_AID)
@@ -75,7 +69,6 @@ def test_reads_the_basic_four_exactly(reader: PcscCardReader, insert: Insert, pe
 
 def test_wrong_pin_decrements_tries(reader: PcscCardReader, insert: Insert) -> None:
     card = insert()
-    wait_present(reader)
     with pytest.raises(WrongPinError) as caught:
         reader.read_basic_four("9999")
     assert caught.value.tries_left == 2
@@ -85,7 +78,6 @@ def test_wrong_pin_decrements_tries(reader: PcscCardReader, insert: Insert) -> N
 
 def test_one_try_left_sends_no_verify_with_data(reader: PcscCardReader, insert: Insert) -> None:
     card = insert(tries_left=1)
-    wait_present(reader)
     with pytest.raises(LastTryRefusedError):
         reader.read_basic_four("1234")
     assert card.verify_commands() == []
@@ -94,7 +86,6 @@ def test_one_try_left_sends_no_verify_with_data(reader: PcscCardReader, insert: 
 
 def test_last_wrong_pin_blocks_then_blocked(reader: PcscCardReader, insert: Insert) -> None:
     card = insert(tries_left=2)
-    wait_present(reader)
     with pytest.raises(WrongPinError):
         reader.read_basic_four("0000")
     card.tries_left = 0
@@ -105,21 +96,18 @@ def test_last_wrong_pin_blocks_then_blocked(reader: PcscCardReader, insert: Inse
 
 def test_removal_mid_read(reader: PcscCardReader, insert: Insert) -> None:
     insert(faults=CardFaults(remove_on_read=True))
-    wait_present(reader)
     with pytest.raises(CardRemovedError):
         reader.read_basic_four("1234")
 
 
 def test_garbled_tlv_is_a_clear_error(reader: PcscCardReader, insert: Insert) -> None:
     insert(faults=CardFaults(garbled_data=True))
-    wait_present(reader)
     with pytest.raises(MalformedCardDataError):
         reader.read_basic_four("1234")
 
 
 def test_other_card(reader: PcscCardReader, insert: Insert) -> None:
     insert(faults=CardFaults(wrong_application=True))
-    wait_present(reader)
     with pytest.raises(NotMyNumberCardError):
         reader.read_basic_four("1234")
 
@@ -134,7 +122,6 @@ def test_no_card_and_no_reader() -> None:
 
 def test_my_number_needs_a_reason(reader: PcscCardReader, insert: Insert) -> None:
     insert()
-    wait_present(reader)
     with pytest.raises(ValueError, match="reason"):
         reader.read_my_number("1234", reason=" ")
     assert reader.read_my_number("1234", reason="マイナンバー記載の住民票") == "123456789018"
@@ -151,7 +138,7 @@ def test_insert_and_remove_events(reader: PcscCardReader, person: Person) -> Non
 
     stop = reader.watch(on_event)
     try:
-        slot = VpcdCard(VirtualCard(person), port=SLOT_PORT)
+        slot = VpcdCard(VirtualCard(person), slot=SLOT)
         slot.insert()
         with changed:
             assert changed.wait_for(lambda: "inserted" in events, timeout=30)
@@ -165,7 +152,6 @@ def test_insert_and_remove_events(reader: PcscCardReader, person: Person) -> Non
 
 def test_slow_card_still_reads(reader: PcscCardReader, insert: Insert, person: Person) -> None:
     insert(faults=CardFaults(delay_seconds=0.3))
-    wait_present(reader)
     assert reader.read_basic_four("1234") == person
 
 
@@ -173,7 +159,6 @@ def test_basic_four_longer_than_one_read(reader: PcscCardReader, insert: Insert,
     long_person = msgspec.structs.replace(person, address=person.address * 3)
     card = insert()
     card.person = long_person
-    wait_present(reader)
     assert reader.read_basic_four("1234") == long_person
     reads = [entry.command for entry in card.log if entry.command[1] == apdu.INS_READ_BINARY]
     assert reads[0] == apdu.read_binary_sfi(0x02, 0, 256)
@@ -183,7 +168,6 @@ def test_basic_four_longer_than_one_read(reader: PcscCardReader, insert: Insert,
 
 def test_card_without_short_file_ids(reader: PcscCardReader, insert: Insert, person: Person) -> None:
     card = insert(faults=CardFaults(no_short_ids=True))
-    wait_present(reader)
     assert reader.read_basic_four("1234") == person
     commands = [entry.command for entry in card.log]
     assert apdu.select_ef(apdu.EF_PIN) in commands
@@ -197,7 +181,6 @@ def test_nothing_personal_is_logged(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     insert()
-    wait_present(reader)
     reader.read_basic_four("1234")
     with pytest.raises(WrongPinError):
         reader.read_basic_four("4321")
@@ -232,7 +215,6 @@ def test_without_pcscd(tmp_path: Path) -> None:
 
 def test_concurrent_reads_do_not_interleave(reader: PcscCardReader, insert: Insert, person: Person) -> None:
     card = insert()
-    wait_present(reader)
     results: list[Person] = []
     threads = [
         threading.Thread(target=lambda: results.append(reader.read_basic_four("1234"))) for _ in range(2)

@@ -1,29 +1,34 @@
 """A real counter unit for the kiosk tests: broker, central, pcscd + vpcd with a virtual card, a TCP
 virtual printer, an image-folder camera (the only fake), and headless Chromium driven by Playwright.
 
-The card goes into vpcd slot 1 ("Virtual PCD 00 01") so a `make demo` on the same machine (slot 0) is not
-disturbed. Everything is started once per test session; each test opens its own browser context (its own
-kiosk session).
+The unit runs on the emulated profile (device_profiles/emulated.toml) with its card reader moved to vpcd
+slot 1 ("Virtual PCD 00 01"), so a `make demo` on the same machine (slot 0) is not disturbed, and its own
+camera folder and printer port. Everything is started once per test session; each test opens its own
+browser context (its own kiosk session).
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from edge_agent.hardware.card_emulator import VirtualCard, VpcdCard
+from edge_agent.hardware.card_emulator.vpcd import reader_name
 from edge_agent.hardware.pcsc_stack import running_pcscd
 from edge_agent.hardware.printer.emulator import VirtualPrinter
+from edge_agent.profile import load_profile
 from protocol.facts import Person
 from protocol.qr_seal import CounterKey
 from testbed.broker import Broker
 from testbed.processes import Service
-from testbed.services import central_service, edge_service, issue_token
+from testbed.services import EMULATED_PROFILE, central_service, edge_service, issue_token
 
-SLOT_PORT = 35964
-READER = "Virtual PCD 00 01"
+SLOT = 1
+READER = reader_name(SLOT)
 PIN = "1234"
 HOLDER = Person(name="窓口　花子", address="みどり市中央町一丁目２番３号", birth_date="1985-04-01", sex="2")
 CHROMIUM_ARGS = [
@@ -52,35 +57,40 @@ class Unit:
     def counter_key(self) -> CounterKey:
         return CounterKey.from_bytes((self.data_dir / "counter.key").read_bytes())
 
+    @property
+    def device_id(self) -> str:
+        return str(httpx.get(self.service.health_url, timeout=5).json()["device_id"])
+
 
 def write_profile(path: Path, camera: Path, printer_port: int) -> Path:
-    path.write_text(
-        "\n".join(
-            [
-                '[device]\nmodel = "Kiosk test unit"',
-                f'[card_reader]\ntype = "pcsc"\nreader = "{READER}"',
-                f'[camera]\ntype = "folder"\npath = "{camera}"\nloop = false',
-                f'[printer]\ntype = "network"\nhost = "127.0.0.1"\nport = {printer_port}',
-                'width_dots = 576\njapanese = "kanji"\nqr = "native"',
-            ]
-        )
-        + "\n"
-    )
+    """The emulated profile with the tests' reader slot, camera folder and printer port."""
+    text = EMULATED_PROFILE.read_text()
+    for key, value in (("reader", f'"{READER}"'), ("path", f'"{camera}"'), ("port", str(printer_port))):
+        text, count = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+        assert count == 1, f"device_profiles/emulated.toml has no single `{key}` line"
+    path.write_text(text)
+    assert load_profile(path).card_reader.reader == READER  # and the rest still checks
     return path
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Service]]:
-    """pcscd, a broker and central, shared by every kiosk test."""
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    """The broker central and the kiosk units use; tests may subscribe to it."""
+    running = Broker(tmp_path_factory.mktemp("kiosk-broker")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, broker: Broker) -> Iterator[tuple[Path, Service]]:
+    """pcscd and central, shared by every kiosk test."""
     workdir = tmp_path_factory.mktemp("kiosk")
     with running_pcscd():
-        broker = Broker(workdir / "broker").start()
         central = central_service(workdir, broker.url).start()
         try:
             yield workdir, central
         finally:
             central.kill()
-            broker.stop()
 
 
 def start_unit(workdir: Path, central: Service, name: str, idle_seconds: float) -> Unit:
@@ -113,7 +123,7 @@ def unit(stack: tuple[Path, Service]) -> Iterator[Unit]:
 def card() -> Iterator[VirtualCard]:
     """The virtual My Number Card of the made-up holder, inserted for the test."""
     virtual = VirtualCard(HOLDER, pin=PIN)
-    with running_pcscd(), VpcdCard(virtual, port=SLOT_PORT):  # pcscd again: a shared one may have stopped
+    with running_pcscd(), VpcdCard(virtual, slot=SLOT):  # pcscd again: a shared one may have stopped
         yield virtual
 
 

@@ -6,9 +6,9 @@ from datetime import datetime
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
-from edge_agent.api import SubmissionCreated
 from edge_agent.identity import Identity
 from edge_agent.kiosk.slip import MAX_QR_CHARS, build_slip, case_qr_text
+from edge_agent.submission import SubmissionCreated
 from procedures.loader import load_catalog_dir
 from procedures.navigator import make_plan
 from procedures.planner import SAMPLE_CATALOG

@@ -1,8 +1,9 @@
 """APDU vocabulary of the My Number Card's card-info input-support application (券面事項入力補助AP).
 
-Shared by the PC/SC driver and the card emulator so both speak exactly the same bytes. Sources are in
-`docs/hardware.md` (HARDWARE.md facts: jpki/myna, soltia48/myna-card). This module only builds and names
-bytes; it must never hold or log a PIN or any personal data.
+Shared by the PC/SC driver and the card emulator so both speak exactly the same bytes. The AIDs, file ids
+and status words come from public implementations tested against real cards (jpki/myna,
+soltia48/myna-card); `docs/hardware.md` lists what the code sends and what was verified here. This module
+only builds and names bytes; it must never hold or log a PIN or any personal data.
 """
 
 from typing import Final

@@ -14,7 +14,7 @@ from edge_agent.hardware.pcsc_stack import running_pcscd
 from protocol.facts import Person
 
 from .card import DEMO_PERSON, CardFaults, VirtualCard
-from .vpcd import VPCD_PORT, VpcdCard
+from .vpcd import VpcdCard, reader_name
 
 
 def main() -> None:
@@ -42,8 +42,8 @@ def main() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     stack = running_pcscd() if arguments.start_pcscd else contextlib.nullcontext()
-    with stack, VpcdCard(card, port=VPCD_PORT + arguments.slot):
-        print(f"virtual My Number Card in 'Virtual PCD 00 {arguments.slot:02d}'", flush=True)
+    with stack, VpcdCard(card, slot=arguments.slot):
+        print(f"virtual My Number Card in {reader_name(arguments.slot)!r}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
 

@@ -2,15 +2,20 @@
 
 vpcd (a pcscd driver) listens on 127.0.0.1:35963 for slot 0 ("Virtual PCD 00 00") and 35964 for slot 1.
 Every frame is a 2-byte big-endian length and data; one-byte frames are control (00 power off, 01 power on,
-02 reset, 04 send the ATR), longer ones are C-APDUs answered with the R-APDU. This link must never log APDU
-contents: a PIN travels in them.
+02 reset, 04 send the ATR), longer ones are C-APDUs answered with the R-APDU. `insert()` and `remove()`
+return only once pcscd itself reports the card in or out, so whoever inserts never races pcscd. This link
+must never log APDU contents: a PIN travels in them.
 """
 
 import contextlib
 import logging
+import re
 import socket
 import threading
 import time
+from collections.abc import Callable
+
+from edge_agent.hardware.card.pcsc import PcscCardReader
 
 from .card import CardRemoved, VirtualCard
 
@@ -21,21 +26,46 @@ ATR = bytes.fromhex("3B80800101")
 """A minimal T=1 ATR with no historical bytes."""
 
 _POWER_OFF, _POWER_ON, _RESET, _GET_ATR = 0, 1, 2, 4
-_POWER_UP_WAIT = 3.0
+_SEATED_WAIT = 3.0
+"""Seconds pcscd gets to power a newly connected card up and report it present before it is re-seated."""
+_POLL = 0.02
+
+
+def reader_name(slot: int) -> str:
+    """The PC/SC name of a vpcd slot's reader."""
+    return f"Virtual PCD 00 {slot:02d}"
+
+
+def vpcd_slot(reader: str) -> int:
+    """The vpcd slot of a reader named like "Virtual PCD 00 0N"; ValueError for any other reader."""
+    match = re.fullmatch(r"Virtual PCD 00 0(\d)", reader)
+    if match is None:
+        raise ValueError(f"not a vpcd reader: {reader!r}")
+    return int(match.group(1))
+
+
+def _until(condition: Callable[[], bool], deadline: float) -> bool:
+    """Poll `condition` until it holds or the monotonic deadline passes."""
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(_POLL)
+    return True
 
 
 class VpcdCard:
-    """The virtual card sitting in a vpcd slot, served by a background thread."""
+    """The virtual card sitting in vpcd slot `slot` (reader "Virtual PCD 00 0<slot>"), served by a thread."""
 
-    def __init__(self, card: VirtualCard, *, host: str = "127.0.0.1", port: int = VPCD_PORT) -> None:
+    def __init__(self, card: VirtualCard, *, slot: int = 0, host: str = "127.0.0.1") -> None:
         self.card = card
-        self._address = (host, port)
+        self._address = (host, VPCD_PORT + slot)
+        self._reader = PcscCardReader(reader_name(slot))
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._powered = threading.Event()
 
     def insert(self, timeout: float = 20.0) -> None:
-        """Connect to vpcd and return once pcscd has powered the card up.
+        """Connect to vpcd and return once pcscd reports the card present (it has powered it up).
 
         pcscd sometimes misses a card connected right after one was pulled out mid-command; re-seating it,
         as a person would, makes it look again.
@@ -51,11 +81,15 @@ class VpcdCard:
                     raise
                 time.sleep(0.2)
                 continue
-            if self._powered.wait(_POWER_UP_WAIT):
+            seated = time.monotonic() + _SEATED_WAIT
+            if self._powered.wait(_SEATED_WAIT) and _until(self._present, seated):
                 return
             self.remove()
             if time.monotonic() > deadline:
-                raise TimeoutError("pcscd never powered the virtual card up")
+                raise TimeoutError("pcscd never reported the virtual card present")
+
+    def _present(self) -> bool:
+        return self._reader.state() == "present"
 
     def _connect(self) -> None:
         self._sock = socket.create_connection(self._address, timeout=1.0)
@@ -65,14 +99,16 @@ class VpcdCard:
         self._thread = threading.Thread(target=self._serve, args=(self._sock,), daemon=True, name="vpcd-card")
         self._thread.start()
 
-    def remove(self) -> None:
-        """Pull the card out: close the connection and wait for the serving thread."""
+    def remove(self, timeout: float = 20.0) -> None:
+        """Pull the card out; returns once pcscd no longer reports a card (or no longer runs)."""
         sock, thread = self._sock, self._thread
         self._sock, self._thread = None, None
         if sock is not None:
             _close(sock)
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
+        if not _until(lambda: not self._present(), time.monotonic() + timeout):
+            raise TimeoutError("pcscd still reports the virtual card present")
 
     @property
     def inserted(self) -> bool:

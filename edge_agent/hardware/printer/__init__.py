@@ -1,8 +1,10 @@
 """Slip printing: the Slip data, its layout, the ESC/POS writer, printer status and a PNG preview.
 
-`SlipPrinter` is the interface the kiosk uses; printing the same `Slip` again reprints the same slip.
+`PrinterDevice` is the interface the kiosk uses and the ESC/POS `SlipPrinter` implements; printing the same
+`Slip` again reprints the same slip.
 """
 
+from .device import PrinterDevice
 from .errors import CoverOpenError, PaperOutError, PrinterError, PrinterOfflineError, PrinterUnreachableError
 from .slip import CounterStop, Slip
 from .slip_printer import SlipPrinter
@@ -12,6 +14,7 @@ __all__ = [
     "CounterStop",
     "CoverOpenError",
     "PaperOutError",
+    "PrinterDevice",
     "PrinterError",
     "PrinterOfflineError",
     "PrinterStatus",

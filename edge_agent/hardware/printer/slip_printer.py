@@ -1,4 +1,4 @@
-"""The kiosk's printer interface: check the printer, print a slip, draw its PNG preview.
+"""The ESC/POS slip printer (python-escpos), the `PrinterDevice` of every profile: check, print, preview.
 
 Status is checked before any byte of the slip is sent, so a printer out of paper or with its cover open is
 reported as an error and the same Slip can simply be printed again. Slip contents are never logged.
@@ -19,7 +19,7 @@ from .status import PrinterStatus, problem, query_status
 
 
 class SlipPrinter:
-    """The slip printer of a counter unit, as its profile describes it."""
+    """The ESC/POS slip printer of a counter unit, as its profile describes it (a `PrinterDevice`)."""
 
     def __init__(self, settings: Printer) -> None:
         self.settings = settings
