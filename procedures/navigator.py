@@ -16,7 +16,7 @@ from procedures.asked import AskedQuestion, QuestionOption, localize
 from procedures.catalog import Catalog, CompiledProcedure
 from procedures.conditions import Context, make_context
 from procedures.forms import FormFacts, count_writing, fill_form
-from procedures.people import Person, people_of
+from procedures.people import InvalidPersonError, Person, people_of
 from protocol.facts import Facts
 from protocol.plan import FilledForm, Plan, PlannedCounter, PlannedDocument, PlannedProcedure, Text
 
@@ -91,13 +91,34 @@ def _planned(
     )
 
 
+class UnsupportedLanguageError(ValueError):
+    """The facts ask for a language the catalog does not offer."""
+
+    def __init__(self) -> None:
+        super().__init__("language: not one of the catalog's languages")
+
+
+def checked_people(catalog: Catalog, facts: Facts, today: date) -> tuple[Person, ...]:
+    """The people of the facts, refused if the catalog cannot speak to them or relate them.
+
+    Raises UnsupportedLanguageError, or InvalidPersonError for an unknown relation or a bad birth date:
+    the kiosk, the unit's API and the staff side plan the same facts, so they refuse the same things.
+    """
+    if facts.language not in catalog.meta.languages:
+        raise UnsupportedLanguageError
+    for index, member in enumerate(facts.household, start=1):
+        if member.relation not in catalog.relations:
+            raise InvalidPersonError(str(index), "relation", "is not one of the catalog's relations")
+    return people_of(facts, today)
+
+
 def make_plan(catalog: Catalog, facts: Facts, today: date) -> Plan:
     """The plan for these facts on `today`; raises MissingFacts or InvalidAnswerError.
 
     MissingFacts names the questions that must be answered now; answering them may reveal follow-ups
     (a dog's name once "has a dog" is yes), exactly as the kiosk's `next_questions` flow would.
     """
-    people = people_of(facts, today)
+    people = checked_people(catalog, facts, today)
     by_id = {person.id: person for person in people}
     resolution = resolve(catalog, facts, people)
     if resolution.open:
@@ -171,7 +192,7 @@ def _documents(
 
 def next_questions(catalog: Catalog, facts: Facts, today: date) -> list[AskedQuestion]:
     """The questions that can be asked now, in order (the kiosk shows the first); empty when complete."""
-    people = people_of(facts, today)
+    people = checked_people(catalog, facts, today)
     names = {person.id: person.name for person in people}
     resolution = resolve(catalog, facts, people)
     asked = []

@@ -51,26 +51,37 @@ class Person:
         }
 
 
-class InvalidBirthDateError(ValueError):
-    """A birth date in the facts is not an ISO date; names the member id, never the person."""
+class InvalidPersonError(ValueError):
+    """A person the navigator cannot plan for; names the member id and the field, never the person."""
 
-    def __init__(self, member_id: str) -> None:
-        super().__init__(f"member {member_id}: birth_date is not an ISO date (YYYY-MM-DD)")
+    def __init__(self, member_id: str, field: str, problem: str) -> None:
+        super().__init__(f"member {member_id}: {field} {problem}")
         self.member_id = member_id
+        self.field = field
 
 
-def _parse_birth(value: str, member_id: str) -> date:
+class InvalidBirthDateError(InvalidPersonError):
+    """A birth date that is not an ISO date, or lies after the day of planning."""
+
+    def __init__(self, member_id: str, problem: str = "is not an ISO date (YYYY-MM-DD)") -> None:
+        super().__init__(member_id, "birth_date", problem)
+
+
+def _parse_birth(value: str, member_id: str, today: date) -> date:
     try:
-        return date.fromisoformat(value)
+        birth = date.fromisoformat(value)
     except ValueError:
         raise InvalidBirthDateError(member_id) from None
+    if birth > today:
+        raise InvalidBirthDateError(member_id, "is after today")
+    return birth
 
 
 def people_of(facts: Facts, today: date) -> tuple[Person, ...]:
     """The applicant and the household, numbered, with ages on `today`."""
     april_first = school_year_start(today)
     applicant = facts.applicant
-    birth = _parse_birth(applicant.birth_date, APPLICANT_ID)
+    birth = _parse_birth(applicant.birth_date, APPLICANT_ID, today)
     people = [
         Person(
             APPLICANT_ID,
@@ -85,7 +96,7 @@ def people_of(facts: Facts, today: date) -> tuple[Person, ...]:
     ]
     for index, member in enumerate(facts.household, start=1):
         member_id = str(index)
-        birth = _parse_birth(member.birth_date, member_id)
+        birth = _parse_birth(member.birth_date, member_id, today)
         people.append(
             Person(
                 member_id,

@@ -11,13 +11,13 @@ from pathlib import Path
 from procedures.answers import InvalidAnswerError
 from procedures.catalog import Catalog
 from procedures.loader import load_catalog
-from procedures.navigator import make_plan
-from procedures.people import InvalidBirthDateError
+from procedures.navigator import UnsupportedLanguageError, make_plan
+from procedures.people import InvalidPersonError
 from protocol.facts import Facts
 from protocol.plan import Plan
 
 SAMPLE_CATALOG = Path(__file__).resolve().parent / "catalogs" / "sample_city"
-FACTS_ERRORS = (InvalidAnswerError, InvalidBirthDateError)
+FACTS_ERRORS = (InvalidAnswerError, InvalidPersonError, UnsupportedLanguageError)
 """Facts the navigator refuses (besides MissingFacts): a 422 at the API, never a guess."""
 
 

@@ -17,14 +17,20 @@ from procedures.catalog import Catalog, build_catalog
 from procedures.conditions import ConditionEvaluationError
 from procedures.loader import schema_problems
 from procedures.model import Example
-from procedures.navigator import make_plan
-from procedures.people import InvalidBirthDateError
+from procedures.navigator import UnsupportedLanguageError, make_plan
+from procedures.people import InvalidPersonError
 from procedures.problems import CatalogError, Problem
 from procedures.yaml_lines import LocatedDocument
 from protocol.facts import Facts
 from protocol.plan import FilledField, Writing
 
-_PLAN_ERRORS = (msgspec.ValidationError, InvalidAnswerError, InvalidBirthDateError, ConditionEvaluationError)
+_PLAN_ERRORS = (
+    msgspec.ValidationError,
+    InvalidAnswerError,
+    InvalidPersonError,
+    UnsupportedLanguageError,
+    ConditionEvaluationError,
+)
 """What a bad example household raises; anything else is a bug in Madoguchi and propagates."""
 BUNDLE_FORMAT: Literal["madoguchi-catalog/1"] = "madoguchi-catalog/1"
 

@@ -1,11 +1,17 @@
 """Defect 5 of the hostile-input review: every field of the facts has a bound, checked before any work."""
 
+from datetime import date
+
 import msgspec
 import pytest
 
+from procedures.navigator import UnsupportedLanguageError, make_plan
+from procedures.people import InvalidPersonError
+from procedures.planner import CatalogPlanner
 from protocol.facts import MAX_HOUSEHOLD, MAX_NAME, Facts, Member, Person, checked, decode_facts
 
 APPLICANT = {"name": "山田　太郎", "address": "みどり市中央1-1", "birth_date": "1980-01-01", "sex": "1"}
+PLANNER = CatalogPlanner.load()
 MEMBER = {"name": "山田　花子", "relation": "wife", "birth_date": "1982-02-02", "sex": "2"}
 
 
@@ -53,3 +59,19 @@ def test_facts_built_in_code_are_checked_before_use() -> None:
     )
     with pytest.raises(msgspec.ValidationError, match=r"\$\.applicant\.name"):
         checked(built)
+
+
+@pytest.mark.parametrize(
+    ("changes", "refused"),
+    [
+        ({"language": "xx"}, UnsupportedLanguageError),
+        ({"household": [{**MEMBER, "relation": "butler"}]}, InvalidPersonError),
+        ({"applicant": {**APPLICANT, "birth_date": "2999-01-01"}}, InvalidPersonError),
+        ({"household": [{**MEMBER, "birth_date": "2027-01-01"}]}, InvalidPersonError),
+    ],
+)
+def test_the_navigator_refuses_what_it_cannot_plan(
+    changes: dict[str, object], refused: type[Exception]
+) -> None:
+    with pytest.raises(refused):
+        make_plan(PLANNER.catalog, decode_facts(facts(**changes)), date(2026, 11, 30))
