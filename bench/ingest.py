@@ -13,14 +13,14 @@ import time
 from dataclasses import dataclass
 from multiprocessing.synchronize import Barrier
 
-import msgspec
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from bench.common import World, enrol_devices, percentile, process_tree_cpu, seal_traffic, world
 from central.ingest.crypto import Opener
 from central.keys import load_or_create_city_key
 from protocol import envelope, topics
+from protocol.acks import open_ack
 from protocol.keys import raw_public
-from protocol.messages import Ack
 from protocol.mqtt import BoundedPublisher, make_client
 from protocol.urls import parse_broker_url
 from testbed.simulated import SimulatedDevice
@@ -37,6 +37,7 @@ class Unit:
     topic: str
     items: list[tuple[str, bytes]]
     wait_for_acks: bool
+    central_key: bytes
 
 
 async def _publish(unit: Unit, start: Barrier) -> list[float]:
@@ -46,6 +47,7 @@ async def _publish(unit: Unit, start: Barrier) -> list[float]:
     room = asyncio.Semaphore(WINDOW)
     remaining = len(unit.items)
     finished = asyncio.Event()
+    central = ed25519.Ed25519PublicKey.from_public_bytes(unit.central_key)
     async with make_client(parse_broker_url(unit.broker_url), unit.device_id) as client:
         await client.subscribe(topics.acks(unit.device_id), qos=1)
 
@@ -53,7 +55,8 @@ async def _publish(unit: Unit, start: Barrier) -> list[float]:
             nonlocal remaining
             async for message in client.messages:
                 now = time.perf_counter()
-                for sid in msgspec.json.decode(message.payload, type=Ack).ids:
+                payload = message.payload if isinstance(message.payload, bytes) else b""
+                for sid in open_ack(payload, unit.device_id, central):  # as a unit does: signed acks only
                     started = sent.pop(sid, None)
                     if started is not None:
                         latencies.append(now - started)
@@ -148,6 +151,7 @@ def main(devices: int, per_device: int) -> None:
                     f"bench/noop/{d.device_id}" if noop else topics.submissions(d.device_id),
                     items[slice_],
                     wait_for_acks=not noop,
+                    central_key=d.central_key,
                 )
                 for d, items in zip(enrolled, traffic, strict=True)
             ]

@@ -97,10 +97,10 @@ def confirm_to_slip(catalog: Catalog, facts: Facts) -> Iterator[Stage]:
             broker_url=str(broker),
             signer=ed25519.Ed25519PrivateKey.generate(),
             counter=CounterKey(x25519.X25519PrivateKey.generate()),
+            central=ed25519.Ed25519PrivateKey.generate().public_key(),
         )
-        services = EdgeServices(
-            identity, outbox, Link(outbox, identity.device_id, broker), CatalogPlanner(catalog)
-        )
+        link = Link(outbox, identity.device_id, broker, identity.central)
+        services = EdgeServices(identity, outbox, link, CatalogPlanner(catalog))
         slip_printer = SlipPrinter(NetworkPrinter(host="127.0.0.1", port=printer.port, japanese="kanji"))
         camera = FolderCamera(path=workdir)
         hardware = CounterUnitHardware(PcscCardReader("none"), slip_printer, lambda: open_camera(camera))

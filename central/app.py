@@ -24,7 +24,7 @@ from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
 from central.forms.controller import FormsController
 from central.ingest.workers import IngestWorkers
-from central.keys import load_or_create_city_key, load_or_create_counter_key
+from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
 from central.preentry.controller import PreEntryController
 from central.settings import Settings
 from central.webhooks.controller import WebhookController
@@ -51,12 +51,17 @@ def create_app(settings: Settings) -> Litestar:
         state = app.state
         state.settings = settings
         state.city_key = load_or_create_city_key(settings.data_dir)  # 1. the keys
+        state.signing_key = load_or_create_signing_key(settings.data_dir)
         state.counter_key = load_or_create_counter_key(settings.data_dir)
         state.engine = make_engine(settings.db_url)  # 2. the tables
         ingest = supervisor = None
         if settings.broker_url:  # 3. only then ingest
             ingest = IngestWorkers(
-                settings.broker_url, settings.db_url, state.city_key, settings.ingest_workers
+                settings.broker_url,
+                settings.db_url,
+                state.city_key,
+                state.signing_key,
+                settings.ingest_workers,
             )
             state.ingest = ingest
             await ingest.start()

@@ -8,6 +8,7 @@ import click
 
 from edge_agent.hardware.cli import card, validate_profile
 from edge_agent.identity import EnrolmentError
+from edge_agent.link import RETRY_AFTER
 from edge_agent.runner import EdgeConfig, serve
 from procedures.planner import SAMPLE_CATALOG
 from protocol.urls import parse_listen
@@ -27,6 +28,13 @@ def edge() -> None:
 @click.option("--broker", "broker_url", help="Override the broker URL received at enrolment")
 @click.option("--ticket-prefix", default="A", show_default=True, help="Letter before queue numbers")
 @click.option(
+    "--ack-timeout",
+    type=click.FloatRange(min=0.5),
+    default=RETRY_AFTER,
+    show_default=True,
+    help="Seconds a sent envelope waits for central's signed ack before it is sent again",
+)
+@click.option(
     "--catalog",
     type=click.Path(exists=True, path_type=Path),
     default=SAMPLE_CATALOG,
@@ -40,6 +48,7 @@ def run(
     token: str | None,
     broker_url: str | None,
     ticket_prefix: str,
+    ack_timeout: float,
     catalog: Path,
 ) -> None:
     """Run the counter unit: enrol if needed, then serve the kiosk API and publish the outbox."""
@@ -56,6 +65,7 @@ def run(
         token=token,
         broker_url=broker_url,
         ticket_prefix=ticket_prefix,
+        ack_timeout=ack_timeout,
         catalog=catalog,
         profile=Path(profile_path),
     )

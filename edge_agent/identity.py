@@ -1,4 +1,4 @@
-"""The counter unit's identity: its own Ed25519 key, its device id, the city key and the broker URL.
+"""The counter unit's identity: its own Ed25519 key, its device id, the city's and central's keys, the broker.
 
 On first boot the unit makes its key and enrols with a single-use token; afterwards it loads what it
 saved. The private key file is created 0600 and never leaves the unit. No personal data here.
@@ -38,6 +38,8 @@ class Identity:
     broker_url: str
     signer: ed25519.Ed25519PrivateKey
     counter: CounterKey
+    central: ed25519.Ed25519PublicKey
+    """Central's signing key: only what it signed (acks, configs, commands) is believed."""
 
 
 def _device_key(data_dir: Path) -> ed25519.Ed25519PrivateKey:
@@ -55,6 +57,10 @@ def load_identity(data_dir: Path) -> Identity | None:
     if not path.exists():
         return None
     saved = json.loads(path.read_text())
+    if "central_key" not in saved:
+        raise EnrolmentError(
+            f"{path} predates signed acks: enrol this unit again (a demo: madoguchi demo --reset)"
+        )
     return Identity(
         device_id=saved["device_id"],
         office_id=saved["office_id"],
@@ -62,6 +68,7 @@ def load_identity(data_dir: Path) -> Identity | None:
         broker_url=saved["broker_url"],
         signer=_device_key(data_dir),
         counter=CounterKey.from_bytes((data_dir / COUNTER_KEY_FILE).read_bytes()),
+        central=ed25519.Ed25519PublicKey.from_public_bytes(base64.b64decode(saved["central_key"])),
     )
 
 
@@ -87,6 +94,7 @@ def enrol(data_dir: Path, central_url: str, token: str, timeout: float = 30.0) -
         "office_id": answer.office_id,
         "city_public_key": base64.b64encode(answer.city_public_key).decode(),
         "broker_url": answer.broker_url,
+        "central_key": base64.b64encode(answer.central_key).decode(),
     }
     write_secret_file(data_dir / COUNTER_KEY_FILE, answer.counter_key, replace=True)
     write_secret_file(data_dir / IDENTITY_FILE, json.dumps(saved, indent=2).encode(), replace=True)

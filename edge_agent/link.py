@@ -1,8 +1,10 @@
 """The counter unit's MQTT link: publish the outbox with a pipelined window, delete on central's acks.
 
 Up to WINDOW envelopes are in flight at once (not stop-and-wait). An envelope leaves the outbox only when an
-ack naming it arrives; one not acked within RETRY_AFTER seconds is sent again, and after a reconnect all
-unacked envelopes are sent again (central's ingest is idempotent). A retained status heartbeat with a
+ack signed by central names it (`protocol/acks.py`; anything else on the acks topic is counted and ignored);
+one not acked within the retry time is sent again, and after a reconnect all unacked envelopes are sent again
+(central's ingest is idempotent), so an envelope swallowed by anyone but central still arrives. The link is
+supervised: whatever fails, it is logged and the session starts again. A retained status heartbeat with a
 last-will "offline" tells central whether the unit is alive; it goes out every HEARTBEAT_SECONDS, and at
 once when the hardware reports a change of state that the last heartbeat did not show. Payloads are
 sealed; nothing here logs them.
@@ -17,11 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiomqtt
-import msgspec
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from edge_agent.outbox import Outbox, Pending
 from protocol import topics
-from protocol.messages import Ack, Status, encode_json
+from protocol.acks import AckError, open_ack
+from protocol.messages import Status, encode_json
 from protocol.mqtt import BoundedPublisher, make_client, run_connected
 from protocol.urls import BrokerAddress
 
@@ -32,7 +35,8 @@ RETRY_AFTER = 20.0
 HEARTBEAT_SECONDS = 30.0
 SOFTWARE = "madoguchi-edge/0.1.0"
 
-_ack_decoder = msgspec.json.Decoder(Ack)
+IGNORED_LOG_EVERY = 60.0
+"""Seconds between warnings about ignored acks (a flood of forgeries must not flood the log)."""
 
 
 class Link:
@@ -43,12 +47,14 @@ class Link:
         outbox: Outbox,
         device_id: str,
         broker: BrokerAddress,
+        central: ed25519.Ed25519PublicKey,
         hardware_health: Callable[[], dict[str, Any]] = dict,
         window: int = WINDOW,
         retry_after: float = RETRY_AFTER,
     ) -> None:
         self._outbox = outbox
         self._device_id = device_id
+        self._central = central
         self._broker = broker
         self._hardware_health = hardware_health
         self._window = window
@@ -58,7 +64,12 @@ class Link:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._inflight: dict[str, tuple[int, float]] = {}
         self._last_seq = 0
+        self._ignored_logged = 0.0
         self.connected = asyncio.Event()
+        self.failures = 0
+        """Sessions that ended in an unexpected error (each logged, then restarted)."""
+        self.ignored_acks = 0
+        """Messages on the acks topic that were no valid ack from central (forged, oversized, malformed)."""
 
     def notify(self) -> None:
         """Tell the link that the outbox has something new (call from the event loop)."""
@@ -81,7 +92,11 @@ class Link:
             self._session,
             name=f"link {self._device_id}",
             on_disconnect=self._reset,
+            on_failure=self._failed,
         )
+
+    def _failed(self) -> None:
+        self.failures += 1
 
     def _reset(self) -> None:
         self.connected.clear()
@@ -124,15 +139,25 @@ class Link:
 
     async def _receive_acks(self, client: aiomqtt.Client) -> None:
         async for message in client.messages:
+            payload = message.payload if isinstance(message.payload, bytes) else b""
             try:
-                ack = _ack_decoder.decode(message.payload)
-            except msgspec.DecodeError:
-                log.warning("link: ignored a malformed ack")
+                ids = open_ack(payload, self._device_id, self._central)
+            except AckError as exc:
+                self._ignored(exc)
                 continue
-            await asyncio.to_thread(self._outbox.acknowledge, ack.ids)
-            for sid in ack.ids:
+            await asyncio.to_thread(self._outbox.acknowledge, ids)
+            for sid in ids:
                 self._inflight.pop(sid, None)
             self._wake.set()
+
+    def _ignored(self, exc: AckError) -> None:
+        self.ignored_acks += 1
+        now = time.monotonic()
+        if now - self._ignored_logged >= IGNORED_LOG_EVERY:
+            self._ignored_logged = now
+            log.warning(
+                "link: ignored %d ack(s) so far that central did not sign (last: %s)", self.ignored_acks, exc
+            )
 
     def _due(self) -> list[Pending]:
         """Envelopes to send now: retries of stale ones, then new ones up to the window."""

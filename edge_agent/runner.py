@@ -18,7 +18,7 @@ from edge_agent.api import create_edge_app
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.identity import Identity, enrol, load_identity
 from edge_agent.kiosk import Kiosk, KioskSettings
-from edge_agent.link import Link
+from edge_agent.link import RETRY_AFTER, Link
 from edge_agent.outbox import Outbox
 from edge_agent.profile import load_profile
 from edge_agent.submission import EdgeServices
@@ -40,6 +40,8 @@ class EdgeConfig:
     broker_url: str | None = None
     ticket_prefix: str = "A"
     catalog: Path = SAMPLE_CATALOG
+    ack_timeout: float = RETRY_AFTER
+    """Seconds an envelope waits for central's ack before it is sent again."""
     profile: Path | None = None
     """The device profile; with one, the kiosk is served at /kiosk/ on the profile's hardware."""
 
@@ -67,7 +69,9 @@ async def serve(config: EdgeConfig) -> None:
         outbox,
         identity.device_id,
         parse_broker_url(config.broker_url or identity.broker_url),
+        identity.central,
         hardware_health=dict if hardware is None else lambda: msgspec.to_builtins(hardware.health()),
+        retry_after=config.ack_timeout,
     )
     planner = CatalogPlanner.load(config.catalog)
     services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=planner)

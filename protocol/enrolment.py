@@ -21,3 +21,6 @@ class EnrolResponse(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     broker_url: str
     counter_key: bytes
     """The shared counter key (X25519, 32 raw bytes) that seals and opens QR codes offline."""
+    central_key: bytes
+    """Central's signing key's public half (Ed25519, 32 raw bytes): a unit acts on no ack, config or
+    command that this key did not sign."""

@@ -29,13 +29,6 @@ class SubmissionBody(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     v: int = BODY_VERSION
 
 
-class Ack(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    """Central → edge: these submission ids are committed to central's database."""
-
-    ids: list[str]
-    v: int = 1
-
-
 class Status(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """Edge → central heartbeat (retained); the last-will carries state "offline"."""
 
@@ -48,5 +41,5 @@ class Status(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 
 
 def encode_json(message: msgspec.Struct) -> bytes:
-    """Encode a message for a JSON topic (acks, status)."""
+    """Encode a message for a JSON topic (status)."""
     return msgspec.json.encode(message)

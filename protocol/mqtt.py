@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import aiomqtt
 
+from protocol.failure import describe
 from protocol.urls import BrokerAddress
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,16 @@ async def run_connected(
     *,
     name: str,
     on_disconnect: Callable[[], None] | None = None,
+    on_failure: Callable[[], None] | None = None,
     min_backoff: float = 0.2,
     max_backoff: float = 5.0,
 ) -> None:
-    """Connect, run `work` until the connection drops, back off and repeat; until cancelled."""
+    """Connect, run `work` until the connection drops, back off and repeat; until cancelled.
+
+    Supervised: any exception from `work` (a bug, a message nobody foresaw) is logged by type and place,
+    `on_failure` is told, and the session starts again after the backoff, so one bad message never stops a
+    unit's sync or an ingest worker for good. Only cancellation ends the loop.
+    """
     backoff = min_backoff
     while True:
         try:
@@ -69,6 +76,10 @@ async def run_connected(
             log.warning(
                 "%s: broker connection lost (%s); retrying in %.1fs", name, group.exceptions[0], backoff
             )
+        except* Exception as group:
+            log.error("%s: failed (%s); restarting in %.1fs", name, describe(group.exceptions[0]), backoff)
+            if on_failure is not None:
+                on_failure()
         if on_disconnect is not None:
             on_disconnect()
         await asyncio.sleep(backoff)

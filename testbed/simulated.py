@@ -29,6 +29,8 @@ class SimulatedDevice:
     office_id: str
     city: CityPublicKey
     signer: ed25519.Ed25519PrivateKey
+    central_key: bytes
+    """Central's signing key (32 raw bytes), which the unit checks acks against."""
     seq: int = 0
 
     @classmethod
@@ -43,7 +45,8 @@ class SimulatedDevice:
         )
         response.raise_for_status()
         answer = msgspec.json.decode(response.content, type=EnrolResponse)
-        return cls(answer.device_id, answer.office_id, CityPublicKey.from_bytes(answer.city_public_key), key)
+        city = CityPublicKey.from_bytes(answer.city_public_key)
+        return cls(answer.device_id, answer.office_id, city, key, answer.central_key)
 
     def seal(
         self,

@@ -27,4 +27,5 @@ class EnrolmentController(Controller):
             city_public_key=state.city_key.public.raw,
             broker_url=state.settings.broker_url or "",
             counter_key=state.counter_key.raw,
+            central_key=state.signing_key.public_key().public_bytes_raw(),
         )

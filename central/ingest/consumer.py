@@ -10,10 +10,11 @@ import logging
 from typing import Protocol
 
 import aiomqtt
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from central.ingest.ingester import BatchResult, Incoming, Ingester
 from protocol import topics
-from protocol.messages import Ack, encode_json
+from protocol.acks import sign_acks
 from protocol.mqtt import make_client, run_connected
 from protocol.urls import BrokerAddress
 
@@ -32,11 +33,19 @@ class Report(Protocol):
 class Consumer:
     """Ingest loop for one MQTT session on central's shared subscription."""
 
-    def __init__(self, broker: BrokerAddress, ingester: Ingester, report: Report, identifier: str) -> None:
+    def __init__(
+        self,
+        broker: BrokerAddress,
+        ingester: Ingester,
+        report: Report,
+        identifier: str,
+        signer: ed25519.Ed25519PrivateKey,
+    ) -> None:
         self._broker = broker
         self._ingester = ingester
         self._report = report
         self._identifier = identifier
+        self._signer = signer
 
     async def run(self) -> None:
         """Run until cancelled, reconnecting after broker outages."""
@@ -78,7 +87,8 @@ class Consumer:
             log.warning("ingest: %d envelope(s) rejected (see the reject table)", result.rejected)
         await asyncio.gather(
             *(
-                client.publish(topics.acks(device_id), encode_json(Ack(ids=ids)), qos=1)
+                client.publish(topics.acks(device_id), payload, qos=1)
                 for device_id, ids in result.acks.items()
+                for payload in sign_acks(self._signer, device_id, ids)
             )
         )

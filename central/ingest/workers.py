@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from multiprocessing.context import SpawnContext, SpawnProcess
 
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
 from central.db import make_engine
 from central.ingest.consumer import Consumer
 from central.ingest.ingester import Ingester
@@ -40,6 +42,8 @@ class WorkerSpec:
     broker_url: str
     db_url: str
     city_key: bytes
+    signing_key: bytes
+    """Central's signing key (32 raw bytes): the worker signs the acks it sends."""
 
 
 class IngestStatus:
@@ -86,7 +90,10 @@ def run_worker(spec: WorkerSpec, status: IngestStatus) -> None:
 async def _serve(spec: WorkerSpec, report: WorkerReport) -> None:
     engine = make_engine(spec.db_url)
     ingester = Ingester(engine, CityPrivateKey.from_bytes(spec.city_key))
-    consumer = Consumer(parse_broker_url(spec.broker_url), ingester, report, f"central-ingest-{spec.index}")
+    signer = ed25519.Ed25519PrivateKey.from_private_bytes(spec.signing_key)
+    consumer = Consumer(
+        parse_broker_url(spec.broker_url), ingester, report, f"central-ingest-{spec.index}", signer
+    )
     task = asyncio.create_task(consumer.run())
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, task.cancel)
@@ -104,9 +111,17 @@ async def _serve(spec: WorkerSpec, report: WorkerReport) -> None:
 class IngestWorkers:
     """Starts, watches, restarts and stops the ingest worker processes."""
 
-    def __init__(self, broker_url: str, db_url: str, city: CityPrivateKey, count: int) -> None:
+    def __init__(
+        self,
+        broker_url: str,
+        db_url: str,
+        city: CityPrivateKey,
+        signer: ed25519.Ed25519PrivateKey,
+        count: int,
+    ) -> None:
         self._ctx = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-        self._specs = [WorkerSpec(i, broker_url, db_url, city.raw) for i in range(count)]
+        signing = signer.private_bytes_raw()
+        self._specs = [WorkerSpec(i, broker_url, db_url, city.raw, signing) for i in range(count)]
         self.status = IngestStatus(self._ctx, count)
         self._processes: list[SpawnProcess] = []
 

@@ -35,6 +35,7 @@ def test_big_household_slip() -> None:
         broker_url="mqtt://127.0.0.1:1",
         signer=ed25519.Ed25519PrivateKey.generate(),
         counter=CounterKey(x25519.X25519PrivateKey.generate()),
+        central=ed25519.Ed25519PrivateKey.generate().public_key(),
     )
     created = SubmissionCreated(submission_id="0190-test", ticket="A-007", plan=plan)
     qr = case_qr_text(identity, created, facts, "2026-11-20T10:00:00+09:00")

@@ -11,6 +11,9 @@ import httpx
 from testbed.services import ROOT
 from tests.spine.helpers import exported, wait_until
 
+JSON = {"content-type": "application/json"}
+"""As README's curl sends it."""
+
 
 class Demo:
     """`madoguchi demo` in a child process, its banner read from its output."""
@@ -41,7 +44,7 @@ def test_demo_round_trip_clean_stop_and_restart_on_the_same_ports_and_data(tmp_p
     first = Demo(tmp_path / "demo", tmp_path / "first.out")
     try:
         readme_example = (ROOT / "docs" / "examples" / "facts-move-in.json").read_bytes()
-        created = httpx.post(first.url("counter unit API"), content=readme_example, timeout=10)
+        created = httpx.post(first.url("counter unit API"), content=readme_example, headers=JSON, timeout=10)
         assert created.status_code == 201
         sid = created.json()["submission_id"]
 
@@ -62,7 +65,7 @@ def test_demo_round_trip_clean_stop_and_restart_on_the_same_ports_and_data(tmp_p
         assert second.url("kiosk") == first.url("kiosk")
         assert second.url("central") == first.url("central")
         assert in_export(), "the first run's case is still there"
-        again = httpx.post(second.url("counter unit API"), content=readme_example, timeout=10)
+        again = httpx.post(second.url("counter unit API"), content=readme_example, headers=JSON, timeout=10)
         assert again.status_code == 201, "the unit enrolled in the first run simply starts"
     finally:
         second.stop()

@@ -39,7 +39,7 @@ def submit(edge: Service, body: bytes, key: str, attempts: int = 600) -> dict[st
             response = httpx.post(
                 f"{edge_url(edge)}/api/submissions",
                 content=body,
-                headers={"Idempotency-Key": key},
+                headers={"Idempotency-Key": key, "content-type": "application/json"},
                 timeout=10,
             )
         except httpx.HTTPError:

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from central.ingest.devices import REFRESH_SECONDS
 from protocol import envelope, topics
+from protocol.acks import open_ack
 from protocol.keys import CityPrivateKey
 from testbed.broker import Broker
 from testbed.households import citizen
@@ -53,11 +54,13 @@ async def test_every_envelope_republished_three_times_is_stored_once(
 async def test_central_acks_committed_submissions(tmp_path: Path, broker: Broker, central: Service) -> None:
     unit = device(tmp_path, central)
     sid, wire = unit.seal(citizen(random.Random(2), 1))
+    central_key = ed25519.Ed25519PublicKey.from_public_bytes(unit.central_key)
     async with aiomqtt.Client(broker.host, broker.port, identifier="ack-watcher") as client:
         await client.subscribe(topics.acks(unit.device_id), qos=1)
         await client.publish(topics.submissions(unit.device_id), wire, qos=1)
         async for message in client.messages:
-            assert sid in message.payload.decode()
+            assert isinstance(message.payload, bytes)
+            assert open_ack(message.payload, unit.device_id, central_key) == [sid], "signed by central"
             break
     assert sid in case_ids(tmp_path)
 
@@ -70,7 +73,9 @@ def forged_cases(tmp_path: Path, central: Service) -> tuple[SimulatedDevice, lis
     topic = topics.submissions(unit.device_id)
     cases: list[tuple[str, str, bytes]] = []
 
-    stranger = SimulatedDevice("cu-stranger", unit.office_id, unit.city, ed25519.Ed25519PrivateKey.generate())
+    stranger = SimulatedDevice(
+        "cu-stranger", unit.office_id, unit.city, ed25519.Ed25519PrivateKey.generate(), unit.central_key
+    )
     cases.append(("unknown_device", topics.submissions("cu-stranger"), stranger.seal(citizen(rng, 1))[1]))
 
     cases.append(("device_mismatch", topics.submissions(other.device_id), unit.seal(citizen(rng, 2))[1]))

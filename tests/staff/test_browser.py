@@ -50,7 +50,9 @@ def test_a_counter_day(page: Page, staff_central: StaffCentral) -> None:
     try:
         log_in(page, "honcho_staff")
         created = httpx.post(
-            f"{unit.base_url}/api/submissions", content=facts_json(citizen(random.Random(71), 71))
+            f"{unit.base_url}/api/submissions",
+            content=facts_json(citizen(random.Random(71), 71)),
+            headers={"content-type": "application/json"},
         )
         assert created.status_code == 201, created.text
         synced_row = page.locator(f'tr[data-case="{created.json()["submission_id"]}"]')
