@@ -19,6 +19,23 @@ from tests.staff.support import (
 )
 
 OUTSIDE_CP932 = "𠮷"  # U+20BB7, the 'tsuchi-yoshi' of 𠮷田: a classic 外字
+CASE_FIELDS = {
+    "id",
+    "status",
+    "origin",
+    "office_id",
+    "device_id",
+    "life_event",
+    "language",
+    "ticket",
+    "created_at",
+    "received_at",
+    "updated_at",
+    "facts",
+    "plan",
+    "procedures",
+}
+"""The every-case JSON export's fields (docs/staff.md)."""
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +102,31 @@ def test_utf8_csv_has_a_bom_and_keeps_the_gaiji(
     assert all(case_id in text for case_id in approved)
 
 
-def test_json_export_keeps_its_shape_and_approved_json_has_procedures(
+def test_json_export_has_every_case_with_its_status_and_approved_json_has_procedures(
     staff_central: StaffCentral, approved: dict[str, Facts]
 ) -> None:
-    cases = decode_lines(staff_central.cli("export", "--format", "json").stdout)
-    assert {"id", "status", "facts", "plan"} <= set(cases[0])
+    cases = {
+        case["id"]: case for case in decode_lines(staff_central.cli("export", "--format", "json").stdout)
+    }
+    assert set(approved) <= set(cases)
+    for case_id, facts in approved.items():
+        case = cases[case_id]
+        assert set(case) == CASE_FIELDS
+        assert (case["status"], case["origin"], case["office_id"]) == ("approved", "sync", "honcho")
+        assert case["received_at"] is not None, "it synced"
+        assert case["device_id"] == staff_central.device().device_id
+        assert case["facts"]["applicant"]["name"] == facts.applicant.name
+        assert {p["id"] for p in case["procedures"]} == {p["id"] for p in case["plan"]["procedures"]}
+        assert all(p["approved_by"] == "honcho_staff" for p in case["procedures"])
     procedures = decode_lines(staff_central.cli("export", "--approved", "--format", "json").stdout)
     assert {record["case_id"] for record in procedures} >= set(approved)
     assert all(record["approved_by"] == "honcho_staff" for record in procedures)
-    assert all(record["forms"] for record in procedures if record["case_id"] in approved)
+    for record in procedures:
+        if record["case_id"] in approved:
+            plan = cases[record["case_id"]]["plan"]
+            planned = [form["id"] for form in plan["forms"] if form["procedure"] == record["procedure_id"]]
+            assert [form["id"] for form in record["forms"]] == planned
+    assert all(any(r["forms"] for r in procedures if r["case_id"] == case_id) for case_id in approved)
 
 
 def test_http_export_is_per_office_and_logged(

@@ -1,0 +1,53 @@
+"""Store a batch of opened envelopes with one statement: a new case, or a counter-opened case marked synced.
+
+INSERT … ON CONFLICT (id) DO UPDATE, which SQLite and PostgreSQL both speak. A submission id central has
+never seen becomes a new case (received, origin sync, not yet prepared: ingest never plans). An id a counter
+opened from the slip's QR before its envelope arrived gets only the sync columns (device, sequence number,
+received_at, digests), so what staff did — corrected facts, re-planned procedures, their states — stays.
+An already synced row is left alone; RETURNING names the ids the statement did store, so the caller can
+settle the others (another ingest worker stored them meanwhile) by digest. Runs in the caller's
+transaction. Never logs.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from central.models import Case
+
+_case = Case.__table__  # type: ignore[attr-defined]
+SYNC_COLUMNS = ("device_id", "seq", "received_at", "updated_at", "envelope_sha256", "body_sha256")
+"""What syncing changes on a case a counter already opened."""
+Digests = dict[str, tuple[bytes, bytes]]
+"""submission id → (envelope SHA-256, body SHA-256) of the synced copy."""
+
+
+def upsert(engine: Engine) -> Insert:
+    """The statement that stores new cases and marks counter-opened ones synced, for this engine's dialect."""
+    insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
+    statement = insert(_case)
+    return statement.on_conflict_do_update(
+        index_elements=[_case.c.id],
+        set_={column: statement.excluded[column] for column in SYNC_COLUMNS},
+        where=_case.c.received_at.is_(None),
+    ).returning(_case.c.id)
+
+
+def store(conn: Connection, statement: Insert, rows: list[dict[str, Any]]) -> set[str]:
+    """Run the upsert for these rows; returns the ids it stored (the rest were synced already)."""
+    if not rows:
+        return set()
+    return set(conn.execute(statement, rows).scalars())
+
+
+def synced_digests(conn: Connection, ids: Iterable[str]) -> Digests:
+    """The digests of those of these ids that have synced."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    query = select(_case.c.id, _case.c.envelope_sha256, _case.c.body_sha256).where(
+        _case.c.id.in_(wanted), _case.c.received_at.is_not(None)
+    )
+    return {row[0]: (row[1], row[2]) for row in conn.execute(query)}
