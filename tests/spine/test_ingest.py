@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -16,8 +17,12 @@ import httpx
 import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from sqlalchemy import insert, select
 
+from central.db import make_engine
 from central.ingest.devices import REFRESH_SECONDS
+from central.ingest.store import store, synced_digests, upsert
+from central.models import Case, CaseStatus, Origin
 from protocol import envelope, topics
 from protocol.keys import CityPrivateKey
 from testbed.broker import Broker
@@ -196,3 +201,68 @@ async def test_a_dead_ingest_worker_is_restarted_and_nothing_is_lost(
     wait_until(lambda: len(ingest_workers(central)) == len(workers), what="a replacement worker")
     wait_until(lambda: count_cases(tmp_path) == (40, 40), what="all 40 cases")
     assert case_ids(tmp_path) == {sid for sid, _ in first + later}
+
+
+def synced_row(sid: str, name: str, digest: bytes) -> dict[str, object]:
+    """A case row as ingest writes it."""
+    now = datetime.now(UTC)
+    return {
+        "id": sid,
+        "office_id": "honcho",
+        "ticket": "A001",
+        "origin": Origin.SYNC,
+        "status": CaseStatus.RECEIVED,
+        "life_event": "move_in",
+        "language": "ja",
+        "created_at": now,
+        "updated_at": now,
+        "prepared_at": None,
+        "facts": msgspec.json.encode(citizen(random.Random(name), 1)).decode(),
+        "plan": "null",
+        "device_id": "cu-1",
+        "seq": 1,
+        "received_at": now,
+        "envelope_sha256": digest,
+        "body_sha256": digest,
+    }
+
+
+def check_the_store_statement(db_url: str) -> None:
+    """New ids are stored; a QR-opened case gets only the sync columns; a synced case is never overwritten."""
+    engine = make_engine(db_url)
+    table = Case.__table__  # type: ignore[attr-defined]
+    statement = upsert(engine)
+    new, opened = str(uuid.uuid4()), str(uuid.uuid4())
+    staff_facts = '{"corrected": "by staff"}'
+    counter_row = synced_row(opened, "qr", b"") | {
+        "origin": Origin.QR,
+        "status": CaseStatus.IN_PROGRESS,
+        "prepared_at": datetime.now(UTC),
+        "facts": staff_facts,
+        "seq": None,
+        "received_at": None,
+        "envelope_sha256": None,
+        "body_sha256": None,
+    }
+    with engine.begin() as conn:
+        conn.execute(insert(table), [counter_row])
+        assert store(
+            conn, statement, [synced_row(new, "a", b"1" * 32), synced_row(opened, "b", b"2" * 32)]
+        ) == {
+            new,
+            opened,
+        }
+    with engine.begin() as conn:
+        assert store(conn, statement, [synced_row(new, "c", b"3" * 32)]) == set(), "a synced case stays"
+        assert synced_digests(conn, [new, opened]) == {
+            new: (b"1" * 32, b"1" * 32),
+            opened: (b"2" * 32, b"2" * 32),
+        }
+        row = conn.execute(select(table).where(table.c.id == opened)).one()
+    assert (row.origin, row.status, row.facts, row.seq) == (Origin.QR, CaseStatus.IN_PROGRESS, staff_facts, 1)
+    assert row.received_at is not None
+    engine.dispose()
+
+
+def test_the_store_statement_on_sqlite(tmp_path: Path) -> None:
+    check_the_store_statement(f"sqlite:///{tmp_path / 'central.db'}")
