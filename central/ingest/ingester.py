@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import msgspec
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Engine, insert
 
 from central.ingest.crypto import Opener, Outcome, Replay
 from central.ingest.devices import DeviceRegistry, KnownDevice
@@ -97,7 +97,7 @@ class Ingester:
                 continue
             accepted.append(item)
         with self._engine.begin() as conn:
-            lost = self._store(conn, new_rows)
+            lost = store(conn, self._upsert, list(new_rows.values()))
             rejected = [item for item in accepted if item.parsed.submission_id in lost]
             rejects += [_reject_row(item.message, _conflict(), now, item.parsed) for item in rejected]
             if rejects:
@@ -107,12 +107,6 @@ class Ingester:
             if item.parsed.submission_id not in lost:
                 result.acks[item.device.id].append(item.parsed.submission_id)
         return result
-
-    def _store(self, conn: Connection, new_rows: dict[str, Row]) -> set[str]:
-        """Store the new rows; returns the ids another worker synced meanwhile with different content."""
-        stored = store(conn, self._upsert, list(new_rows.values()))
-        raced = synced_digests(conn, new_rows.keys() - stored)
-        return {sid for sid in new_rows.keys() - stored if not _same(raced.get(sid), new_rows[sid])}
 
     @staticmethod
     def _decide(
@@ -155,11 +149,6 @@ class Ingester:
 
 def _conflict() -> Rejected:
     return Rejected(Reason.CONFLICT, "same submission id, different content")
-
-
-def _same(synced: tuple[bytes, bytes] | None, row: Row) -> bool:
-    """Whether what another worker synced is this envelope, or carries the same body."""
-    return synced is not None and (synced[0] == row["envelope_sha256"] or synced[1] == row["body_sha256"])
 
 
 def _reject_row(

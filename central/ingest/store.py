@@ -4,8 +4,8 @@ INSERT … ON CONFLICT (id) DO UPDATE, which SQLite and PostgreSQL both speak. A
 never seen becomes a new case (received, origin sync, not yet prepared: ingest never plans). An id a counter
 opened from the slip's QR before its envelope arrived gets only the sync columns (device, sequence number,
 received_at, digests), so what staff did — corrected facts, re-planned procedures, their states — stays.
-An already synced row is left alone; RETURNING names the ids the statement did store, so the caller can
-settle the others (another ingest worker stored them meanwhile) by digest. Runs in the caller's
+An already synced row is left alone: if another ingest worker synced an id meanwhile, the digests it
+stored tell a replay (acked) from a reused id with different content (a conflict). Runs in the caller's
 transaction. Never logs.
 """
 
@@ -32,14 +32,22 @@ def upsert(engine: Engine) -> Insert:
         index_elements=[_case.c.id],
         set_={column: statement.excluded[column] for column in SYNC_COLUMNS},
         where=_case.c.received_at.is_(None),
-    ).returning(_case.c.id)
+    )
 
 
 def store(conn: Connection, statement: Insert, rows: list[dict[str, Any]]) -> set[str]:
-    """Run the upsert for these rows; returns the ids it stored (the rest were synced already)."""
+    """Run the upsert for these rows; returns the ids another worker had synced with different content."""
     if not rows:
         return set()
-    return set(conn.execute(statement, rows).scalars())
+    if conn.execute(statement, rows).rowcount == len(rows):  # SQLite counts; psycopg may say -1
+        return set()
+    synced = synced_digests(conn, (row["id"] for row in rows))
+    return {row["id"] for row in rows if not _same(synced.get(row["id"]), row)}
+
+
+def _same(synced: tuple[bytes, bytes] | None, row: dict[str, Any]) -> bool:
+    """Whether what is synced under this id is this envelope, or carries the same body."""
+    return synced is not None and (synced[0] == row["envelope_sha256"] or synced[1] == row["body_sha256"])
 
 
 def synced_digests(conn: Connection, ids: Iterable[str]) -> Digests:

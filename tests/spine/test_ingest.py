@@ -228,7 +228,8 @@ def synced_row(sid: str, name: str, digest: bytes) -> dict[str, object]:
 
 
 def check_the_store_statement(db_url: str) -> None:
-    """New ids are stored; a QR-opened case gets only the sync columns; a synced case is never overwritten."""
+    """New ids are stored; a QR-opened case gets only the sync columns; a synced case is never overwritten,
+    and a reused id with other content comes back as a conflict."""
     engine = make_engine(db_url)
     table = Case.__table__  # type: ignore[attr-defined]
     statement = upsert(engine)
@@ -246,14 +247,11 @@ def check_the_store_statement(db_url: str) -> None:
     }
     with engine.begin() as conn:
         conn.execute(insert(table), [counter_row])
-        assert store(
-            conn, statement, [synced_row(new, "a", b"1" * 32), synced_row(opened, "b", b"2" * 32)]
-        ) == {
-            new,
-            opened,
-        }
+        both = [synced_row(new, "a", b"1" * 32), synced_row(opened, "b", b"2" * 32)]
+        assert store(conn, statement, both) == set(), "both stored"
     with engine.begin() as conn:
-        assert store(conn, statement, [synced_row(new, "c", b"3" * 32)]) == set(), "a synced case stays"
+        assert store(conn, statement, [synced_row(new, "a", b"1" * 32)]) == set(), "a replay is no conflict"
+        assert store(conn, statement, [synced_row(new, "c", b"3" * 32)]) == {new}, "a reused id is"
         assert synced_digests(conn, [new, opened]) == {
             new: (b"1" * 32, b"1" * 32),
             opened: (b"2" * 32, b"2" * 32),
