@@ -19,14 +19,17 @@ from sqlmodel import Session, select
 from central.accounts.service import Staff
 from central.cases.actions import approve
 from central.cases.prepare import Preparer
-from central.cases.records import NewCase, add_case, encoded
+from central.cases.records import NewCase, add_case
 from central.cases.views import InboxFilter, case_detail, inbox
 from central.db import make_engine
 from central.exports.run import ExportRequest, run_export
 from central.forms.pdf import Slip, forms_pdf
-from central.models import Case, CaseProcedure, CaseStatus, Origin, Role
+from central.ingest.devices import KnownDevice
+from central.ingest.store import synced_case
+from central.models import Case, CaseProcedure, Origin, Role
 from protocol.facts import Facts
 from protocol.ids import uuid7
+from protocol.messages import SubmissionBody, Ticket
 from protocol.plan import Plan
 from testbed.households import PLANNER, citizen
 
@@ -45,26 +48,10 @@ def timed(what: str, count: int, unit: str, run: Callable[[], object]) -> float:
 def prepared_cases(engine: Engine, households: list[Facts], plans: list[Plan]) -> None:
     """Sync the same households as ingest stores them, prepare them, then time the steady-state round."""
     now = datetime.now(UTC)
+    unit = KnownDevice("bench", "honcho", b"", revoked=False)
+    ticket = Ticket("A001", "honcho", now.isoformat())
     rows = [
-        {
-            "id": str(uuid7()),
-            "office_id": "honcho",
-            "ticket": "A001",
-            "origin": Origin.SYNC,
-            "status": CaseStatus.RECEIVED,
-            "life_event": facts.life_event,
-            "language": facts.language,
-            "created_at": now,
-            "updated_at": now,
-            "prepared_at": None,
-            "facts": encoded(facts),
-            "plan": encoded(plan),
-            "device_id": "bench",
-            "seq": serial,
-            "received_at": now,
-            "envelope_sha256": b"-",
-            "body_sha256": b"-",
-        }
+        synced_case(str(uuid7()), unit, serial, SubmissionBody(facts, ticket, plan), now, now, (b"-", b"-"))
         for serial, (facts, plan) in enumerate(zip(households, plans, strict=True))
     ]
     with engine.begin() as conn:

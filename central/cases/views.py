@@ -164,10 +164,13 @@ def summary_of(case: Case, procedures: list[CaseProcedure]) -> CaseSummary:
     )
 
 
-def _procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProcedure]]:
+def procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProcedure]]:
+    """The procedure rows of these cases, by case id, in counter order."""
     grouped: dict[str, list[CaseProcedure]] = {case_id: [] for case_id in ids}
     query = (
-        select(CaseProcedure).where(col(CaseProcedure.case_id).in_(ids)).order_by(col(CaseProcedure.counter))
+        select(CaseProcedure)
+        .where(col(CaseProcedure.case_id).in_(ids))
+        .order_by(col(CaseProcedure.counter), col(CaseProcedure.procedure_id))
     )
     for row in session.exec(query):
         grouped[row.case_id].append(row)
@@ -199,7 +202,7 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
     query = query.order_by(col(Case.created_at).desc()).limit(INBOX_LIMIT)
     with Session(engine) as session:
         cases = list(session.exec(query))
-        procedures = _procedures_of(session, [case.id for case in cases])
+        procedures = procedures_of(session, [case.id for case in cases])
     return [summary_of(case, procedures[case.id]) for case in cases]
 
 
@@ -215,7 +218,7 @@ def load_case(session: Session, staff: Staff, case_id: str) -> Case:
 
 def detail_in(session: Session, case: Case) -> CaseDetail:
     """The full view of a case, read inside the caller's session."""
-    procedures = _procedures_of(session, [case.id])[case.id]
+    procedures = procedures_of(session, [case.id])[case.id]
     corrections = session.exec(
         select(Correction).where(Correction.case_id == case.id).order_by(col(Correction.id))
     )

@@ -14,6 +14,7 @@ import msgspec
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from central.cases.views import procedures_of
 from central.models import Case, CaseProcedure
 
 CHUNK = 500
@@ -53,14 +54,6 @@ def case_record(case: Case, procedures: Sequence[CaseProcedure]) -> dict[str, An
     }
 
 
-def _procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProcedure]]:
-    grouped: dict[str, list[CaseProcedure]] = {case_id: [] for case_id in ids}
-    query = select(CaseProcedure).where(col(CaseProcedure.case_id).in_(ids))
-    for row in session.exec(query.order_by(col(CaseProcedure.procedure_id))):
-        grouped[row.case_id].append(row)
-    return grouped
-
-
 def iter_cases(
     engine: Engine, since: datetime | None = None, offices: frozenset[str] | None = None
 ) -> Iterator[dict[str, Any]]:
@@ -73,6 +66,6 @@ def iter_cases(
         query = query.where(col(Case.office_id).in_(offices))
     with Session(engine) as session:
         for chunk in session.exec(query).partitions():
-            procedures = _procedures_of(session, [case.id for case in chunk])
+            procedures = procedures_of(session, [case.id for case in chunk])
             for case in chunk:
                 yield case_record(case, procedures[case.id])

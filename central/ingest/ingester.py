@@ -11,13 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import msgspec
 from sqlalchemy import Engine, insert
 
 from central.ingest.crypto import Opener, Outcome, Replay
 from central.ingest.devices import DeviceRegistry, KnownDevice
-from central.ingest.store import Digests, store, synced_digests, upsert
-from central.models import CaseStatus, Origin, Reject
+from central.ingest.store import Digests, store, synced_case, synced_digests, upsert
+from central.models import Reject
 from protocol import envelope, topics
 from protocol.envelope import Parsed, Reason, Rejected
 from protocol.keys import CityPrivateKey
@@ -125,26 +124,15 @@ class Ingester:
             if previous[0] != parsed.digest and previous[1] != outcome.digest:
                 raise _conflict()
             return
-        body = outcome.body
-        new_rows[sid] = {
-            "id": sid,
-            "office_id": item.device.office_id,
-            "ticket": body.ticket.number,
-            "origin": Origin.SYNC,
-            "status": CaseStatus.RECEIVED,
-            "life_event": body.facts.life_event,
-            "language": body.facts.language,
-            "created_at": datetime.fromtimestamp(parsed.header.created_at_ms / 1000, UTC),
-            "updated_at": now,
-            "prepared_at": None,
-            "facts": msgspec.json.encode(body.facts).decode(),
-            "plan": msgspec.json.encode(body.plan).decode(),
-            "device_id": item.device.id,
-            "seq": parsed.header.seq,
-            "received_at": now,
-            "envelope_sha256": parsed.digest,
-            "body_sha256": outcome.digest,
-        }
+        new_rows[sid] = synced_case(
+            sid,
+            item.device,
+            parsed.header.seq,
+            outcome.body,
+            datetime.fromtimestamp(parsed.header.created_at_ms / 1000, UTC),
+            now,
+            (parsed.digest, outcome.digest),
+        )
 
 
 def _conflict() -> Rejected:

@@ -10,18 +10,53 @@ transaction. Never logs.
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, Engine, Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from central.models import Case
+from central.ingest.devices import KnownDevice
+from central.models import Case, CaseStatus, Origin
+from protocol.messages import SubmissionBody
 
 _case = Case.__table__  # type: ignore[attr-defined]
 SYNC_COLUMNS = ("device_id", "seq", "received_at", "updated_at", "envelope_sha256", "body_sha256")
 """What syncing changes on a case a counter already opened."""
 Digests = dict[str, tuple[bytes, bytes]]
 """submission id → (envelope SHA-256, body SHA-256) of the synced copy."""
+
+
+def synced_case(
+    sid: str,
+    device: KnownDevice,
+    seq: int,
+    body: SubmissionBody,
+    created_at: datetime,
+    received_at: datetime,
+    digests: tuple[bytes, bytes],
+) -> dict[str, Any]:
+    """The row of a case whose envelope just synced: received, not yet prepared, as the unit sent it."""
+    return {
+        "id": sid,
+        "office_id": device.office_id,
+        "ticket": body.ticket.number,
+        "origin": Origin.SYNC,
+        "status": CaseStatus.RECEIVED,
+        "life_event": body.facts.life_event,
+        "language": body.facts.language,
+        "created_at": created_at,
+        "updated_at": received_at,
+        "prepared_at": None,
+        "facts": msgspec.json.encode(body.facts).decode(),
+        "plan": msgspec.json.encode(body.plan).decode(),
+        "device_id": device.id,
+        "seq": seq,
+        "received_at": received_at,
+        "envelope_sha256": digests[0],
+        "body_sha256": digests[1],
+    }
 
 
 def upsert(engine: Engine) -> Insert:

@@ -20,11 +20,12 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import insert, select
 
 from central.db import make_engine
-from central.ingest.devices import REFRESH_SECONDS
-from central.ingest.store import store, synced_digests, upsert
+from central.ingest.devices import REFRESH_SECONDS, KnownDevice
+from central.ingest.store import store, synced_case, synced_digests, upsert
 from central.models import Case, CaseStatus, Origin
 from protocol import envelope, topics
 from protocol.keys import CityPrivateKey
+from protocol.messages import SubmissionBody, Ticket
 from testbed.broker import Broker
 from testbed.households import citizen
 from testbed.processes import Service
@@ -206,25 +207,10 @@ async def test_a_dead_ingest_worker_is_restarted_and_nothing_is_lost(
 def synced_row(sid: str, name: str, digest: bytes) -> dict[str, object]:
     """A case row as ingest writes it."""
     now = datetime.now(UTC)
-    return {
-        "id": sid,
-        "office_id": "honcho",
-        "ticket": "A001",
-        "origin": Origin.SYNC,
-        "status": CaseStatus.RECEIVED,
-        "life_event": "move_in",
-        "language": "ja",
-        "created_at": now,
-        "updated_at": now,
-        "prepared_at": None,
-        "facts": msgspec.json.encode(citizen(random.Random(name), 1)).decode(),
-        "plan": "null",
-        "device_id": "cu-1",
-        "seq": 1,
-        "received_at": now,
-        "envelope_sha256": digest,
-        "body_sha256": digest,
-    }
+    body = SubmissionBody(citizen(random.Random(name), 1), Ticket("A001", "honcho", now.isoformat()))
+    return synced_case(
+        sid, KnownDevice("cu-1", "honcho", b"", revoked=False), 1, body, now, now, (digest, digest)
+    )
 
 
 def check_the_store_statement(db_url: str) -> None:

@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import msgspec
 from sqlalchemy import func, insert, select
 from sqlmodel import col
 
 from central.cases.prepare import Preparer
 from central.db import make_engine
-from central.models import Case, CaseProcedure, CaseStatus, Origin
+from central.ingest.devices import KnownDevice
+from central.ingest.store import synced_case
+from central.models import Case, CaseProcedure
 from procedures.planner import CatalogPlanner
 from protocol.facts import Facts
+from protocol.messages import SubmissionBody, Ticket
 from protocol.plan import Plan
 from testbed.households import citizen
 
@@ -37,26 +39,17 @@ def synced_without_plan(count: int) -> list[dict[str, object]]:
     """Case rows as ingest stores them for units that sent no plan (central plans them)."""
     rng = random.Random(8)
     now = datetime.now(UTC)
+    unit = KnownDevice("cu-test", "honcho", b"", revoked=False)
     return [
-        {
-            "id": str(uuid.uuid4()),
-            "office_id": "honcho",
-            "ticket": f"A{n:03d}",
-            "origin": Origin.SYNC,
-            "status": CaseStatus.RECEIVED,
-            "life_event": "move_in",
-            "language": "ja",
-            "created_at": now,
-            "updated_at": now,
-            "prepared_at": None,
-            "facts": msgspec.json.encode(citizen(rng, n)).decode(),
-            "plan": "null",
-            "device_id": "cu-test",
-            "seq": n,
-            "received_at": now,
-            "envelope_sha256": bytes(32),
-            "body_sha256": bytes(32),
-        }
+        synced_case(
+            str(uuid.uuid4()),
+            unit,
+            n,
+            SubmissionBody(citizen(rng, n), Ticket(f"A{n:03d}", "honcho", now.isoformat())),
+            now,
+            now,
+            (bytes(32), bytes(32)),
+        )
         for n in range(count)
     ]
 
