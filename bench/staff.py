@@ -13,24 +13,27 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import msgspec
 from sqlalchemy import Engine, insert
 from sqlmodel import Session, select
 
 from central.accounts.service import Staff
 from central.cases.actions import approve
+from central.cases.prepare import Preparer
+from central.cases.records import NewCase, add_case
 from central.cases.views import InboxFilter, case_detail, inbox
-from central.cases.work import Merger, NewCase, add_work_case
 from central.db import make_engine
 from central.exports.run import ExportRequest, run_export
 from central.forms.pdf import Slip, forms_pdf
-from central.models import Case, CaseProcedure
+from central.ingest.devices import KnownDevice
+from central.ingest.store import synced_case
+from central.models import Case, CaseProcedure, Origin, Role
 from protocol.facts import Facts
 from protocol.ids import uuid7
+from protocol.messages import SubmissionBody, Ticket
 from protocol.plan import Plan
 from testbed.households import PLANNER, citizen
 
-STAFF = Staff("bench", "supervisor", frozenset({"honcho"}), frozenset(), "-")
+STAFF = Staff("bench", Role.SUPERVISOR, frozenset({"honcho"}), frozenset(), "-")
 
 
 def timed(what: str, count: int, unit: str, run: Callable[[], object]) -> float:
@@ -42,37 +45,25 @@ def timed(what: str, count: int, unit: str, run: Callable[[], object]) -> float:
     return seconds
 
 
-def merged_cases(engine: Engine, households: list[Facts], plans: list[Plan]) -> None:
-    """Sync the same households as Case rows, merge them, then time the steady-state merge round."""
+def prepared_cases(engine: Engine, households: list[Facts], plans: list[Plan]) -> None:
+    """Sync the same households as ingest stores them, prepare them, then time the steady-state round."""
     now = datetime.now(UTC)
+    unit = KnownDevice("bench", "honcho", b"", revoked=False)
+    ticket = Ticket("A001", "honcho", now.isoformat())
     rows = [
-        {
-            "id": str(uuid7()),
-            "device_id": "bench",
-            "office_id": "honcho",
-            "seq": serial,
-            "life_event": facts.life_event,
-            "language": facts.language,
-            "ticket": "A001",
-            "created_at": now,
-            "received_at": now,
-            "envelope_sha256": b"-",
-            "body_sha256": b"-",
-            "facts": msgspec.json.encode(facts).decode(),
-            "plan": msgspec.json.encode(plan).decode(),
-        }
+        synced_case(str(uuid7()), unit, serial, SubmissionBody(facts, ticket, plan), now, now, (b"-", b"-"))
         for serial, (facts, plan) in enumerate(zip(households, plans, strict=True))
     ]
     with engine.begin() as conn:
         conn.execute(insert(Case.__table__), rows)  # type: ignore[attr-defined]
-    merge = Merger(engine, PLANNER)
+    prepare = Preparer(engine, PLANNER)
     timed(
-        "merge synced cases (first rounds)",
+        "prepare synced cases (first rounds)",
         len(rows),
         "cases",
-        lambda: [merge() for _ in range(len(rows) // 500 + 1)],
+        lambda: [prepare() for _ in range(len(rows) // 500 + 1)],
     )
-    timed("merge round, steady state x100", 100, "rounds", lambda: [merge() for _ in range(100)])
+    timed("prepare round, steady state x100", 100, "rounds", lambda: [prepare() for _ in range(100)])
 
 
 def main() -> None:
@@ -89,12 +80,12 @@ def main() -> None:
         def record() -> None:
             with Session(engine) as session:
                 for facts, plan in zip(households, plans, strict=True):
-                    new = NewCase(str(uuid7()), "honcho", "A001", "sync", now, facts, plan)
-                    add_work_case(session, new, now, synced=True)
+                    new = NewCase(str(uuid7()), "honcho", "I-0001", Origin.INTERVIEW, now, facts, plan)
+                    add_case(session, new, now)
                 session.commit()
 
-        timed("record working cases (one transaction)", args.cases, "cases", record)
-        merged_cases(engine, households, plans)
+        timed("record interview cases (one transaction)", args.cases, "cases", record)
+        prepared_cases(engine, households, plans)
         timed(
             "inbox query x100 (newest 200)",
             100,

@@ -1,7 +1,9 @@
-"""Central's Litestar app factory; the lifespan owns the database engine, the city key and the ingest workers.
+"""Central's Litestar app factory: the lifespans, in order, and every slice's controllers.
 
-Start-up order matters: the key and database exist before the ingest workers start, so the first message
-can be opened and stored; start-up waits (bounded) for the workers to subscribe, so /health means ready.
+Start-up order matters: the keys, the tables and the catalog exist before the ingest workers start, so the
+first message can be opened and stored; start-up waits (bounded) for the workers to subscribe, so /health
+means ready. Only then do the background loops start (they read the engine, the catalog and ingest's load),
+and at shutdown they stop first.
 """
 
 import asyncio
@@ -15,19 +17,24 @@ from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
 from central.accounts.controller import LoginController
+from central.accounts.service import session_loops
 from central.audit.controller import AccessLogController
+from central.audit.retention import retention_loops
+from central.background import Loop, background
 from central.cases.controller import CaseApi, CasePages
 from central.cases.interview_controller import InterviewPages
-from central.cases.lifespan import staff_lifespan
+from central.cases.prepare import preparation_loops
 from central.db import make_engine
 from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
 from central.forms.controller import FormsController
-from central.ingest.workers import IngestWorkers
+from central.ingest.workers import RESTART_DELAY, IngestWorkers
 from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
 from central.preentry.controller import PreEntryController
 from central.settings import Settings
 from central.webhooks.controller import WebhookController
+from central.webhooks.sender import webhook_loops
+from procedures.planner import CatalogPlanner
 
 STAFF_STATIC = Path(__file__).resolve().parent / "static"
 
@@ -43,6 +50,13 @@ def health(state: State) -> dict[str, object]:
     }
 
 
+@contextlib.asynccontextmanager
+async def ingest_loops(state: State) -> AsyncIterator[list[Loop]]:
+    """Restart an ingest worker that died (when central ingests at all)."""
+    ingest: IngestWorkers | None = state.get("ingest")
+    yield [Loop("ingest workers", RESTART_DELAY, ingest.restart_dead)] if ingest else []
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the central app for these settings."""
 
@@ -54,8 +68,9 @@ def create_app(settings: Settings) -> Litestar:
         state.signing_key = load_or_create_signing_key(settings.data_dir)
         state.counter_key = load_or_create_counter_key(settings.data_dir)
         state.engine = make_engine(settings.db_url)  # 2. the tables
-        ingest = supervisor = None
-        if settings.broker_url:  # 3. only then ingest
+        state.staff_planner = await asyncio.to_thread(CatalogPlanner.load, settings.catalog)  # 3. the catalog
+        ingest = None
+        if settings.broker_url:  # 4. only then ingest
             ingest = IngestWorkers(
                 settings.broker_url,
                 settings.db_url,
@@ -65,14 +80,9 @@ def create_app(settings: Settings) -> Litestar:
             )
             state.ingest = ingest
             await ingest.start()
-            supervisor = asyncio.create_task(ingest.supervise(), name="ingest supervisor")
         try:
             yield
         finally:
-            if supervisor is not None:
-                supervisor.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await supervisor
             if ingest is not None:
                 await asyncio.to_thread(ingest.stop)
             state.engine.dispose()
@@ -94,7 +104,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         lifespan=[
             lifespan,
-            staff_lifespan,
-        ],  # the staff side needs the engine and keys first
+            background(ingest_loops, preparation_loops, webhook_loops, retention_loops, session_loops),
+        ],  # 5. the background loops, which need everything above; they stop first
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
     )

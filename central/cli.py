@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 import uvicorn
 
-from central.accounts.service import ROLES, add_user
+from central.accounts.service import add_user
 from central.app import create_app
 from central.audit.retention import purge_before, retention_cutoff
 from central.db import make_engine
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
+from central.models import Role
 from central.settings import Settings
 from central.webhooks.endpoints import add_endpoint
 from protocol.urls import parse_listen
@@ -107,7 +108,7 @@ def serve(
 )
 @click.option(
     "--since",
-    help="Only cases received (procedures approved) at or after this ISO 8601 time",
+    help="Only what changed at or after this ISO 8601 time (with --approved: procedures approved then)",
 )
 @click.option("--procedure", "procedures", multiple=True, help="Only this procedure id (repeatable)")
 def export(
@@ -119,7 +120,8 @@ def export(
     since: str | None,
     procedures: tuple[str, ...],
 ) -> None:
-    """Export every case with its status to stdout (JSON: one object per line; CSV: see docs/staff.md).
+    """Export to stdout: JSON lines of every case with its status, or procedure records (--approved,
+    --procedure, CSV); the layouts are in docs/staff.md. Every exported case is written to the access log.
 
     CSV rows with characters CP932 lacks are listed on stderr, one line per row.
     """
@@ -131,6 +133,7 @@ def export(
         encoding=encoding,
         since=parse_since(since),
         procedures=frozenset(procedures),
+        every_case=fmt == "json" and not approved and not procedures,
     )
     try:
         report = run_export(engine, wanted, sys.stdout.buffer, user="cli")
@@ -152,7 +155,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option(
     "--office",
     "offices",

@@ -1,7 +1,8 @@
 """Database engine for SQLite (default) and PostgreSQL; tables are created on first use.
 
 SQLite runs in WAL mode with synchronous=FULL: central acknowledges a submission only after the commit, so
-the commit must survive a power cut.
+the commit must survive a power cut. Errors never quote their SQL parameters (`hide_parameters`): those are
+facts and plans, and an error may be logged.
 """
 
 from typing import Any
@@ -24,9 +25,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     """Create the engine and the tables that are missing."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     SQLModel.metadata.create_all(engine)
     return engine

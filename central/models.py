@@ -1,9 +1,72 @@
-"""Central's tables. Cases hold the opened submission: this is the city's own record of the citizen's data."""
+"""Central's tables and the statuses they hold: the city's own record of every case and who did what to it.
 
+A case is one row of `case` from the moment central first learns of it — a synced envelope, a slip's QR
+opened at a counter, or a staff interview — with its lifecycle status, its current (corrected) facts and
+plan, and, once its envelope has synced, the digests ingest keeps it idempotent with. Its procedures are rows
+of `case_procedure`. Statuses are `StrEnum`s stored as their values (plain strings, no database enum types).
+Never holds a rejected envelope's payload.
+"""
+
+import enum
 from datetime import datetime
 
 from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Enum as EnumType
 from sqlmodel import Field, SQLModel
+
+
+class CaseStatus(enum.StrEnum):
+    """Where a case stands; it follows its procedures (central/cases/lifecycle.py)."""
+
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    APPROVED = "approved"
+
+
+class ProcedureStatus(enum.StrEnum):
+    """Where one procedure of a case stands; an approved procedure is `done` with an approval."""
+
+    WAITING = "waiting"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NOT_NEEDED = "not_needed"
+    SENT_BACK = "sent_back"
+
+
+class Origin(enum.StrEnum):
+    """How central first learned of a case."""
+
+    SYNC = "sync"
+    QR = "qr"
+    INTERVIEW = "interview"
+
+
+class Role(enum.StrEnum):
+    """What a member of staff may do: supervisors and admins also read the access log and dead letters."""
+
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class DeliveryStatus(enum.StrEnum):
+    """A webhook delivery: pending until delivered, dead after too many tries."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+
+
+def stored_as_value(kind: type[enum.StrEnum]) -> EnumType:
+    """A column type that stores an enum's values as plain strings and reads them back as members."""
+    return EnumType(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class Device(SQLModel, table=True):
@@ -28,22 +91,37 @@ class EnrolmentToken(SQLModel, table=True):
 
 
 class Case(SQLModel, table=True):
-    """One citizen's case: an opened submission, stored once per submission id."""
+    """One citizen's case, whatever its origin: central's one record of it, keyed by the submission id.
+
+    Staff work on a case once it is prepared (`prepared_at`): its plan is in place and its procedure rows
+    exist. A case opened from a slip's QR or recorded in an interview is prepared as it is recorded; a synced
+    case by the background step (central/cases/prepare.py), off the ingest path. Ingest fills the sync
+    columns; for a case a counter opened from its QR before its envelope arrived, it fills only those.
+    """
 
     id: str = Field(primary_key=True, description="submission id (UUIDv7)")
-    device_id: str = Field(index=True)
     office_id: str = Field(index=True)
-    seq: int
-    life_event: str = Field(index=True)
-    language: str
     ticket: str
-    status: str = Field(default="received", index=True)
-    created_at: datetime = Field(index=True)
-    received_at: datetime = Field(index=True)
-    envelope_sha256: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    body_sha256: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    facts: str = Field(sa_column=Column(Text, nullable=False))
-    plan: str = Field(sa_column=Column(Text, nullable=False))
+    origin: Origin = Field(sa_type=stored_as_value(Origin))
+    status: CaseStatus = Field(default=CaseStatus.RECEIVED, sa_type=stored_as_value(CaseStatus))
+    life_event: str
+    language: str
+    created_at: datetime = Field(
+        index=True, description="when the case was taken (unit's clock, QR, interview)"
+    )
+    updated_at: datetime = Field(
+        index=True, description="recorded, synced, prepared, corrected, a procedure moved"
+    )
+    prepared_at: datetime | None = Field(
+        default=None, index=True, description="None: synced, not yet prepared"
+    )
+    facts: str = Field(sa_column=Column(Text, nullable=False), description="current facts, with corrections")
+    plan: str = Field(sa_column=Column(Text, nullable=False), description="current plan; JSON null if none")
+    device_id: str | None = Field(default=None, description="the unit that sent or printed it")
+    seq: int | None = Field(default=None, description="the unit's sequence number of the envelope")
+    received_at: datetime | None = Field(default=None, description="when the envelope synced; None: not yet")
+    envelope_sha256: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    body_sha256: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class Reject(SQLModel, table=True):
@@ -64,7 +142,7 @@ class StaffUser(SQLModel, table=True):
 
     __tablename__ = "staff_user"
     name: str = Field(primary_key=True)
-    role: str = Field(description="staff, supervisor or admin")
+    role: Role = Field(sa_type=stored_as_value(Role))
     password_hash: str = Field(description="argon2id")
     offices: str = "[]"
     counters: str = "[]"
@@ -84,26 +162,6 @@ class StaffSession(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
 
 
-class WorkCase(SQLModel, table=True):
-    """Staff's working record of a case, keyed by the submission id: corrected facts and the current plan.
-
-    Made from a synced Case, from a slip's QR before the case synced (then merged when it does), or from a
-    staff interview. `synced_at` is set once central holds the Case row itself.
-    """
-
-    __tablename__ = "work_case"
-    id: str = Field(primary_key=True)
-    office_id: str = Field(index=True)
-    ticket: str
-    origin: str = Field(description="sync, qr or interview")
-    life_event: str
-    created_at: datetime = Field(index=True)
-    synced_at: datetime | None = None
-    updated_at: datetime
-    facts: str = Field(sa_column=Column(Text, nullable=False))
-    plan: str = Field(sa_column=Column(Text, nullable=False))
-
-
 class CaseProcedure(SQLModel, table=True):
     """One procedure of a case: its status, the counter that has it, and its approval for core systems."""
 
@@ -113,7 +171,9 @@ class CaseProcedure(SQLModel, table=True):
     name: str
     department: str
     counter: str = Field(index=True)
-    status: str = Field(default="waiting", index=True)
+    status: ProcedureStatus = Field(
+        default=ProcedureStatus.WAITING, index=True, sa_type=stored_as_value(ProcedureStatus)
+    )
     updated_at: datetime
     updated_by: str | None = None
     approved_at: datetime | None = Field(default=None, index=True)
@@ -168,7 +228,9 @@ class WebhookDelivery(SQLModel, table=True):
     case_id: str
     procedure_id: str
     body: str = Field(sa_column=Column(Text, nullable=False))
-    status: str = Field(default="pending", index=True)
+    status: DeliveryStatus = Field(
+        default=DeliveryStatus.PENDING, index=True, sa_type=stored_as_value(DeliveryStatus)
+    )
     attempts: int = 0
     next_attempt_at: datetime = Field(index=True)
     last_error: str = ""

@@ -39,7 +39,7 @@ class Settings:
         ingest_workers: int | None = None,
         catalog: Path | None = None,
     ) -> "Settings":
-        """Apply the flag → environment → default order documented in DESIGN.md."""
+        """Take each setting from its flag, else its MADOGUCHI_* environment variable, else the default."""
         directory = Path(data_dir or os.environ.get("MADOGUCHI_DATA_DIR") or DEFAULT_DATA_DIR)
         url = db_url or os.environ.get("MADOGUCHI_DB") or f"sqlite:///{directory / 'central.db'}"
         broker = broker_url or os.environ.get("MADOGUCHI_BROKER")

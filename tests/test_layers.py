@@ -4,7 +4,9 @@ protocol ← procedures ← {edge_agent, central} ← provisioning ← madoguchi
 or a lower layer, and edge_agent and central never import each other, so a counter unit never loads central's
 code. The test bed (`testbed/`) is imported only by `madoguchi demo`, the benches and the tests; the product
 never imports tests, bench or scripts; hardware libraries are imported only inside `edge_agent/hardware/`
-(tests and benches use zbar, zxing-cpp and OpenCV to check what the hardware code produced).
+(tests and benches use zbar, zxing-cpp and OpenCV to check what the hardware code produced). Inside central,
+no slice (`central/<slice>/`) imports another slice's controller module: what controllers share lives in
+`central/web.py` and `central/errors.py`.
 """
 
 import ast
@@ -24,6 +26,8 @@ TESTBED_USERS = {"madoguchi.demo"}
 """The only product modules that may import the test bed."""
 HARDWARE = {"smartcard", "picamera2", "pyzbar", "zxingcpp", "escpos", "cv2"}
 HARDWARE_HOME = "edge_agent.hardware"
+SLICED = "central"
+"""The part made of slices (`central/<slice>/`), whose controller modules are `*controller`."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ class Import:
     importer: str
     target: str
     where: str
+    names: tuple[str, ...] = ()
+    """What a `from target import ...` takes (a module among them is imported too)."""
 
 
 def resolve(importer: str, is_package: bool, level: int, name: str | None) -> str:
@@ -56,11 +62,28 @@ def imports(root: Path) -> Iterator[Import]:
                 if isinstance(node, ast.Import):
                     yield from (Import(importer, alias.name, where) for alias in node.names)
                 elif isinstance(node, ast.ImportFrom):
-                    yield Import(importer, resolve(importer, is_package, node.level, node.module), where)
+                    target = resolve(importer, is_package, node.level, node.module)
+                    yield Import(importer, target, where, tuple(alias.name for alias in node.names))
+
+
+def slice_of(module: str) -> str | None:
+    """The central slice a module belongs to (`cases` for central.cases.views); None for central.web & co."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == SLICED and len(parts) > 2 else None
+
+
+def slice_problem(found: Import) -> str | None:
+    """A central slice importing another slice's controller module, or None."""
+    own = slice_of(found.importer)
+    for module in (found.target, *(f"{found.target}.{name}" for name in found.names)):
+        theirs = slice_of(module)
+        if own and theirs and theirs != own and module.split(".")[2].endswith("controller"):
+            return f"{found.importer} imports another slice's controller {module}"
+    return None
 
 
 def problem(found: Import) -> str | None:
-    """What rule an import breaks, or None."""
+    """What layer rule an import breaks, or None."""
     source, target = found.importer.split(".")[0], found.target.split(".")[0]
     in_hardware = f"{found.importer}.".startswith(f"{HARDWARE_HOME}.")
     if target in HARDWARE and source not in {"tests", "bench"} and not in_hardware:
@@ -82,7 +105,9 @@ def problem(found: Import) -> str | None:
 
 def violations(root: Path) -> list[str]:
     """Every import under root that breaks a rule, as `path:line: rule`."""
-    return [f"{found.where}: {why}" for found in imports(root) if (why := problem(found))]
+    return [
+        f"{found.where}: {why}" for found in imports(root) if (why := problem(found) or slice_problem(found))
+    ]
 
 
 def test_imports_respect_the_layers() -> None:
@@ -117,6 +142,9 @@ def test_the_check_reports_each_broken_rule(tmp_path: Path) -> None:
         "provisioning/cli.py": "from central.db import make_engine\nimport bench.common",
         "scripts/tool.py": "from testbed import processes",
         "bench/run.py": "from testbed import broker\nfrom tests.support import crash_after_commit",
+        "central/forms/controller.py": "from central.cases.controller import StaffController",
+        "central/audit/log.py": "from central.cases import controller, views\nfrom central.web import X",
+        "central/cases/interview_controller.py": "from .controller import StaffController",
     }
     for name, source in planted.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +152,10 @@ def test_the_check_reports_each_broken_rule(tmp_path: Path) -> None:
     assert violations(tmp_path) == [
         "bench/run.py:2: bench.run never imports tests",
         "central/app.py:1: central and edge_agent never import each other",
+        "central/audit/log.py:1: central.audit.log imports another slice's controller "
+        "central.cases.controller",
+        "central/forms/controller.py:1: central.forms.controller imports another slice's controller "
+        "central.cases.controller",
         "edge_agent/kiosk/camera.py:1: hardware library cv2 outside edge_agent.hardware",
         "edge_agent/kiosk/up.py:1: edge_agent and central never import each other",
         "madoguchi/cli.py:1: madoguchi.cli never imports testbed",

@@ -14,9 +14,9 @@ from litestar import Request
 from litestar.datastructures import ResponseHeader, State
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.response import Redirect, Response
 
-from central.accounts.service import Role, Staff, staff_for
+from central.accounts.service import Staff, staff_for
+from central.models import Role
 
 SESSION_COOKIE = "madoguchi_staff"
 CSRF_HEADER = "x-csrf-token"
@@ -76,10 +76,3 @@ def need_role(staff: Staff, *roles: Role) -> None:
     """403 unless the user has one of these roles."""
     if staff.role not in roles:
         raise PermissionDeniedException("この操作の権限がありません")
-
-
-def to_login(request: Request[Any, Any, State], exc: NotAuthorizedException) -> Response[Any]:
-    """On staff pages, send an anonymous browser to the login page; the API answers 401."""
-    if request.method == "GET" and not request.url.path.startswith("/api/"):
-        return Redirect(f"{LOGIN_PATH}?next={request.url.path}")
-    return Response({"status_code": 401, "detail": exc.detail}, status_code=401)

@@ -4,26 +4,29 @@ Sessions live in the database; the browser holds only a random token whose SHA-2
 session carries its own CSRF token. Never logs or returns a password, a hash or a session token.
 """
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal, cast, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from litestar.datastructures import State
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col
 
-from central.models import StaffSession, StaffUser
+from central.background import Loop
+from central.models import Role, StaffSession, StaffUser
 
-Role = Literal["staff", "supervisor", "admin"]
-ROLES: tuple[str, ...] = get_args(Role)
 MAX_FAILURES = 5
 LOCK_OUT = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=10)
 """One working day; staff log in again the next morning."""
+SESSION_SWEEP_INTERVAL = 3600.0
 
 _hasher = PasswordHasher()
 
@@ -69,15 +72,17 @@ def add_user(
     counters: list[str],
 ) -> None:
     """Create a user, or replace the role, password, offices and counters of an existing one."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    try:
+        kind = Role(role)
+    except ValueError:
+        raise ValueError(f"role must be one of {', '.join(Role)}") from None
     if len(password) < 8:
         raise ValueError("the password must have at least 8 characters")
     with Session(engine) as session:
         user = session.get(StaffUser, name) or StaffUser(
-            name=name, role=role, password_hash="", created_at=_now()
+            name=name, role=kind, password_hash="", created_at=_now()
         )
-        user.role = role
+        user.role = kind
         user.password_hash = _hasher.hash(password)
         user.offices = json.dumps(sorted(set(offices)))
         user.counters = json.dumps(sorted(set(counters)))
@@ -90,7 +95,7 @@ def add_user(
 def _staff(user: StaffUser, csrf_token: str) -> Staff:
     return Staff(
         name=user.name,
-        role=cast(Role, user.role),
+        role=Role(user.role),
         offices=frozenset(json.loads(user.offices)),
         counters=frozenset(json.loads(user.counters)),
         csrf_token=csrf_token,
@@ -159,3 +164,10 @@ def drop_expired_sessions(engine: Engine) -> None:
     with Session(engine) as session:
         session.exec(delete(StaffSession).where(col(StaffSession.expires_at) <= _now()))
         session.commit()
+
+
+@contextlib.asynccontextmanager
+async def session_loops(state: State) -> AsyncIterator[list[Loop]]:
+    """The accounts slice's background loop: drop expired sessions, hourly."""
+    engine = state.engine
+    yield [Loop("sessions", SESSION_SWEEP_INTERVAL, lambda: asyncio.to_thread(drop_expired_sessions, engine))]

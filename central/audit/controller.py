@@ -13,8 +13,9 @@ from sqlalchemy import Engine
 from central.accounts.auth import need_role
 from central.accounts.service import Staff
 from central.audit import log
-from central.cases.controller import StaffController
+from central.models import Role
 from central.templates import render
+from central.web import StaffController
 
 
 class AccessView(msgspec.Struct, frozen=True):
@@ -29,7 +30,7 @@ class AccessView(msgspec.Struct, frozen=True):
 
 
 def _entries(engine: Engine, staff: NamedDependency[Staff], case_id: str | None) -> list[AccessView]:
-    need_role(staff, "supervisor", "admin")
+    need_role(staff, Role.SUPERVISOR, Role.ADMIN)
     return [
         AccessView(
             entry.at,

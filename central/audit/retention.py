@@ -1,23 +1,29 @@
 """Retention: purge cases older than the city's retention period, writing each purge to the access log.
 
-The period comes from MADOGUCHI_RETENTION_DAYS (default 1827 days, five years). A purge deletes the synced
-case, staff's working record, its procedures, corrections and webhook deliveries; the access log keeps who
-saw the case and that it was purged. Never logs personal data.
+The period comes from MADOGUCHI_RETENTION_DAYS (default 1827 days, five years). A purge deletes the case, its
+procedures, corrections and webhook deliveries; the access log keeps who saw the case and that it was purged.
+Never logs personal data.
 """
 
+import asyncio
+import contextlib
 import os
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+from litestar.datastructures import State
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
 from central.audit import log
-from central.models import Case, CaseProcedure, Correction, WebhookDelivery, WorkCase
+from central.background import Loop
+from central.models import Case, CaseProcedure, Correction, WebhookDelivery
 
 DEFAULT_RETENTION_DAYS = 1827
 PURGE_BATCH = 500
 PURGER = "retention"
 """The user name purges are logged under."""
+PURGE_INTERVAL = 3600.0
 
 
 def retention_cutoff(now: datetime | None = None) -> datetime:
@@ -27,11 +33,8 @@ def retention_cutoff(now: datetime | None = None) -> datetime:
 
 
 def _expired_ids(session: Session, before: datetime) -> list[tuple[str, str]]:
-    synced = select(Case.id, Case.office_id).where(col(Case.created_at) < before).limit(PURGE_BATCH)
-    working = (
-        select(WorkCase.id, WorkCase.office_id).where(col(WorkCase.created_at) < before).limit(PURGE_BATCH)
-    )
-    return sorted(set(session.exec(synced)) | set(session.exec(working)))
+    expired = select(Case.id, Case.office_id).where(col(Case.created_at) < before).limit(PURGE_BATCH)
+    return sorted(session.exec(expired))
 
 
 def purge_before(engine: Engine, before: datetime) -> int:
@@ -47,7 +50,6 @@ def purge_before(engine: Engine, before: datetime) -> int:
                 (CaseProcedure, CaseProcedure.case_id),
                 (Correction, Correction.case_id),
                 (WebhookDelivery, WebhookDelivery.case_id),
-                (WorkCase, WorkCase.id),
                 (Case, Case.id),
             ):
                 session.exec(delete(table).where(col(key).in_(ids)))
@@ -62,3 +64,12 @@ def purge_before(engine: Engine, before: datetime) -> int:
                 )
             session.commit()
             purged += len(expired)
+
+
+@contextlib.asynccontextmanager
+async def retention_loops(state: State) -> AsyncIterator[list[Loop]]:
+    """The audit slice's background loop: purge what is past retention, hourly."""
+    engine = state.engine
+    yield [
+        Loop("retention", PURGE_INTERVAL, lambda: asyncio.to_thread(purge_before, engine, retention_cutoff()))
+    ]

@@ -1,9 +1,9 @@
 """What staff do to a case: move a procedure's status, approve it for core systems, correct a fact.
 
-Each action is one transaction with its access-log entry; approval also queues the procedure's webhooks in
-that transaction, so an approved procedure is delivered exactly once per endpoint. A correction records who,
-when, before and after, then re-plans the case with the same navigator so every form shows the new value.
-Never logs facts.
+Each action is one transaction with its access-log entry, and the case's status follows its procedures in it
+(central/cases/lifecycle.py); approval also queues the procedure's webhooks in that transaction, so an
+approved procedure is delivered exactly once per endpoint. A correction records who, when, before and after,
+then re-plans the case with the same navigator so every form shows the new value. Never logs facts.
 """
 
 import re
@@ -16,9 +16,11 @@ from sqlmodel import Session
 
 from central.accounts.service import Staff
 from central.audit import log
-from central.cases.views import STATUSES, CaseDetail, detail_in, load_work
-from central.cases.work import PlanFailedError, plan_for, sync_procedures
-from central.models import CaseProcedure, Correction, WorkCase
+from central.cases.lifecycle import follow_procedures
+from central.cases.records import PlanFailedError, encoded, plan_for, sync_procedures
+from central.cases.views import CaseDetail, detail_in, load_case
+from central.errors import ActionRefusedError
+from central.models import Case, CaseProcedure, Correction, ProcedureStatus
 from central.webhooks.outbox import enqueue
 from procedures.planner import CatalogPlanner
 from protocol.facts import Facts
@@ -26,10 +28,6 @@ from protocol.plan import Plan
 
 CORRECTABLE = re.compile(r"^(applicant|household\.(\d{1,2}))\.(name|address|birth_date|sex|relation)$")
 """applicant.name, household.0.birth_date, ... (an applicant has no relation, a member no address)."""
-
-
-class ActionRefusedError(ValueError):
-    """The action does not apply to this case or procedure; the message is safe to show staff."""
 
 
 def _procedure(session: Session, case_id: str, procedure_id: str) -> CaseProcedure:
@@ -43,24 +41,24 @@ def _procedure(session: Session, case_id: str, procedure_id: str) -> CaseProcedu
 
 def set_status(engine: Engine, staff: Staff, case_id: str, procedure_id: str, status: str) -> None:
     """Move a procedure to waiting, in progress, done, not needed or sent back."""
-    if status not in STATUSES:
-        raise ActionRefusedError("不明な状態です")
+    try:
+        new = ProcedureStatus(status)
+    except ValueError:
+        raise ActionRefusedError("不明な状態です") from None
     with Session(engine) as session:
-        work = load_work(session, staff, case_id)
+        case = load_case(session, staff, case_id)
         row = _procedure(session, case_id, procedure_id)
-        row.status, row.updated_at, row.updated_by = (
-            status,
-            datetime.now(UTC),
-            staff.name,
-        )
+        now = datetime.now(UTC)
+        row.status, row.updated_at, row.updated_by = new, now, staff.name
         session.add(row)
+        follow_procedures(session, case, now)
         log.record(
             session,
             staff.name,
             "status",
-            office_id=work.office_id,
+            office_id=case.office_id,
             case_id=case_id,
-            detail=f"{procedure_id}={status}",
+            detail=f"{procedure_id}={new}",
         )
         session.commit()
 
@@ -68,24 +66,24 @@ def set_status(engine: Engine, staff: Staff, case_id: str, procedure_id: str, st
 def approve(engine: Engine, staff: Staff, case_id: str, procedure_id: str) -> None:
     """Approve a procedure: it is done, exportable, and queued for its webhooks."""
     with Session(engine) as session:
-        work = load_work(session, staff, case_id)
+        case = load_case(session, staff, case_id)
         row = _procedure(session, case_id, procedure_id)
-        if row.status == "not_needed":
+        if row.status == ProcedureStatus.NOT_NEEDED:
             raise ActionRefusedError("不要となった手続は承認できません")
         now = datetime.now(UTC)
-        row.status, row.updated_at, row.updated_by = "done", now, staff.name
+        row.status, row.updated_at, row.updated_by = ProcedureStatus.DONE, now, staff.name
         row.approved_at, row.approved_by = now, staff.name
         session.add(row)
+        follow_procedures(session, case, now)
         log.record(
             session,
             staff.name,
             "approve",
-            office_id=work.office_id,
+            office_id=case.office_id,
             case_id=case_id,
             detail=procedure_id,
         )
-        session.flush()
-        enqueue(session, work, row)
+        enqueue(session, case, row)
         session.commit()
 
 
@@ -126,14 +124,14 @@ def correct(
     if not value:
         raise ActionRefusedError("値が空です")
     with Session(engine) as session:
-        work = load_work(session, staff, case_id)
-        facts, before = _corrected(msgspec.json.decode(work.facts, type=Facts), field, value)
+        case = load_case(session, staff, case_id)
+        facts, before = _corrected(msgspec.json.decode(case.facts, type=Facts), field, value)
         try:
             plan = plan_for(planner, facts)
         except PlanFailedError as exc:
             raise ActionRefusedError(str(exc)) from exc
         now = datetime.now(UTC)
-        _apply(session, work, facts, plan, now)
+        _apply(session, case, facts, plan, now)
         session.add(
             Correction(
                 case_id=case_id,
@@ -149,17 +147,15 @@ def correct(
             session,
             staff.name,
             "correct",
-            office_id=work.office_id,
+            office_id=case.office_id,
             case_id=case_id,
             detail=field,
         )
         session.commit()
-        return detail_in(session, work)
+        return detail_in(session, case)
 
 
-def _apply(session: Session, work: WorkCase, facts: Facts, plan: Plan, now: datetime) -> None:
-    work.facts = msgspec.json.encode(facts).decode()
-    work.plan = msgspec.json.encode(plan).decode()
-    work.updated_at = now
-    session.add(work)
-    sync_procedures(session, work.id, plan, now)
+def _apply(session: Session, case: Case, facts: Facts, plan: Plan, now: datetime) -> None:
+    case.facts, case.plan = encoded(facts), encoded(plan)
+    sync_procedures(session, case.id, plan, now)
+    follow_procedures(session, case, now)

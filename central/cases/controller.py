@@ -1,36 +1,35 @@
 """Staff pages: the inbox (live via htmx), the case page, counter work by QR, and the JSON case API.
 
 Thin: parse, call a service in a worker thread, render or redirect. Every handler depends on `staff`, so
-none answers anonymously, and unsafe methods need the session's CSRF token.
+none answers anonymously, and unsafe methods need the session's CSRF token (central/web.py).
 """
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotAuthorizedException, ValidationException
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response
 
-from central.accounts.auth import STAFF_DEPENDENCY, STAFF_HEADERS, to_login
 from central.accounts.service import Staff
 from central.cases import actions
 from central.cases.counter import open_by_qr
 from central.cases.views import (
+    CASE_STATUSES,
     ORIGINS,
     STATUSES,
     CaseDetail,
-    CaseForbiddenError,
-    CaseNotFoundError,
     CaseSummary,
     InboxFilter,
     case_detail,
     inbox,
 )
 from central.templates import render
+from central.web import StaffController
 
 
 class StatusForm(msgspec.Struct):
@@ -51,31 +50,6 @@ class QrForm(msgspec.Struct):
     """The text of a slip's QR, as a USB scanner types it or the camera reads it."""
 
     qr: str
-
-
-def _refused(request: Request[Any, Any, State], exc: Exception) -> Response[Any]:
-    status = {CaseNotFoundError: 404, CaseForbiddenError: 403}.get(type(exc), 409)
-    message = {404: "案件が見つかりません", 403: "他の庁舎の案件は開けません"}.get(status, str(exc))
-    if request.url.path.startswith("/api/"):
-        return Response({"status_code": status, "detail": message}, status_code=status)
-    return render("staff/error.html", status_code=status, message=message, staff=None)
-
-
-ERROR_HANDLERS: dict[Any, Any] = {
-    CaseNotFoundError: _refused,
-    CaseForbiddenError: _refused,
-    actions.ActionRefusedError: _refused,
-    NotAuthorizedException: to_login,
-}
-
-
-class StaffController(Controller):
-    """What every logged-in staff controller shares: the login dependency, no-store headers, error pages."""
-
-    tags = ("staff",)
-    response_headers = STAFF_HEADERS
-    dependencies = STAFF_DEPENDENCY
-    exception_handlers = ERROR_HANDLERS
 
 
 def inbox_filter(
@@ -135,6 +109,7 @@ class CasePages(StaffController):
             staff=staff,
             case=detail,
             statuses=STATUSES,
+            case_statuses=CASE_STATUSES,
             origins=ORIGINS,
         )
 

@@ -1,8 +1,9 @@
 """Counter work: open a case from the slip's QR (scanner or camera), even before the case has synced.
 
 The QR is sealed to the counter key central holds and signed by the unit that printed it; an unknown or
-revoked unit's QR is refused. The working record takes the case's submission id, so when the case syncs
-later the merge finds it and marks it synced — one case, never two. Never logs the QR or its contents.
+revoked unit's QR is refused. The case is recorded under the submission id the QR carries, so when its
+envelope syncs later ingest marks this same case synced and keeps what staff did — one case, never two.
+Never logs the QR or its contents.
 """
 
 from datetime import UTC, datetime
@@ -14,12 +15,14 @@ from sqlmodel import Session
 
 from central.accounts.service import Staff
 from central.audit import log
-from central.cases.actions import ActionRefusedError
-from central.cases.views import CaseForbiddenError
-from central.cases.work import NewCase, add_work_case, stored_or_new_plan
-from central.models import Case, Device, WorkCase
+from central.cases.records import NewCase, add_case, prepare_synced, stored_or_new_plan
+from central.errors import ActionRefusedError, CaseForbiddenError
+from central.models import Case, Device, Origin
 from procedures.planner import CatalogPlanner
 from protocol.qr_seal import CaseQr, CounterKey, QrError, open_qr
+
+ATTEMPTS = 2
+"""A second try when ingest or the background step recorded the case between our read and our write."""
 
 
 def _case_qr(session: Session, text: str, counter: CounterKey) -> CaseQr:
@@ -39,21 +42,30 @@ def _case_qr(session: Session, text: str, counter: CounterKey) -> CaseQr:
     return opened.payload
 
 
-def _new_case(session: Session, payload: CaseQr, planner: CatalogPlanner) -> tuple[NewCase, bool]:
-    """What to record: the synced case if it is already here, else the QR's facts planned afresh."""
-    synced = session.get(Case, payload.submission_id)
-    plan = stored_or_new_plan(planner, synced.plan if synced else None, payload.facts)
-    created = datetime.fromisoformat(payload.issued_at)
-    new = NewCase(
+def _new_case(payload: CaseQr, planner: CatalogPlanner) -> NewCase:
+    """The case as the QR tells it, planned afresh (no plan if the navigator cannot plan its facts)."""
+    return NewCase(
         payload.submission_id,
         payload.office_id,
         payload.ticket,
-        "qr",
-        created,
+        Origin.QR,
+        datetime.fromisoformat(payload.issued_at),
         payload.facts,
-        plan,
+        stored_or_new_plan(planner, None, payload.facts),
+        payload.device_id,
     )
-    return new, synced is not None
+
+
+def _record(session: Session, staff: Staff, payload: CaseQr, planner: CatalogPlanner) -> None:
+    """Record the case if central has not seen it, or prepare it if it synced but is not prepared yet."""
+    case = session.get(Case, payload.submission_id)
+    if case is not None and not staff.may_see(case.office_id):
+        raise CaseForbiddenError
+    if case is None:
+        add_case(session, _new_case(payload, planner), datetime.now(UTC))
+    elif case.prepared_at is None:
+        prepare_synced(session, case, planner, datetime.now(UTC))
+    session.commit()
 
 
 def open_by_qr(
@@ -67,13 +79,12 @@ def open_by_qr(
     with Session(engine) as session:
         payload = _case_qr(session, text, counter)
         if not staff.may_see(payload.office_id):
-            raise CaseForbiddenError(payload.submission_id)
-        if session.get(WorkCase, payload.submission_id) is None:
-            new, synced = _new_case(session, payload, planner)
-            add_work_case(session, new, datetime.now(UTC), synced)
+            raise CaseForbiddenError
+        for _ in range(ATTEMPTS):
             try:
-                session.commit()
-            except IntegrityError:  # the sync merged it a moment ago: the case is there
+                _record(session, staff, payload, planner)
+                break
+            except IntegrityError:  # recorded by ingest or prepared by the background a moment ago
                 session.rollback()
         log.record(session, staff.name, "open_qr", office_id=payload.office_id, case_id=payload.submission_id)
         session.commit()

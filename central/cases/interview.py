@@ -2,7 +2,7 @@
 
 Staff type the basic facts, the navigator names the questions still open (the same `next_questions` the
 kiosk asks), staff type the citizen's answers, and once nothing is open the case is planned and recorded
-like any other, as origin "interview". Form values travel between rounds in the page itself; nothing is
+like any other, with origin `interview`. Form values travel between rounds in the page itself; nothing is
 stored until the plan is complete. Never logs facts.
 """
 
@@ -16,9 +16,9 @@ from sqlmodel import Session
 
 from central.accounts.service import Staff
 from central.audit import log
-from central.cases.actions import ActionRefusedError
-from central.cases.views import CaseForbiddenError
-from central.cases.work import NewCase, PlanFailedError, add_work_case, plan_for
+from central.cases.records import NewCase, PlanFailedError, add_case, plan_for
+from central.errors import ActionRefusedError, CaseForbiddenError
+from central.models import Origin
 from procedures.asked import AskedQuestion
 from procedures.navigator import next_questions
 from procedures.planner import FACTS_ERRORS, CatalogPlanner
@@ -125,7 +125,7 @@ def next_round(form: FormValues, planner: CatalogPlanner) -> Round:
 def record_interview(engine: Engine, planner: CatalogPlanner, staff: Staff, office: str, facts: Facts) -> str:
     """Plan the complete facts and record the case for this office; returns its id."""
     if not staff.may_see(office):
-        raise CaseForbiddenError(office)
+        raise CaseForbiddenError
     try:
         plan = plan_for(planner, facts)
     except PlanFailedError as exc:
@@ -134,9 +134,7 @@ def record_interview(engine: Engine, planner: CatalogPlanner, staff: Staff, offi
     case_id = str(uuid7())
     ticket = "I-" + case_id[-4:].upper()
     with Session(engine) as session:
-        add_work_case(
-            session, NewCase(case_id, office, ticket, "interview", now, facts, plan), now, synced=False
-        )
+        add_case(session, NewCase(case_id, office, ticket, Origin.INTERVIEW, now, facts, plan), now)
         log.record(session, staff.name, "interview", office_id=office, case_id=case_id)
         session.commit()
     return case_id

@@ -9,10 +9,10 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Response
 
 from central.accounts.service import Staff
-from central.cases.actions import ActionRefusedError
-from central.cases.controller import StaffController
 from central.cases.interview import MAX_MEMBERS, FormValues, next_round, record_interview
+from central.errors import ActionRefusedError
 from central.templates import render
+from central.web import StaffController
 
 LIFE_EVENTS = {
     "move_in": "転入",

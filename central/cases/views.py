@@ -1,7 +1,7 @@
 """What staff see of cases: the inbox (filtered) and one case in full, as msgspec DTOs apart from the tables.
 
-Every function takes the logged-in `Staff` and only ever returns cases of the user's offices; opening one
-case writes an access-log entry in the same transaction. Never logs facts.
+Every function takes the logged-in `Staff` and only ever returns prepared cases of the user's offices; opening
+one case writes an access-log entry in the same transaction. Never logs facts.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -13,30 +13,30 @@ from sqlmodel import Session, col, select
 
 from central.accounts.service import Staff
 from central.audit import log
-from central.models import CaseProcedure, Correction, WorkCase
+from central.errors import CaseForbiddenError, CaseNotFoundError
+from central.models import Case, CaseProcedure, CaseStatus, Correction, Origin, ProcedureStatus
 from protocol.facts import Facts
 from protocol.plan import Plan, decode_plan
 
 CITY_TIME = ZoneInfo("Asia/Tokyo")
 """Dates in filters are the city's calendar days."""
 STATUSES = {
-    "waiting": "待ち",
-    "in_progress": "対応中",
-    "done": "完了",
-    "not_needed": "不要",
-    "sent_back": "差戻し",
+    ProcedureStatus.WAITING: "待ち",
+    ProcedureStatus.IN_PROGRESS: "対応中",
+    ProcedureStatus.DONE: "完了",
+    ProcedureStatus.NOT_NEEDED: "不要",
+    ProcedureStatus.SENT_BACK: "差戻し",
 }
-OPEN_STATUSES = frozenset({"waiting", "in_progress", "sent_back"})
-ORIGINS = {"sync": "同期", "qr": "QR", "interview": "聞き取り"}
+"""A procedure's status as staff read it."""
+CASE_STATUSES = {
+    CaseStatus.RECEIVED: "受付",
+    CaseStatus.IN_PROGRESS: "対応中",
+    CaseStatus.DONE: "完了",
+    CaseStatus.APPROVED: "承認済",
+}
+OPEN_STATUSES = frozenset({ProcedureStatus.WAITING, ProcedureStatus.IN_PROGRESS, ProcedureStatus.SENT_BACK})
+ORIGINS = {Origin.SYNC: "同期", Origin.QR: "QR", Origin.INTERVIEW: "聞き取り"}
 INBOX_LIMIT = 200
-
-
-class CaseNotFoundError(LookupError):
-    """No such case."""
-
-
-class CaseForbiddenError(PermissionError):
-    """The case belongs to an office the user does not work at."""
 
 
 class ProcedureState(msgspec.Struct, frozen=True):
@@ -46,7 +46,7 @@ class ProcedureState(msgspec.Struct, frozen=True):
     name: str
     department: str
     counter: str
-    status: str
+    status: ProcedureStatus
     approved_at: datetime | None
     approved_by: str | None
 
@@ -68,7 +68,8 @@ class CaseSummary(msgspec.Struct, frozen=True):
     id: str
     office_id: str
     ticket: str
-    origin: str
+    status: CaseStatus
+    origin: Origin
     life_event: str
     created_at: datetime
     synced: bool
@@ -144,28 +145,32 @@ def _current_counter(plan: _PlanCounters | None, procedures: list[CaseProcedure]
     return next(iter(sorted(open_counters)), None)
 
 
-def summary_of(work: WorkCase, procedures: list[CaseProcedure]) -> CaseSummary:
-    """The inbox row of a working record."""
-    people = _people.decode(work.facts)
+def summary_of(case: Case, procedures: list[CaseProcedure]) -> CaseSummary:
+    """The inbox row of a case."""
+    people = _people.decode(case.facts)
     return CaseSummary(
-        id=work.id,
-        office_id=work.office_id,
-        ticket=work.ticket,
-        origin=work.origin,
-        life_event=work.life_event,
-        created_at=work.created_at,
-        synced=work.synced_at is not None,
+        id=case.id,
+        office_id=case.office_id,
+        ticket=case.ticket,
+        status=case.status,
+        origin=case.origin,
+        life_event=case.life_event,
+        created_at=case.created_at,
+        synced=case.received_at is not None,
         applicant=people.applicant.name,
         household=[member.name for member in people.household],
-        current_counter=_current_counter(_plan_counters.decode(work.plan), procedures),
+        current_counter=_current_counter(_plan_counters.decode(case.plan), procedures),
         procedures=[_state(row) for row in procedures],
     )
 
 
-def _procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProcedure]]:
+def procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProcedure]]:
+    """The procedure rows of these cases, by case id, in counter order."""
     grouped: dict[str, list[CaseProcedure]] = {case_id: [] for case_id in ids}
     query = (
-        select(CaseProcedure).where(col(CaseProcedure.case_id).in_(ids)).order_by(col(CaseProcedure.counter))
+        select(CaseProcedure)
+        .where(col(CaseProcedure.case_id).in_(ids))
+        .order_by(col(CaseProcedure.counter), col(CaseProcedure.procedure_id))
     )
     for row in session.exec(query):
         grouped[row.case_id].append(row)
@@ -175,12 +180,12 @@ def _procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProce
 def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary]:
     """The newest cases of the user's offices that match the filter."""
     offices = staff.offices & {wanted.office} if wanted.office else staff.offices
-    query = select(WorkCase).where(col(WorkCase.office_id).in_(offices))
+    query = select(Case).where(col(Case.office_id).in_(offices), col(Case.prepared_at).is_not(None))
     if wanted.day is not None:
         start = datetime.combine(wanted.day, time(), CITY_TIME)
         query = query.where(
-            col(WorkCase.created_at) >= start,
-            col(WorkCase.created_at) < start + timedelta(days=1),
+            col(Case.created_at) >= start,
+            col(Case.created_at) < start + timedelta(days=1),
         )
     conditions = [
         getattr(CaseProcedure, name) == value
@@ -193,34 +198,34 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
     ]
     if conditions:
         matching = select(CaseProcedure.case_id).where(*conditions)
-        query = query.where(col(WorkCase.id).in_(matching))
-    query = query.order_by(col(WorkCase.created_at).desc()).limit(INBOX_LIMIT)
+        query = query.where(col(Case.id).in_(matching))
+    query = query.order_by(col(Case.created_at).desc()).limit(INBOX_LIMIT)
     with Session(engine) as session:
-        works = list(session.exec(query))
-        procedures = _procedures_of(session, [work.id for work in works])
-    return [summary_of(work, procedures[work.id]) for work in works]
+        cases = list(session.exec(query))
+        procedures = procedures_of(session, [case.id for case in cases])
+    return [summary_of(case, procedures[case.id]) for case in cases]
 
 
-def load_work(session: Session, staff: Staff, case_id: str) -> WorkCase:
-    """A working record the user may see; raises CaseNotFoundError or CaseForbiddenError."""
-    work = session.get(WorkCase, case_id)
-    if work is None:
-        raise CaseNotFoundError(case_id)
-    if not staff.may_see(work.office_id):
-        raise CaseForbiddenError(case_id)
-    return work
+def load_case(session: Session, staff: Staff, case_id: str) -> Case:
+    """A prepared case the user may see; raises CaseNotFoundError or CaseForbiddenError."""
+    case = session.get(Case, case_id)
+    if case is None or case.prepared_at is None:
+        raise CaseNotFoundError
+    if not staff.may_see(case.office_id):
+        raise CaseForbiddenError
+    return case
 
 
-def detail_in(session: Session, work: WorkCase) -> CaseDetail:
-    """The full view of a working record, read inside the caller's session."""
-    procedures = _procedures_of(session, [work.id])[work.id]
+def detail_in(session: Session, case: Case) -> CaseDetail:
+    """The full view of a case, read inside the caller's session."""
+    procedures = procedures_of(session, [case.id])[case.id]
     corrections = session.exec(
-        select(Correction).where(Correction.case_id == work.id).order_by(col(Correction.id))
+        select(Correction).where(Correction.case_id == case.id).order_by(col(Correction.id))
     )
     return CaseDetail(
-        summary=summary_of(work, procedures),
-        facts=msgspec.json.decode(work.facts, type=Facts),
-        plan=decode_plan(work.plan),
+        summary=summary_of(case, procedures),
+        facts=msgspec.json.decode(case.facts, type=Facts),
+        plan=decode_plan(case.plan),
         corrections=[
             CorrectionView(item.field, item.before, item.after, item.gaiji, item.user_name, item.at)
             for item in corrections
@@ -231,8 +236,8 @@ def detail_in(session: Session, work: WorkCase) -> CaseDetail:
 def case_detail(engine: Engine, staff: Staff, case_id: str, action: str = "view") -> CaseDetail:
     """Open one case (logged as `action`: view, print, ...)."""
     with Session(engine) as session:
-        work = load_work(session, staff, case_id)
-        detail = detail_in(session, work)
-        log.record(session, staff.name, action, office_id=work.office_id, case_id=work.id)
+        case = load_case(session, staff, case_id)
+        detail = detail_in(session, case)
+        log.record(session, staff.name, action, office_id=case.office_id, case_id=case.id)
         session.commit()
     return detail

@@ -1,49 +1,71 @@
-"""Case export as JSON lines: every case with its status, one object per line (DESIGN.md CLI contract)."""
+"""The every-case export as JSON lines: each case central holds, with its lifecycle status, one per line.
 
-from collections.abc import Iterator
+This is the CLI contract's `madoguchi central export --format json` (docs/staff.md documents the shape): the
+one case record — origin, lifecycle status, when it synced, the current (corrected) facts and plan — and its
+procedures with their status. Read in chunks, so memory stays flat however many cases the city keeps.
+Never logs a record.
+"""
+
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import IO, Any
+from typing import Any
 
 import msgspec
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from central.models import Case
+from central.cases.views import procedures_of
+from central.models import Case, CaseProcedure
 
-_encoder = msgspec.json.Encoder()
+CHUNK = 500
 
 
-def case_record(case: Case) -> dict[str, Any]:
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def case_record(case: Case, procedures: Sequence[CaseProcedure]) -> dict[str, Any]:
     """The exported shape of one case; facts and plan are nested objects, not strings."""
     return {
         "id": case.id,
         "status": case.status,
+        "origin": case.origin,
         "office_id": case.office_id,
         "device_id": case.device_id,
         "life_event": case.life_event,
         "language": case.language,
         "ticket": case.ticket,
         "created_at": case.created_at.isoformat(),
-        "received_at": case.received_at.isoformat(),
+        "received_at": _moment(case.received_at),
+        "updated_at": case.updated_at.isoformat(),
         "facts": msgspec.json.decode(case.facts),
-        "plan": msgspec.json.decode(case.plan),  # exported as stored: the unit's plan, or null
+        "plan": msgspec.json.decode(case.plan),
+        "procedures": [
+            {
+                "id": row.procedure_id,
+                "name": row.name,
+                "counter": row.counter,
+                "status": row.status,
+                "approved_at": _moment(row.approved_at),
+                "approved_by": row.approved_by,
+            }
+            for row in procedures
+        ],
     }
 
 
-def iter_cases(engine: Engine, since: datetime | None = None) -> Iterator[dict[str, Any]]:
-    """Yield exported records in arrival order, optionally only those received at or after `since`."""
-    query = select(Case).order_by(col(Case.received_at), col(Case.id))
+def iter_cases(
+    engine: Engine, since: datetime | None = None, offices: frozenset[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Case records in order of their last change, optionally only those changed at or after `since`;
+    `offices` None means every office."""
+    query = select(Case).order_by(col(Case.updated_at), col(Case.id)).execution_options(yield_per=CHUNK)
     if since is not None:
-        query = query.where(col(Case.received_at) >= since)
+        query = query.where(col(Case.updated_at) >= since)
+    if offices is not None:
+        query = query.where(col(Case.office_id).in_(offices))
     with Session(engine) as session:
-        for case in session.exec(query).yield_per(500):
-            yield case_record(case)
-
-
-def write_json_lines(records: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
-    """Write one JSON object per line; returns how many were written."""
-    count = 0
-    for record in records:
-        out.write(_encoder.encode(record) + b"\n")
-        count += 1
-    return count
+        for chunk in session.exec(query).partitions():
+            procedures = procedures_of(session, [case.id for case in chunk])
+            for case in chunk:
+                yield case_record(case, procedures[case.id])

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 from sqlmodel import Session, col, select
 
-from central.models import CaseProcedure, Correction, WorkCase
+from central.models import Case, CaseProcedure, Correction
 from protocol.plan import decode_plan
 
 RECORD_VERSION = 1
@@ -22,20 +22,20 @@ def gaiji_fields(session: Session, case_id: str) -> list[str]:
     return sorted(set(session.exec(query)))
 
 
-def procedure_record(work: WorkCase, row: CaseProcedure, gaiji: list[str]) -> dict[str, Any]:
-    """The record of one approved procedure of one case."""
-    facts: dict[str, Any] = msgspec.json.decode(work.facts)
-    plan = decode_plan(work.plan)
+def procedure_record(case: Case, row: CaseProcedure, gaiji: list[str]) -> dict[str, Any]:
+    """The record of one procedure of one case."""
+    facts: dict[str, Any] = msgspec.json.decode(case.facts)
+    plan = decode_plan(case.plan)
     return {
         "v": RECORD_VERSION,
-        "case_id": work.id,
+        "case_id": case.id,
         "procedure_id": row.procedure_id,
         "procedure_name": row.name,
         "department": row.department,
         "counter": row.counter,
-        "office_id": work.office_id,
-        "ticket": work.ticket,
-        "life_event": work.life_event,
+        "office_id": case.office_id,
+        "ticket": case.ticket,
+        "life_event": case.life_event,
         "status": row.status,
         "approved_at": row.approved_at.isoformat() if row.approved_at else None,
         "approved_by": row.approved_by,

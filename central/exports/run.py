@@ -1,21 +1,28 @@
-"""One export run, as `madoguchi central export` and the staff export endpoint do it.
+"""One export run, the one path every export takes — `madoguchi central export` and the staff export endpoint.
 
-JSON without `approved` keeps the original case export (every case with its status, one object per line);
-everything else exports procedure records: JSON lines, or CSV in UTF-8 with BOM or CP932. Every exported
-procedure's case is written to the access log under `user`. Never logs the records.
+Two kinds of record: every case with its lifecycle status (JSON lines; the CLI's `--format json` without
+`--approved`), or procedure records (JSON lines, or CSV in UTF-8 with BOM or CP932), approved ones or all.
+Whatever the kind, format and caller, every exported case gets an access-log entry under `user` naming the
+format (`json/utf-8/cases`, `csv/cp932/approved`, ...), written once the export is out. Never logs records.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
+import msgspec
 from sqlalchemy import Engine
+from sqlmodel import Session
 
-from central.exports.cases import iter_cases, write_json_lines
+from central.audit import log
+from central.exports.cases import iter_cases
 from central.exports.csv_rows import CsvReport, Encoding, write_csv
-from central.exports.procedures import iter_procedures, log_export, tracked
+from central.exports.procedures import iter_procedures
 
 Format = Literal["csv", "json"]
+Record = dict[str, Any]
+_encoder = msgspec.json.Encoder()
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,31 +36,71 @@ class ExportRequest:
     offices: frozenset[str] | None = None
     """None: every office (the CLI); a user's offices over HTTP."""
     procedures: frozenset[str] = frozenset()
-    """Only these procedures (empty: all); not for the unchanged case export."""
+    """Only these procedures (empty: all); procedure records only."""
+    every_case: bool = False
+    """Every case with its lifecycle status instead of procedure records (JSON only)."""
+
+    @property
+    def scope(self) -> str:
+        """What the access log calls this export's records."""
+        return "cases" if self.every_case else "approved" if self.approved else "all"
+
+
+def _check(wanted: ExportRequest) -> None:
+    if wanted.fmt == "json" and wanted.encoding != "utf-8":
+        raise ValueError("JSON is always UTF-8; --encoding applies to CSV")
+    if wanted.every_case and (wanted.fmt != "json" or wanted.approved or wanted.procedures):
+        raise ValueError("the every-case export is JSON lines of whole cases; CSV is per procedure")
+
+
+def _records(engine: Engine, wanted: ExportRequest) -> Iterator[tuple[str, str, Record]]:
+    """(case id, office id, record) of everything the request selects."""
+    if wanted.every_case:
+        for case in iter_cases(engine, wanted.since, wanted.offices):
+            yield case["id"], case["office_id"], case
+        return
+    for record in iter_procedures(
+        engine,
+        approved=wanted.approved,
+        since=wanted.since,
+        offices=wanted.offices,
+        procedures=wanted.procedures,
+    ):
+        yield record["case_id"], record["office_id"], record
+
+
+def _tracked(records: Iterable[tuple[str, str, Record]], cases: set[tuple[str, str]]) -> Iterator[Record]:
+    """Pass the records through, noting each (case id, office id) for the access log."""
+    for case_id, office_id, record in records:
+        cases.add((case_id, office_id))
+        yield record
+
+
+def _log_export(engine: Engine, user: str, cases: set[tuple[str, str]], what: str) -> None:
+    """One access-log entry per exported case, in one transaction."""
+    with Session(engine) as session:
+        for case_id, office_id in sorted(cases):
+            log.record(session, user, "export", office_id=office_id, case_id=case_id, detail=what)
+        session.commit()
+
+
+def write_json_lines(records: Iterable[Record], out: IO[bytes]) -> int:
+    """Write one UTF-8 JSON object per line; returns how many were written."""
+    count = 0
+    for record in records:
+        out.write(_encoder.encode(record) + b"\n")
+        count += 1
+    return count
 
 
 def run_export(engine: Engine, wanted: ExportRequest, out: IO[bytes], user: str) -> CsvReport:
-    """Write the export to `out`; the report lists CSV rows with characters the encoding lacks."""
-    if wanted.fmt == "json" and wanted.encoding != "utf-8":
-        raise ValueError("JSON is always UTF-8; --encoding applies to CSV")
-    if wanted.fmt == "json" and not wanted.approved and wanted.offices is None and not wanted.procedures:
-        count = write_json_lines(iter_cases(engine, wanted.since), out)
-        return CsvReport(rows=count)
+    """Write the export to `out` and log it; the report lists CSV rows with characters the encoding lacks."""
+    _check(wanted)
     cases: set[tuple[str, str]] = set()
-    records = tracked(
-        iter_procedures(
-            engine,
-            approved=wanted.approved,
-            since=wanted.since,
-            offices=wanted.offices,
-            procedures=wanted.procedures,
-        ),
-        cases,
-    )
+    records = _tracked(_records(engine, wanted), cases)
     if wanted.fmt == "json":
         report = CsvReport(rows=write_json_lines(records, out))
     else:
         report = write_csv(records, out, wanted.encoding)
-    scope = "approved" if wanted.approved else "all"
-    log_export(engine, user, cases, f"{wanted.fmt}/{wanted.encoding}/{scope}")
+    _log_export(engine, user, cases, f"{wanted.fmt}/{wanted.encoding}/{wanted.scope}")
     return report

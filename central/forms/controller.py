@@ -7,9 +7,9 @@ from litestar.params import FromPath
 from litestar.response import Response
 
 from central.accounts.service import Staff
-from central.cases.controller import StaffController
 from central.cases.views import case_detail
 from central.forms.pdf import Slip, forms_pdf
+from central.web import StaffController
 
 
 class FormsController(StaffController):

@@ -2,29 +2,27 @@
 
 Synchronous on purpose: it runs in a thread of an ingest worker process, so one batch is one database
 transaction. Ids are returned for acknowledgement only after that transaction has committed (acks are end
-to end). Envelopes are verified and opened in arrival order, in the same process (central/ingest/crypto.py).
-Never logs or stores payloads of rejected envelopes, nor personal data.
+to end). Envelopes are verified and opened in arrival order, in the same process (central/ingest/crypto.py),
+and stored by one statement (central/ingest/store.py); ingest never plans. Never logs or stores payloads of
+rejected envelopes, nor personal data.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import msgspec
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert
 
 from central.ingest.crypto import Opener, Outcome, Replay
 from central.ingest.devices import DeviceRegistry, KnownDevice
-from central.models import Case, Reject
+from central.ingest.store import Digests, store, synced_case, synced_digests, upsert
+from central.models import Reject
 from protocol import envelope, topics
 from protocol.envelope import Parsed, Reason, Rejected
 from protocol.keys import CityPrivateKey
 
-_case = Case.__table__  # type: ignore[attr-defined]
 _reject = Reject.__table__  # type: ignore[attr-defined]
-
-Digests = dict[str, tuple[bytes, bytes]]
-"""submission id → (envelope SHA-256, body SHA-256) of the stored copy."""
+Row = dict[str, object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +58,7 @@ class Ingester:
         self._engine = engine
         self._devices = DeviceRegistry(engine)
         self._opener = Opener(city)
+        self._upsert = upsert(engine)
 
     def _route(self, message: Incoming) -> Routed:
         parsed = envelope.parse(message.payload)
@@ -76,16 +75,17 @@ class Ingester:
     def process(self, batch: list[Incoming]) -> BatchResult:
         """Store a batch in one transaction and return what to acknowledge."""
         now = datetime.now(UTC)
-        result = BatchResult()
-        rejects: list[dict[str, object]] = []
+        rejects: list[Row] = []
         routed: list[Routed] = []
         for message in batch:
             try:
                 routed.append(self._route(message))
             except Rejected as exc:
                 rejects.append(_reject_row(message, exc, now))
-        known = self._known_digests([item.parsed.submission_id for item in routed])
-        new_rows: dict[str, dict[str, object]] = {}
+        with self._engine.connect() as conn:
+            known = synced_digests(conn, {item.parsed.submission_id for item in routed})
+        new_rows: dict[str, Row] = {}
+        accepted: list[Routed] = []
         for item in routed:
             stored = known.get(item.parsed.submission_id)
             outcome = self._opener.open(item.parsed, item.device.public_key, stored[0] if stored else None)
@@ -94,26 +94,22 @@ class Ingester:
             except Rejected as exc:
                 rejects.append(_reject_row(item.message, exc, now, item.parsed))
                 continue
-            result.acks[item.device.id].append(item.parsed.submission_id)
+            accepted.append(item)
         with self._engine.begin() as conn:
-            if new_rows:
-                conn.execute(insert(_case), list(new_rows.values()))
+            lost = store(conn, self._upsert, list(new_rows.values()))
+            rejected = [item for item in accepted if item.parsed.submission_id in lost]
+            rejects += [_reject_row(item.message, _conflict(), now, item.parsed) for item in rejected]
             if rejects:
                 conn.execute(insert(_reject), rejects)
-        result.stored = len(new_rows)
-        result.rejected = len(rejects)
+        result = BatchResult(stored=len(new_rows) - len(lost), rejected=len(rejects))
+        for item in accepted:
+            if item.parsed.submission_id not in lost:
+                result.acks[item.device.id].append(item.parsed.submission_id)
         return result
-
-    def _known_digests(self, ids: list[str]) -> Digests:
-        if not ids:
-            return {}
-        query = select(_case.c.id, _case.c.envelope_sha256, _case.c.body_sha256).where(_case.c.id.in_(ids))
-        with self._engine.connect() as conn:
-            return {row[0]: (row[1], row[2]) for row in conn.execute(query)}
 
     @staticmethod
     def _decide(
-        item: Routed, outcome: Outcome, known: Digests, new_rows: dict[str, dict[str, object]], now: datetime
+        item: Routed, outcome: Outcome, known: Digests, new_rows: dict[str, Row], now: datetime
     ) -> None:
         """Accept a new envelope or an identical replay; raise Rejected otherwise."""
         if isinstance(outcome, Rejected):
@@ -126,25 +122,21 @@ class Ingester:
         previous = known.get(sid) or (earlier and (earlier["envelope_sha256"], earlier["body_sha256"]))
         if previous:
             if previous[0] != parsed.digest and previous[1] != outcome.digest:
-                raise Rejected(Reason.CONFLICT, "same submission id, different content")
+                raise _conflict()
             return
-        body = outcome.body
-        new_rows[sid] = {
-            "id": sid,
-            "device_id": item.device.id,
-            "office_id": item.device.office_id,
-            "seq": parsed.header.seq,
-            "life_event": body.facts.life_event,
-            "language": body.facts.language,
-            "ticket": body.ticket.number,
-            "status": "received",
-            "created_at": datetime.fromtimestamp(parsed.header.created_at_ms / 1000, UTC),
-            "received_at": now,
-            "envelope_sha256": parsed.digest,
-            "body_sha256": outcome.digest,
-            "facts": msgspec.json.encode(body.facts).decode(),
-            "plan": msgspec.json.encode(body.plan).decode(),
-        }
+        new_rows[sid] = synced_case(
+            sid,
+            item.device,
+            parsed.header.seq,
+            outcome.body,
+            datetime.fromtimestamp(parsed.header.created_at_ms / 1000, UTC),
+            now,
+            (parsed.digest, outcome.digest),
+        )
+
+
+def _conflict() -> Rejected:
+    return Rejected(Reason.CONFLICT, "same submission id, different content")
 
 
 def _reject_row(

@@ -3,8 +3,8 @@
 Why processes: verifying and opening an envelope costs ~0.3 ms of CPU that holds the GIL, and so does the
 MQTT client's packet handling; one process would cap ingest at one core. Each worker receives its share of
 `$share/central/...`, verifies, opens, commits its own batches and acks them (end to end), so no envelope
-is shipped between processes. The app's lifespan starts the workers, restarts one that dies and stops
-them; a worker also exits by itself when central's main process is gone (it watches its parent).
+is shipped between processes. The app's lifespan starts and stops the workers, and a background loop restarts
+one that dies; a worker also exits by itself when central's main process is gone (it watches its parent).
 Figures for /health and for the staff side's scheduling live in shared memory.
 """
 
@@ -139,15 +139,13 @@ class IngestWorkers:
         while not self.connected and time.monotonic() < deadline:  # noqa: ASYNC110 - other processes set it
             await asyncio.sleep(0.05)
 
-    async def supervise(self) -> None:
-        """Restart a worker that died (its unacked submissions come again from the units); until cancelled."""
-        while True:
-            await asyncio.sleep(RESTART_DELAY)
-            for index, process in enumerate(self._processes):
-                if process.exitcode is not None:
-                    log.warning("ingest worker %d exited (code %s); restarting it", index, process.exitcode)
-                    self.status.connected[index] = 0
-                    self._processes[index] = self._spawn(self._specs[index])
+    async def restart_dead(self) -> None:
+        """Restart the workers that died (their unacked submissions come again from the units)."""
+        for index, process in enumerate(self._processes):
+            if process.exitcode is not None:
+                log.warning("ingest worker %d exited (code %s); restarting it", index, process.exitcode)
+                self.status.connected[index] = 0
+                self._processes[index] = self._spawn(self._specs[index])
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask every worker to finish its batch and exit; kill those that do not."""

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from central.accounts.service import Staff
 from central.audit import log
-from central.models import WebhookDelivery, WebhookEndpoint, WorkCase
+from central.models import Case, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 
 class DeliveryView(msgspec.Struct, frozen=True):
@@ -49,9 +49,9 @@ def undelivered(engine: Engine, offices: frozenset[str]) -> list[DeliveryView]:
     query = (
         select(WebhookDelivery, WebhookEndpoint)
         .join(WebhookEndpoint, col(WebhookEndpoint.id) == col(WebhookDelivery.endpoint_id))
-        .join(WorkCase, col(WorkCase.id) == col(WebhookDelivery.case_id))
-        .where(col(WorkCase.office_id).in_(offices), WebhookDelivery.status != "delivered")
-        .where(or_(col(WebhookDelivery.status) == "dead", col(WebhookDelivery.attempts) > 0))
+        .join(Case, col(Case.id) == col(WebhookDelivery.case_id))
+        .where(col(Case.office_id).in_(offices), WebhookDelivery.status != DeliveryStatus.DELIVERED)
+        .where(or_(col(WebhookDelivery.status) == DeliveryStatus.DEAD, col(WebhookDelivery.attempts) > 0))
         .order_by(col(WebhookDelivery.id))
     )
     with Session(engine) as session:
@@ -74,17 +74,20 @@ def requeue(engine: Engine, staff: Staff, delivery_id: int) -> bool:
     """Send a dead delivery again from scratch; False if there is no such dead delivery for this user."""
     with Session(engine) as session:
         delivery = session.get(WebhookDelivery, delivery_id)
-        work = session.get(WorkCase, delivery.case_id) if delivery else None
-        if delivery is None or work is None or not staff.may_see(work.office_id) or delivery.status != "dead":
+        case = session.get(Case, delivery.case_id) if delivery else None
+        if case is None or delivery is None or not staff.may_see(case.office_id):
             return False
-        delivery.status, delivery.attempts, delivery.next_attempt_at = "pending", 0, datetime.now(UTC)
+        if delivery.status != DeliveryStatus.DEAD:
+            return False
+        delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
+        delivery.next_attempt_at = datetime.now(UTC)
         session.add(delivery)
         log.record(
             session,
             staff.name,
             "resend",
-            office_id=work.office_id,
-            case_id=work.id,
+            office_id=case.office_id,
+            case_id=case.id,
             detail=delivery.procedure_id,
         )
         session.commit()

@@ -11,12 +11,12 @@ import msgspec
 from sqlmodel import Session, select
 
 from central.exports.records import gaiji_fields, procedure_record
-from central.models import CaseProcedure, WebhookDelivery, WebhookEndpoint, WorkCase
+from central.models import Case, CaseProcedure, WebhookDelivery, WebhookEndpoint
 
 
-def enqueue(session: Session, work: WorkCase, row: CaseProcedure) -> int:
+def enqueue(session: Session, case: Case, row: CaseProcedure) -> int:
     """Add one delivery per interested endpoint to the caller's transaction; returns how many."""
-    body = msgspec.json.encode(procedure_record(work, row, gaiji_fields(session, work.id))).decode()
+    body = msgspec.json.encode(procedure_record(case, row, gaiji_fields(session, case.id))).decode()
     now = datetime.now(UTC)
     count = 0
     for endpoint in session.exec(select(WebhookEndpoint)):
@@ -27,7 +27,7 @@ def enqueue(session: Session, work: WorkCase, row: CaseProcedure) -> int:
         session.add(
             WebhookDelivery(
                 endpoint_id=endpoint.id,
-                case_id=work.id,
+                case_id=case.id,
                 procedure_id=row.procedure_id,
                 body=body,
                 next_attempt_at=now,

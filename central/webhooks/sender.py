@@ -9,19 +9,24 @@ dead-letter view can re-queue it). Never logs bodies or secrets.
 """
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from litestar.datastructures import State
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from central.models import WebhookDelivery, WebhookEndpoint
+from central.background import Loop
+from central.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 MAX_ATTEMPTS = 8
+SEND_INTERVAL = 0.5
 BASE_DELAY = timedelta(seconds=0.5)
 MAX_DELAY = timedelta(minutes=10)
 LEASE = timedelta(seconds=60)
@@ -60,7 +65,7 @@ def claim_due(engine: Engine, now: datetime) -> list[Job]:
     query = (
         select(WebhookDelivery, WebhookEndpoint)
         .join(WebhookEndpoint, col(WebhookEndpoint.id) == col(WebhookDelivery.endpoint_id))
-        .where(WebhookDelivery.status == "pending", col(WebhookDelivery.next_attempt_at) <= now)
+        .where(WebhookDelivery.status == DeliveryStatus.PENDING, col(WebhookDelivery.next_attempt_at) <= now)
         .order_by(col(WebhookDelivery.next_attempt_at))
         .limit(BATCH)
     )
@@ -93,14 +98,14 @@ def settle(engine: Engine, job: Job, status_code: int | None, error: str) -> Non
             return
         delivery.attempts = attempts
         if status_code is not None and 200 <= status_code < 300:
-            delivery.status, delivery.delivered_at, delivery.last_error = "delivered", now, ""
+            delivery.status, delivery.delivered_at, delivery.last_error = DeliveryStatus.DELIVERED, now, ""
         else:
             retryable = status_code is None or status_code >= 500 or status_code in RETRYABLE
             delivery.last_error = error[:200]
             if retryable and attempts < MAX_ATTEMPTS:
                 delivery.next_attempt_at = now + backoff(attempts)
             else:
-                delivery.status = "dead"
+                delivery.status = DeliveryStatus.DEAD
         session.add(delivery)
         session.commit()
 
@@ -125,3 +130,11 @@ async def deliver_due(engine: Engine, client: httpx.AsyncClient) -> int:
     for job, (status_code, error) in zip(jobs, outcomes, strict=True):
         await asyncio.to_thread(settle, engine, job, status_code, error)
     return len(jobs)
+
+
+@contextlib.asynccontextmanager
+async def webhook_loops(state: State) -> AsyncIterator[list[Loop]]:
+    """The webhooks slice's background loop: send what is due twice a second, over one HTTP client."""
+    engine = state.engine
+    async with httpx.AsyncClient(follow_redirects=False) as client:
+        yield [Loop("webhooks", SEND_INTERVAL, lambda: deliver_due(engine, client))]

@@ -66,7 +66,8 @@ def test_round_trip_reaches_export(tmp_path: Path, edge: Service) -> None:
     wait_until(lambda: outbox_depth(edge) == 0, what="the ack")
     record = exported("--data-dir", str(tmp_path / "central"))[0]
     assert record["id"] == created["submission_id"]
-    assert record["status"] == "received"
+    assert (record["status"], record["origin"]) == ("received", "sync")
+    assert record["received_at"] is not None
     assert record["facts"]["applicant"]["name"] == facts.applicant.name
 
 

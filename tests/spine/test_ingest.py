@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -16,11 +17,16 @@ import httpx
 import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from sqlalchemy import insert, select
 
-from central.ingest.devices import REFRESH_SECONDS
+from central.db import make_engine
+from central.ingest.devices import REFRESH_SECONDS, KnownDevice
+from central.ingest.store import store, synced_case, synced_digests, upsert
+from central.models import Case, CaseStatus, Origin
 from protocol import envelope, topics
 from protocol.acks import open_ack
 from protocol.keys import CityPrivateKey
+from protocol.messages import SubmissionBody, Ticket
 from testbed.broker import Broker
 from testbed.households import citizen
 from testbed.processes import Service
@@ -201,3 +207,51 @@ async def test_a_dead_ingest_worker_is_restarted_and_nothing_is_lost(
     wait_until(lambda: len(ingest_workers(central)) == len(workers), what="a replacement worker")
     wait_until(lambda: count_cases(tmp_path) == (40, 40), what="all 40 cases")
     assert case_ids(tmp_path) == {sid for sid, _ in first + later}
+
+
+def synced_row(sid: str, name: str, digest: bytes) -> dict[str, object]:
+    """A case row as ingest writes it."""
+    now = datetime.now(UTC)
+    body = SubmissionBody(citizen(random.Random(name), 1), Ticket("A001", "honcho", now.isoformat()))
+    return synced_case(
+        sid, KnownDevice("cu-1", "honcho", b"", revoked=False), 1, body, now, now, (digest, digest)
+    )
+
+
+def check_the_store_statement(db_url: str) -> None:
+    """New ids are stored; a QR-opened case gets only the sync columns; a synced case is never overwritten,
+    and a reused id with other content comes back as a conflict."""
+    engine = make_engine(db_url)
+    table = Case.__table__  # type: ignore[attr-defined]
+    statement = upsert(engine)
+    new, opened = str(uuid.uuid4()), str(uuid.uuid4())
+    staff_facts = '{"corrected": "by staff"}'
+    counter_row = synced_row(opened, "qr", b"") | {
+        "origin": Origin.QR,
+        "status": CaseStatus.IN_PROGRESS,
+        "prepared_at": datetime.now(UTC),
+        "facts": staff_facts,
+        "seq": None,
+        "received_at": None,
+        "envelope_sha256": None,
+        "body_sha256": None,
+    }
+    with engine.begin() as conn:
+        conn.execute(insert(table), [counter_row])
+        both = [synced_row(new, "a", b"1" * 32), synced_row(opened, "b", b"2" * 32)]
+        assert store(conn, statement, both) == set(), "both stored"
+    with engine.begin() as conn:
+        assert store(conn, statement, [synced_row(new, "a", b"1" * 32)]) == set(), "a replay is no conflict"
+        assert store(conn, statement, [synced_row(new, "c", b"3" * 32)]) == {new}, "a reused id is"
+        assert synced_digests(conn, [new, opened]) == {
+            new: (b"1" * 32, b"1" * 32),
+            opened: (b"2" * 32, b"2" * 32),
+        }
+        row = conn.execute(select(table).where(table.c.id == opened)).one()
+    assert (row.origin, row.status, row.facts, row.seq) == (Origin.QR, CaseStatus.IN_PROGRESS, staff_facts, 1)
+    assert row.received_at is not None
+    engine.dispose()
+
+
+def test_the_store_statement_on_sqlite(tmp_path: Path) -> None:
+    check_the_store_statement(f"sqlite:///{tmp_path / 'central.db'}")

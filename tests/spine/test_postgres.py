@@ -1,4 +1,5 @@
-"""Central on PostgreSQL: the same ingest guarantees as on SQLite (idempotent, conflicts refused, export)."""
+"""Central on PostgreSQL: the same ingest guarantees as on SQLite (idempotent, conflicts refused, the store
+statement's upsert, export)."""
 
 import asyncio
 import random
@@ -12,6 +13,7 @@ from testbed.postgres import PrivatePostgres
 from testbed.services import central_service, central_url, issue_token
 from testbed.simulated import SimulatedDevice
 from tests.spine.helpers import case_ids, count_cases, exported, publish, reject_reasons, wait_until
+from tests.spine.test_ingest import check_the_store_statement
 
 
 def test_ingest_on_postgresql(tmp_path: Path, broker: Broker, postgres: PrivatePostgres) -> None:
@@ -34,3 +36,7 @@ def test_ingest_on_postgresql(tmp_path: Path, broker: Broker, postgres: PrivateP
         assert {record["id"] for record in records} == case_ids(db)
     finally:
         central.kill()
+
+
+def test_the_store_statement_on_postgresql(postgres: PrivatePostgres) -> None:
+    check_the_store_statement(postgres.database())

@@ -139,7 +139,7 @@ def login(central: StaffCentral, name: str, password: str = PASSWORD) -> StaffCl
 
 
 def wait_for_case(client: StaffClient, case_id: str, synced: bool = True) -> Any:
-    """Wait until the case is in the user's inbox (merged from the sync when `synced`)."""
+    """Wait until the case is in the user's inbox (and its envelope has synced, when `synced`)."""
 
     def present() -> bool:
         response = client.http.get(f"/api/staff/cases/{case_id}")

@@ -1,5 +1,5 @@
 """A counter day in headless Chromium: log in, watch a unit's case arrive, open an unsynced case by its QR and
-watch it merge, correct a field and see the audit entry, print the forms, approve, and export."""
+watch it sync, correct a field and see the audit entry, print the forms, approve, and export."""
 
 import random
 import signal
@@ -79,7 +79,7 @@ def test_a_counter_day(page: Page, staff_central: StaffCentral) -> None:
         row = page.locator(f'tr[data-case="{case_id}"]')
         expect(row).to_contain_text("未同期")
         staff_central.publish("honcho", wire)  # the network is back
-        expect(row).not_to_contain_text("未同期")  # merged, live
+        expect(row).not_to_contain_text("未同期")  # synced, live
         expect(page.locator(f'tr[data-case="{case_id}"]')).to_have_count(1)
 
         row.locator("a").click()

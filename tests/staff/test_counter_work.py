@@ -1,12 +1,20 @@
-"""Counter work over HTTP: open a case by its slip's QR before it syncs, merge on sync, correct, approve."""
+"""Counter work over HTTP: open a case by its slip's QR before it syncs, keep staff's work when it syncs,
+correct, move procedures (the case's status follows), approve."""
 
 import random
 
 from testbed.households import citizen
-from tests.staff.support import StaffCentral, login, wait_for_case
+from tests.staff.support import StaffCentral, StaffClient, login, wait_for_case
 
 
-def test_qr_opens_an_unsynced_case_and_the_sync_merges_into_it(staff_central: StaffCentral) -> None:
+def set_status(client: StaffClient, case_id: str, procedure_id: str, status: str) -> None:
+    response = client.post_form(
+        f"/staff/cases/{case_id}/procedures/{procedure_id}/status", {"status": status}
+    )
+    assert response.status_code == 303, response.text
+
+
+def test_qr_opens_an_unsynced_case_and_its_sync_keeps_what_staff_did(staff_central: StaffCentral) -> None:
     facts = citizen(random.Random(41), 41)
     case_id, qr, wire = staff_central.slip_qr(facts)
     client = login(staff_central, "honcho_staff")
@@ -21,14 +29,42 @@ def test_qr_opens_an_unsynced_case_and_the_sync_merges_into_it(staff_central: St
         f"/staff/cases/{case_id}/corrections", {"field": "applicant.name", "value": "髙橋　一郎"}
     )
     assert fixed.status_code == 303
+    first = case["summary"]["procedures"][0]["id"]
+    set_status(client, case_id, first, "in_progress")
 
     staff_central.publish("honcho", wire)  # the network is back: the unit's outbox drains
-    merged = wait_for_case(client, case_id, synced=True)
-    assert merged["facts"]["applicant"]["name"] == "髙橋　一郎"
+    synced = wait_for_case(client, case_id, synced=True)
+    assert synced["facts"]["applicant"]["name"] == "髙橋　一郎"
+    assert synced["summary"]["origin"] == "qr"
+    assert synced["summary"]["status"] == "in_progress"
+    assert {p["id"]: p["status"] for p in synced["summary"]["procedures"]}[first] == "in_progress"
+    assert [c["after"] for c in synced["corrections"]] == ["髙橋　一郎"]
     inbox = client.http.get("/api/staff/cases").json()
     assert [row["id"] for row in inbox].count(case_id) == 1
     again = client.post_form("/staff/counter", {"qr": qr})
     assert again.headers["location"] == f"/staff/cases/{case_id}"
+
+
+def test_the_case_status_follows_its_procedures(staff_central: StaffCentral) -> None:
+    case_id = staff_central.sync(citizen(random.Random(44), 44))
+    client = login(staff_central, "honcho_staff")
+    procedures = [p["id"] for p in wait_for_case(client, case_id)["summary"]["procedures"]]
+    assert len(procedures) >= 2
+    assert client.case(case_id)["summary"]["status"] == "received"
+    set_status(client, case_id, procedures[0], "in_progress")
+    assert client.case(case_id)["summary"]["status"] == "in_progress"
+    set_status(client, case_id, procedures[0], "not_needed")
+    for procedure in procedures[1:]:
+        set_status(client, case_id, procedure, "done")
+    assert client.case(case_id)["summary"]["status"] == "done"
+    for procedure in procedures[1:-1]:
+        assert client.post_form(f"/staff/cases/{case_id}/procedures/{procedure}/approve").status_code == 303
+    assert client.case(case_id)["summary"]["status"] == "done", "one procedure is not approved yet"
+    assert client.post_form(f"/staff/cases/{case_id}/procedures/{procedures[-1]}/approve").status_code == 303
+    assert client.case(case_id)["summary"]["status"] == "approved", "every procedure approved or not needed"
+    assert client.post_form(f"/staff/cases/{case_id}/procedures/{procedures[0]}/approve").status_code == 409
+    set_status(client, case_id, procedures[0], "waiting")
+    assert client.case(case_id)["summary"]["status"] == "in_progress", "a procedure is open again"
 
 
 def test_corrections_are_recorded_replanned_and_flag_gaiji(staff_central: StaffCentral) -> None:

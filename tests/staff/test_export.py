@@ -19,6 +19,23 @@ from tests.staff.support import (
 )
 
 OUTSIDE_CP932 = "𠮷"  # U+20BB7, the 'tsuchi-yoshi' of 𠮷田: a classic 外字
+CASE_FIELDS = {
+    "id",
+    "status",
+    "origin",
+    "office_id",
+    "device_id",
+    "life_event",
+    "language",
+    "ticket",
+    "created_at",
+    "received_at",
+    "updated_at",
+    "facts",
+    "plan",
+    "procedures",
+}
+"""The every-case JSON export's fields (docs/staff.md)."""
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +102,31 @@ def test_utf8_csv_has_a_bom_and_keeps_the_gaiji(
     assert all(case_id in text for case_id in approved)
 
 
-def test_json_export_keeps_its_shape_and_approved_json_has_procedures(
+def test_json_export_has_every_case_with_its_status_and_approved_json_has_procedures(
     staff_central: StaffCentral, approved: dict[str, Facts]
 ) -> None:
-    cases = decode_lines(staff_central.cli("export", "--format", "json").stdout)
-    assert {"id", "status", "facts", "plan"} <= set(cases[0])
+    cases = {
+        case["id"]: case for case in decode_lines(staff_central.cli("export", "--format", "json").stdout)
+    }
+    assert set(approved) <= set(cases)
+    for case_id, facts in approved.items():
+        case = cases[case_id]
+        assert set(case) == CASE_FIELDS
+        assert (case["status"], case["origin"], case["office_id"]) == ("approved", "sync", "honcho")
+        assert case["received_at"] is not None, "it synced"
+        assert case["device_id"] == staff_central.device().device_id
+        assert case["facts"]["applicant"]["name"] == facts.applicant.name
+        assert {p["id"] for p in case["procedures"]} == {p["id"] for p in case["plan"]["procedures"]}
+        assert all(p["approved_by"] == "honcho_staff" for p in case["procedures"])
     procedures = decode_lines(staff_central.cli("export", "--approved", "--format", "json").stdout)
     assert {record["case_id"] for record in procedures} >= set(approved)
     assert all(record["approved_by"] == "honcho_staff" for record in procedures)
-    assert all(record["forms"] for record in procedures if record["case_id"] in approved)
+    for record in procedures:
+        if record["case_id"] in approved:
+            plan = cases[record["case_id"]]["plan"]
+            planned = [form["id"] for form in plan["forms"] if form["procedure"] == record["procedure_id"]]
+            assert [form["id"] for form in record["forms"]] == planned
+    assert all(any(r["forms"] for r in procedures if r["case_id"] == case_id) for case_id in approved)
 
 
 def test_http_export_is_per_office_and_logged(
@@ -102,11 +135,13 @@ def test_http_export_is_per_office_and_logged(
     honcho = login(staff_central, "honcho_staff")
     response = honcho.http.get("/api/staff/exports", params={"encoding": "cp932"})
     assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=Shift_JIS"
     assert response.headers["x-madoguchi-unencodable-rows"]
     assert all(case_id in response.content.decode("cp932") for case_id in approved)
     kita = login(staff_central, "kita_staff")
     other = kita.http.get("/api/staff/exports")
     assert other.status_code == 200
+    assert other.headers["content-type"] == "text/csv; charset=utf-8"
     assert not any(case_id in other.text for case_id in approved)
 
 
@@ -118,3 +153,35 @@ def test_export_for_one_department(staff_central: StaffCentral, approved: dict[s
     client = login(staff_central, "honcho_staff")
     response = client.http.get("/api/staff/exports", params={"format": "json", "procedure": "jido_teate"})
     assert {record["procedure_id"] for record in decode_lines(response.content)} == {"jido_teate"}
+
+
+EXPORTS = [
+    ("cli", ("--format", "json"), "json/utf-8/cases"),
+    ("cli", ("--format", "json", "--approved"), "json/utf-8/approved"),
+    ("cli", ("--format", "csv"), "csv/utf-8/all"),
+    ("cli", ("--format", "csv", "--approved", "--encoding", "cp932"), "csv/cp932/approved"),
+    ("http", ("format=csv",), "csv/utf-8/approved"),
+    ("http", ("format=csv", "encoding=cp932", "approved=false"), "csv/cp932/all"),
+    ("http", ("format=json",), "json/utf-8/approved"),
+]
+"""(caller, CLI flags or HTTP query, the format the access log names)."""
+
+
+@pytest.mark.parametrize(("caller", "how", "detail"), EXPORTS)
+def test_every_export_path_writes_the_access_log(
+    staff_central: StaffCentral, approved: dict[str, Facts], caller: str, how: tuple[str, ...], detail: str
+) -> None:
+    boss = login(staff_central, "honcho_boss")
+    user = "cli" if caller == "cli" else "honcho_staff"
+
+    def logged(case_id: str) -> int:
+        entries = boss.http.get("/api/staff/access-log", params={"case_id": case_id}).json()
+        return sum((e["user"], e["action"], e["detail"]) == (user, "export", detail) for e in entries)
+
+    before = {case_id: logged(case_id) for case_id in approved}
+    if caller == "cli":
+        staff_central.cli("export", *how)
+    else:
+        query = dict(item.split("=") for item in how)
+        assert login(staff_central, user).http.get("/api/staff/exports", params=query).status_code == 200
+    assert {case_id: logged(case_id) for case_id in approved} == {key: n + 1 for key, n in before.items()}

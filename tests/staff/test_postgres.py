@@ -1,4 +1,4 @@
-"""The staff side on PostgreSQL: QR before sync and merge, correction, approval, webhooks, export, purge."""
+"""The staff side on PostgreSQL: QR before sync, the sync, correction, approval, webhooks, export, purge."""
 
 import csv
 import io

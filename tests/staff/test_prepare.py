@@ -1,4 +1,4 @@
-"""The merge of synced cases into staff's records never holds SQLite's write lock while it plans."""
+"""Preparing synced cases for staff (plan, procedure rows) never holds SQLite's write lock while it plans."""
 
 import random
 import sqlite3
@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import msgspec
 from sqlalchemy import func, insert, select
+from sqlmodel import col
 
-from central.cases.work import Merger
+from central.cases.prepare import Preparer
 from central.db import make_engine
-from central.models import Case, WorkCase
+from central.ingest.devices import KnownDevice
+from central.ingest.store import synced_case
+from central.models import Case, CaseProcedure
 from procedures.planner import CatalogPlanner
 from protocol.facts import Facts
+from protocol.messages import SubmissionBody, Ticket
 from protocol.plan import Plan
 from testbed.households import citizen
 
@@ -36,47 +39,43 @@ def synced_without_plan(count: int) -> list[dict[str, object]]:
     """Case rows as ingest stores them for units that sent no plan (central plans them)."""
     rng = random.Random(8)
     now = datetime.now(UTC)
+    unit = KnownDevice("cu-test", "honcho", b"", revoked=False)
     return [
-        {
-            "id": str(uuid.uuid4()),
-            "device_id": "cu-test",
-            "office_id": "honcho",
-            "seq": n,
-            "life_event": "move_in",
-            "language": "ja",
-            "ticket": f"A{n:03d}",
-            "status": "received",
-            "created_at": now,
-            "received_at": now,
-            "envelope_sha256": bytes(32),
-            "body_sha256": bytes(32),
-            "facts": msgspec.json.encode(citizen(rng, n)).decode(),
-            "plan": "null",
-        }
+        synced_case(
+            str(uuid.uuid4()),
+            unit,
+            n,
+            SubmissionBody(citizen(rng, n), Ticket(f"A{n:03d}", "honcho", now.isoformat())),
+            now,
+            now,
+            (bytes(32), bytes(32)),
+        )
         for n in range(count)
     ]
 
 
-def test_ingest_commits_while_a_merge_is_planning(tmp_path: Path) -> None:
+def test_ingest_commits_while_cases_are_being_prepared(tmp_path: Path) -> None:
     database = tmp_path / "central.db"
     engine = make_engine(f"sqlite:///{database}")
     with engine.begin() as conn:
         conn.execute(insert(Case.__table__), synced_without_plan(6))  # type: ignore[attr-defined]
     planner = CatalogPlanner.load()
-    merging = threading.Thread(target=Merger(engine, SlowPlanner(planner.catalog)))
-    merging.start()
+    preparing = threading.Thread(target=Preparer(engine, SlowPlanner(planner.catalog)))
+    preparing.start()
     commits = 0
     writer = sqlite3.connect(database, timeout=0.05, isolation_level=None)
-    while merging.is_alive():  # what ingest does meanwhile: short write transactions, little patience
+    while preparing.is_alive():  # what ingest does meanwhile: short write transactions, little patience
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("CREATE TABLE IF NOT EXISTS probe (n INTEGER)")
         writer.execute("INSERT INTO probe VALUES (1)")
         writer.execute("COMMIT")
         commits += 1
         time.sleep(0.01)
-    merging.join()
+    preparing.join()
     writer.close()
     assert commits > 10
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(WorkCase)).scalar_one() == 6
+        assert conn.execute(select(func.count()).where(col(Case.prepared_at).is_not(None))).scalar_one() == 6
+        assert conn.execute(select(func.count(func.distinct(col(CaseProcedure.case_id))))).scalar_one() == 6
+        assert conn.execute(select(func.count()).where(col(Case.plan) == "null")).scalar_one() == 0
     engine.dispose()
