@@ -66,3 +66,29 @@ def encode_queue(state: OfficeQueue) -> bytes:
 def decode_queue(raw: bytes) -> OfficeQueue:
     """Decode an office's queue state; raises msgspec.ValidationError / DecodeError."""
     return msgspec.json.decode(raw, type=OfficeQueue)
+
+
+TicketState = Literal["waiting", "called", "serving", "moving", "parked", "absent", "done"]
+"""waiting: in a counter's queue; called: called to a desk; serving: at the desk; moving: done at one counter,
+on the way to the next; parked: set aside by staff (back in the queue when they say); absent: did not come
+when called (back in the queue after a while); done: every counter finished."""
+
+
+class TicketStatus(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """What a citizen's phone shows for one ticket (the status page): no name, no case, only the queue."""
+
+    ticket: str
+    office_id: str
+    state: TicketState
+    counter: str | None
+    """The counter the ticket waits at, is called to or is served at (a catalog counter id)."""
+    desk: str | None
+    """The desk it is called to, while called."""
+    ahead: int | None
+    """Tickets before it in its counter's queue, while waiting."""
+    wait_minutes: int | None
+    """Expected minutes until it is called, while waiting (None until there is enough history)."""
+    next_counters: list[str]
+    """The counters still to visit after this one, in visiting order."""
+    seq: int
+    """The office queue state's `seq` this status was computed from."""
