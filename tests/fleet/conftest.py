@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from central.fleet.ca_store import CityCA
-from provisioning.mosquitto import EnrolledUnit, central_identities
+from central.fleet.dynsec import EnrolledUnit, central_identities
 from tests.fleet.tls_broker import TlsBroker
 
 UNITS = [EnrolledUnit("cu-a", "honcho"), EnrolledUnit("cu-b", "honcho"), EnrolledUnit("cu-c", "shisho")]
