@@ -45,7 +45,9 @@ def _units(engine: Engine) -> list[EnrolledUnit]:
 
 
 def _engine(data_dir: str | None, db_url: str | None) -> Engine:
-    return make_engine(Settings.resolve(data_dir=data_dir, db_url=db_url).db_url)
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # where SQLite keeps the database
+    return make_engine(settings.db_url)
 
 
 @provision.command()
@@ -116,7 +118,7 @@ def init(
         reload_command=shlex.split(broker_reload_command),
     )
     try:
-        made = provision_fleet(plan, _units(make_engine(settings.db_url)))
+        made = provision_fleet(plan, _units(_engine(data_dir, db_url)))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     for line in made:
