@@ -22,7 +22,7 @@ from central.models import Device, EnrolmentToken, UnitSerial
 
 DEFAULT_TOKEN_TTL = timedelta(hours=24)
 SERIAL = re.compile(r"[0-9a-z][0-9a-z-]{3,63}")
-PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}|")
+PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 
 
 class EnrolmentRefused(Exception):  # noqa: N818 - reads as the outcome at the call site
@@ -50,7 +50,7 @@ def _hash(token: str) -> str:
 def _checked(office_id: str, profile: str) -> None:
     if not OFFICE.fullmatch(office_id):
         raise ValueError(f"not a valid office id: {office_id!r} (letters, digits, - and _)")
-    if not PROFILE.fullmatch(profile):
+    if profile and not PROFILE.fullmatch(profile):
         raise ValueError(f"not a valid profile name: {profile!r}")
 
 
