@@ -7,6 +7,7 @@ wrong; 503: the broker could not admit the unit, ask again) and the reason, whic
 from litestar import Controller, post
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
+from litestar.params import JSONBody
 
 from central.fleet.broker_admin import BrokerAdminError
 from central.fleet.enrolment import enrol, renew
@@ -21,7 +22,7 @@ class EnrolmentController(Controller):
     tags = ("fleet",)
 
     @post("/", status_code=201)
-    async def enrol_device(self, data: EnrolRequest, state: State) -> EnrolResponse:
+    async def enrol_device(self, data: JSONBody[EnrolRequest], state: State) -> EnrolResponse:
         """Spend a token or an approved serial and return the unit's identity, certificate and keys."""
         try:
             enrolled = await enrol(state.fleet, data)
@@ -42,7 +43,7 @@ class EnrolmentController(Controller):
         )
 
     @post("/renew", status_code=201)
-    async def renew_certificate(self, data: RenewRequest, state: State) -> RenewResponse:
+    async def renew_certificate(self, data: JSONBody[RenewRequest], state: State) -> RenewResponse:
         """A new certificate for the unit that signed the request with its device key."""
         try:
             certificate = await renew(state.fleet, data)
