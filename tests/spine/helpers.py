@@ -51,14 +51,20 @@ def reject_reasons(workdir: Path | str) -> list[str]:
     return reasons
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str = "condition") -> None:
-    """Poll until condition() is true."""
+def wait_until(
+    condition: Callable[[], bool],
+    timeout: float = 60.0,
+    what: str = "condition",
+    state: Callable[[], object] | None = None,
+) -> None:
+    """Poll until condition() is true; on a timeout, say what `state()` shows (to debug a CI failure)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    seen = f"; state: {state()}" if state is not None else ""
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}{seen}")
 
 
 async def publish(broker: Broker, items: list[tuple[str, bytes]]) -> None:

@@ -52,8 +52,13 @@ def edge_agent_id(edge: Service) -> str:
     return str(httpx.get(edge.health_url, timeout=5).json()["device_id"])
 
 
+def edge_health(edge: Service) -> dict[str, object]:
+    answer: dict[str, object] = httpx.get(edge.health_url, timeout=5).json()
+    return answer
+
+
 def outbox_depth(edge: Service) -> int:
-    return int(httpx.get(edge.health_url, timeout=5).json()["outbox_depth"])
+    return int(str(edge_health(edge)["outbox_depth"]))
 
 
 def test_round_trip_reaches_export(tmp_path: Path, edge: Service) -> None:
@@ -130,7 +135,12 @@ def test_broker_down_for_30_seconds_loses_nothing(tmp_path: Path, broker: Broker
     time.sleep(max(0.0, outage_ends - time.monotonic()))
     broker.start()
     ids |= {str(submit(edge, facts_json(citizen(rng, n)), f"c{n}")["submission_id"]) for n in range(150, 200)}
-    wait_until(lambda: outbox_depth(edge) == 0, timeout=120, what="the outbox to drain")
+    wait_until(
+        lambda: outbox_depth(edge) == 0,
+        timeout=120,
+        what="the outbox to drain",
+        state=lambda: (edge_health(edge), len(case_ids(tmp_path))),
+    )
     assert case_ids(tmp_path) == ids
     assert count_cases(tmp_path) == (200, 200)
 
