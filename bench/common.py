@@ -1,4 +1,5 @@
-"""What the benches share: a throwaway world (broker + central), sealed traffic, and figure printing."""
+"""What the benches share: a throwaway world (the city's mTLS broker + central), sealed traffic, and figure
+printing. The broker runs the configuration `madoguchi provision init` writes, as in production."""
 
 import os
 import random
@@ -9,9 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from protocol.mqtt import BoundedPublisher, make_client
+from protocol.mqtt import BoundedPublisher
 from protocol.plan import Plan
-from protocol.urls import parse_broker_url
 from testbed.broker import Broker
 from testbed.households import PLANNER, citizen
 from testbed.processes import Service
@@ -21,7 +21,7 @@ from testbed.simulated import SimulatedDevice
 
 @dataclass
 class World:
-    """A private broker and a central on SQLite in a temporary directory."""
+    """A private broker (mutual TLS) and a central on SQLite in a temporary directory."""
 
     workdir: Path
     broker: Broker
@@ -33,7 +33,7 @@ def world() -> Iterator[World]:
     """Start a broker and central; stop both on exit."""
     with tempfile.TemporaryDirectory(prefix="madoguchi-bench-") as tmp:
         workdir = Path(tmp)
-        broker = Broker(workdir / "broker").start()
+        broker = Broker(workdir / "broker", workdir / "central").start()
         central = central_service(workdir, broker.url).start()
         try:
             yield World(workdir, broker, central)
@@ -64,8 +64,9 @@ def seal_traffic(devices: list[SimulatedDevice], per_device: int) -> list[list[t
 
 
 async def publish_all(broker: Broker, topic: str, items: list[tuple[str, bytes]]) -> None:
-    """Publish every payload at QoS 1 as fast as the broker acks them, without application acks."""
-    async with make_client(parse_broker_url(broker.url), f"bench-pub-{uuid.uuid4().hex[:8]}") as client:
+    """Publish every payload at QoS 1 as fast as the broker acks them, without application acks (over TLS,
+    as a test identity: the baseline's connection costs what a unit's does)."""
+    async with broker.client(f"bench-pub-{uuid.uuid4().hex[:8]}") as client:
         publisher = BoundedPublisher(client)
         for _, payload in items:
             await publisher.publish(topic, payload)

@@ -22,7 +22,7 @@ from testbed.services import central_url, edge_service, issue_token
 
 def fill_outbox(w: World, queued: int) -> list[bytes]:
     """Enrol a unit and queue `queued` sealed submissions in its outbox, as if the network had been down."""
-    identity = enrol(w.workdir / "edge", central_url(w.central), issue_token(w.workdir))
+    identity = enrol(w.workdir / "edge", central_url(w.central), token=issue_token(w.workdir))
     outbox = Outbox(w.workdir / "edge" / "outbox.db")
     rng = random.Random(10)
     plan = typical_plan()

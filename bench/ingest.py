@@ -3,7 +3,9 @@
 Each unit is its own process (as on real counters), publishing with a window of unacked submissions like a
 unit draining its outbox. Prints central's committed-and-acked rate, p50/p99 latency (publish → ack), and, in
 the same run, the rate a no-op aiomqtt subscriber receives the same bytes from the same unit processes, and
-the ratio. Envelopes carry a plan of real size. Usage: python -m bench.ingest [N] [PER]
+the ratio. Everything goes over the city's mutual-TLS broker: units with the certificates they enrolled for,
+the baseline with test identities (a unit may publish only its own topics). Envelopes carry a plan of real
+size. Usage: python -m bench.ingest [N] [PER]
 """
 
 import asyncio
@@ -21,7 +23,7 @@ from central.keys import load_or_create_city_key
 from protocol import envelope, topics
 from protocol.acks import open_ack
 from protocol.keys import raw_public
-from protocol.mqtt import BoundedPublisher, make_client
+from protocol.mqtt import BoundedPublisher, TlsFiles, make_client
 from protocol.urls import parse_broker_url
 from testbed.simulated import SimulatedDevice
 
@@ -34,6 +36,9 @@ class Unit:
 
     broker_url: str
     device_id: str
+    identity: str
+    """Who connects: the unit itself, or a test identity for the baseline."""
+    tls: TlsFiles | None
     topic: str
     items: list[tuple[str, bytes]]
     wait_for_acks: bool
@@ -48,7 +53,7 @@ async def _publish(unit: Unit, start: Barrier) -> list[float]:
     remaining = len(unit.items)
     finished = asyncio.Event()
     central = ed25519.Ed25519PublicKey.from_public_bytes(unit.central_key)
-    async with make_client(parse_broker_url(unit.broker_url), unit.device_id) as client:
+    async with make_client(parse_broker_url(unit.broker_url), unit.identity, tls=unit.tls) as client:
         await client.subscribe(topics.acks(unit.device_id), qos=1)
 
         async def acks() -> None:
@@ -116,7 +121,7 @@ async def noop_rate(w: World, units: list[Unit]) -> float:
     total = sum(len(unit.items) for unit in units)
     received = 0
     done = asyncio.Event()
-    async with make_client(parse_broker_url(w.broker.url), "bench-noop") as sub:
+    async with w.broker.client("bench-noop") as sub:
         await sub.subscribe("bench/noop/#", qos=1)
 
         async def count() -> None:
@@ -148,12 +153,14 @@ def main(devices: int, per_device: int) -> None:
                 Unit(
                     url,
                     d.device_id,
+                    f"bench-noop-{n}" if noop else d.device_id,
+                    w.broker.test_identity(f"bench-noop-{n}") if noop else d.tls_files(w.workdir / "units"),
                     f"bench/noop/{d.device_id}" if noop else topics.submissions(d.device_id),
                     items[slice_],
                     wait_for_acks=not noop,
                     central_key=d.central_key,
                 )
-                for d, items in zip(enrolled, traffic, strict=True)
+                for n, (d, items) in enumerate(zip(enrolled, traffic, strict=True))
             ]
 
         run_units(units(slice(0, 1), noop=False))  # warm-up: central's workers and caches

@@ -26,7 +26,7 @@ from edge_agent.hardware.card.pcsc import PcscCardReader
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.hardware.printer import SlipPrinter
 from edge_agent.hardware.printer.emulator import VirtualPrinter
-from edge_agent.identity import Identity
+from edge_agent.identity import Identity, tls_files
 from edge_agent.kiosk.context import KioskContext
 from edge_agent.kiosk.finish import seal_and_print
 from edge_agent.kiosk.settings import KioskSettings
@@ -98,6 +98,10 @@ def confirm_to_slip(catalog: Catalog, facts: Facts) -> Iterator[Stage]:
             signer=ed25519.Ed25519PrivateKey.generate(),
             counter=CounterKey(x25519.X25519PrivateKey.generate()),
             central=ed25519.Ed25519PrivateKey.generate().public_key(),
+            profile="",
+            central_url="http://127.0.0.1:1",
+            tls=tls_files(Path(workdir), 1),
+            generation=1,
         )
         link = Link(outbox, identity.device_id, broker, identity.central)
         services = EdgeServices(identity, outbox, link, CatalogPlanner(catalog))

@@ -1,9 +1,10 @@
 """Central's Litestar app factory: the lifespans, in order, and every slice's controllers.
 
 Start-up order matters: the keys, the tables and the catalog exist before the ingest workers start, so the
-first message can be opened and stored; start-up waits (bounded) for the workers to subscribe, so /health
-means ready. Only then do the background loops start (they read the engine, the catalog and ingest's load),
-and at shutdown they stop first.
+first message can be opened and stored; the city CA issues central's own MQTT certificates (when missing or
+due) before anything connects to the broker; start-up waits (bounded) for the workers to subscribe, so
+/health means ready. Only then do the background loops start (they read the engine, the catalog and
+ingest's load), and at shutdown they stop first.
 """
 
 import asyncio
@@ -27,6 +28,9 @@ from central.cases.prepare import preparation_loops
 from central.db import make_engine
 from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
+from central.fleet.dynsec import CENTRAL_PUBLISHER
+from central.fleet.publisher import CentralPublisher
+from central.fleet.services import certificate_loops, start_fleet
 from central.forms.controller import FormsController
 from central.ingest.workers import RESTART_DELAY, IngestWorkers
 from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
@@ -35,6 +39,7 @@ from central.settings import Settings
 from central.webhooks.controller import WebhookController
 from central.webhooks.sender import webhook_loops
 from procedures.planner import CatalogPlanner
+from protocol.urls import parse_broker_url
 
 STAFF_STATIC = Path(__file__).resolve().parent / "static"
 
@@ -69,20 +74,32 @@ def create_app(settings: Settings) -> Litestar:
         state.counter_key = load_or_create_counter_key(settings.data_dir)
         state.engine = make_engine(settings.db_url)  # 2. the tables
         state.staff_planner = await asyncio.to_thread(CatalogPlanner.load, settings.catalog)  # 3. the catalog
-        ingest = None
-        if settings.broker_url:  # 4. only then ingest
+        state.fleet, state.unit_broker_url = await asyncio.to_thread(
+            start_fleet, settings, state.engine
+        )  # 4.
+        ingest = publishing = None
+        if settings.broker_url:  # 5. only then ingest, and central's publishing session (state.publisher)
             ingest = IngestWorkers(
                 settings.broker_url,
                 settings.db_url,
                 state.city_key,
                 state.signing_key,
                 settings.ingest_workers,
+                settings.mqtt_tls,
             )
             state.ingest = ingest
             await ingest.start()
+            state.publisher = CentralPublisher(
+                parse_broker_url(settings.broker_url), settings.mqtt_tls(CENTRAL_PUBLISHER)
+            )
+            publishing = asyncio.create_task(state.publisher.run(), name="central-publisher")
         try:
             yield
         finally:
+            if publishing is not None:
+                publishing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await publishing
             if ingest is not None:
                 await asyncio.to_thread(ingest.stop)
             state.engine.dispose()
@@ -104,7 +121,14 @@ def create_app(settings: Settings) -> Litestar:
         ],
         lifespan=[
             lifespan,
-            background(ingest_loops, preparation_loops, webhook_loops, retention_loops, session_loops),
-        ],  # 5. the background loops, which need everything above; they stop first
+            background(
+                ingest_loops,
+                certificate_loops,
+                preparation_loops,
+                webhook_loops,
+                retention_loops,
+                session_loops,
+            ),
+        ],  # 6. the background loops, which need everything above; they stop first
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
     )

@@ -45,3 +45,15 @@ def load_or_create_signing_key(data_dir: Path) -> ed25519.Ed25519PrivateKey:
         data_dir / SIGNING_KEY_FILE, lambda: ed25519.Ed25519PrivateKey.generate().private_bytes_raw()
     )
     return ed25519.Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def ensure_keys(data_dir: Path) -> list[str]:
+    """Create whichever of central's keys this data dir lacks; returns the files it created."""
+    missing = [
+        name for name in (CITY_KEY_FILE, COUNTER_KEY_FILE, SIGNING_KEY_FILE) if not (data_dir / name).exists()
+    ]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    load_or_create_city_key(data_dir)
+    load_or_create_counter_key(data_dir)
+    load_or_create_signing_key(data_dir)
+    return missing

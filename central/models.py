@@ -77,6 +77,8 @@ class Device(SQLModel, table=True):
     public_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     enrolled_at: datetime
     revoked_at: datetime | None = None
+    profile: str = ""
+    """The device profile IT chose when it issued the token or registered the serial ("" if none)."""
 
 
 class EnrolmentToken(SQLModel, table=True):
@@ -86,6 +88,20 @@ class EnrolmentToken(SQLModel, table=True):
     office_id: str
     created_at: datetime
     expires_at: datetime
+    used_at: datetime | None = None
+    used_by: str | None = None
+    profile: str = ""
+
+
+class UnitSerial(SQLModel, table=True):
+    """A unit's hardware serial number, registered by IT; it enrols one unit once approved, then again only
+    when approved again."""
+
+    serial: str = Field(primary_key=True)
+    office_id: str
+    profile: str = ""
+    added_at: datetime
+    approved_at: datetime | None = None
     used_at: datetime | None = None
     used_by: str | None = None
 

@@ -4,7 +4,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from central.fleet.setup import client_files
 from procedures.planner import SAMPLE_CATALOG
+from protocol.mqtt import TlsFiles
+from protocol.urls import parse_broker_url
 
 DEFAULT_DATA_DIR = Path("var/central")
 
@@ -28,6 +31,16 @@ class Settings:
     """Ingest worker processes (each verifies, opens and stores its share of the submissions)."""
     catalog: Path = SAMPLE_CATALOG
     """The city's procedure catalog (directory or published bundle) that staff and the pre-entry page use."""
+
+    @property
+    def broker_tls(self) -> bool:
+        """Whether central's broker is a TLS one (`mqtts://`), where central presents its certificates."""
+        return self.broker_url is not None and parse_broker_url(self.broker_url).tls
+
+    def mqtt_tls(self, identity: str) -> TlsFiles | None:
+        """The key and certificate one of central's MQTT identities presents (in the data dir's
+        `mqtt-clients/`, made by `madoguchi provision init` and renewed at start-up), or None without TLS."""
+        return client_files(self.data_dir, identity) if self.broker_tls else None
 
     @classmethod
     def resolve(

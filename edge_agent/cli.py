@@ -25,6 +25,11 @@ def edge() -> None:
 @click.option("--listen", default="127.0.0.1:8080", show_default=True, help="HOST:PORT of the local API")
 @click.option("--central", "central_url", help="Central's URL, for enrolment on first boot")
 @click.option("--token", help="Single-use enrolment token from `madoguchi provision token`")
+@click.option(
+    "--serial",
+    help="Enrol by serial number instead (IT registers and approves it); `auto`: this board's own",
+)
+@click.option("--office", help="The office this unit joins (enrolment is refused for another office's token)")
 @click.option("--broker", "broker_url", help="Override the broker URL received at enrolment")
 @click.option("--ticket-prefix", default="A", show_default=True, help="Letter before queue numbers")
 @click.option(
@@ -46,12 +51,15 @@ def run(
     listen: str,
     central_url: str | None,
     token: str | None,
+    serial: str | None,
+    office: str | None,
     broker_url: str | None,
     ticket_prefix: str,
     ack_timeout: float,
     catalog: Path,
 ) -> None:
-    """Run the counter unit: enrol if needed, then serve the kiosk API and publish the outbox."""
+    """Run the counter unit: enrol if needed (once; later starts ignore the enrolment flags), then serve the
+    kiosk API and publish the outbox."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         host, port = parse_listen(listen)
@@ -63,6 +71,8 @@ def run(
         port=port,
         central_url=central_url,
         token=token,
+        serial=serial,
+        office=office,
         broker_url=broker_url,
         ticket_prefix=ticket_prefix,
         ack_timeout=ack_timeout,

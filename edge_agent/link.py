@@ -6,8 +6,9 @@ one not acked within the retry time is sent again, and after a reconnect all una
 (central's ingest is idempotent), so an envelope swallowed by anyone but central still arrives. The link is
 supervised: whatever fails, it is logged and the session starts again. A retained status heartbeat with a
 last-will "offline" tells central whether the unit is alive; it goes out every HEARTBEAT_SECONDS, and at
-once when the hardware reports a change of state that the last heartbeat did not show. Payloads are
-sealed; nothing here logs them.
+once when the hardware reports a change of state that the last heartbeat did not show. On the city's
+broker (`mqtts://`) the link presents the unit's current certificate, read afresh at every connection, so a
+renewed certificate is used from the next one. Payloads are sealed; nothing here logs them.
 """
 
 import asyncio
@@ -25,7 +26,7 @@ from edge_agent.outbox import Outbox, Pending
 from protocol import topics
 from protocol.acks import AckError, open_ack
 from protocol.messages import Status, encode_json
-from protocol.mqtt import BoundedPublisher, make_client, run_connected
+from protocol.mqtt import BoundedPublisher, TlsFiles, make_client, run_connected
 from protocol.urls import BrokerAddress
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class Link:
         device_id: str,
         broker: BrokerAddress,
         central: ed25519.Ed25519PublicKey,
+        tls: Callable[[], TlsFiles | None] = lambda: None,
         hardware_health: Callable[[], dict[str, Any]] = dict,
         window: int = WINDOW,
         retry_after: float = RETRY_AFTER,
@@ -56,6 +58,7 @@ class Link:
         self._device_id = device_id
         self._central = central
         self._broker = broker
+        self._tls = tls
         self._hardware_health = hardware_health
         self._window = window
         self._retry_after = retry_after
@@ -88,7 +91,7 @@ class Link:
         self._loop = asyncio.get_running_loop()
         will = aiomqtt.Will(topics.status(self._device_id), self._status("offline"), qos=1, retain=True)
         await run_connected(
-            lambda: make_client(self._broker, self._device_id, will=will),
+            lambda: make_client(self._broker, self._device_id, will=will, tls=self._tls()),
             self._session,
             name=f"link {self._device_id}",
             on_disconnect=self._reset,

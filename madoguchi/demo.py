@@ -1,10 +1,13 @@
 """`madoguchi demo`: the whole system on embedded defaults, started in order and stopped cleanly on Ctrl-C.
 
-Order matters: the broker first (central and the unit connect to it), then central (it creates the city key
-the unit receives at enrolment), then the enrolment token, then the unit's emulated hardware (pcscd with a
-virtual My Number Card of a made-up person, a virtual TCP printer), then the counter unit and its kiosk.
-A demo keeps its data and its ports from one run to the next (the unit's enrolment names the broker's port,
-and bookmarks name central's and the kiosk's); `--reset` starts afresh.
+The demo is production on one machine: the broker runs the city's configuration (`madoguchi provision init`
+on the demo's central data dir: city CA, central's keys and MQTT identities, mutual TLS only, per-unit access
+rules), central and the unit connect with their own certificates, and the unit enrols with a CSR.
+Order matters: the broker first (its start provisions central's data dir, and central and the unit connect
+to it), then central, then the enrolment token, then the unit's emulated hardware (pcscd with a virtual My
+Number Card of a made-up person, a virtual TCP printer), then the counter unit and its kiosk. A demo keeps
+its data and its ports from one run to the next (the unit's enrolment names the broker's port, and
+bookmarks name central's and the kiosk's); `--reset` starts afresh.
 """
 
 import contextlib
@@ -20,7 +23,8 @@ import click
 
 from central.accounts.service import add_user
 from central.db import make_engine
-from central.fleet.enrolment import issue_token
+from central.fleet.grants import issue_token
+from central.fleet.setup import SETUP_FILE
 from central.settings import Settings
 from edge_agent.hardware.card_emulator import DEMO_PERSON
 from edge_agent.hardware.emulated import emulated_hardware
@@ -30,6 +34,7 @@ from testbed.processes import Service, free_port
 from testbed.services import EMULATED_PROFILE, central_service, edge_service
 
 DEMO_OFFICE = "honcho"
+DEMO_PROFILE = EMULATED_PROFILE.stem
 CARD_PIN = "1234"
 ADMIN_PIN = "0000"
 DEMO_STAFF = ("demo-staff", "staff", "madoguchi-demo")
@@ -85,15 +90,17 @@ def demo(data_dir: str, reset: bool) -> None:
     root = Path(data_dir).resolve()
     if root.exists() and reset:
         shutil.rmtree(root)
+    if (root / "central").exists() and not (root / "central" / SETUP_FILE).exists():
+        raise click.ClickException(f"{root} predates the secured broker: start afresh with --reset")
     ports = demo_ports(root)
-    broker = Broker(root / "broker", port=ports["broker"]).start()
+    broker = Broker(root / "broker", root / "central", port=ports["broker"]).start()
     services: list[Service] = []
     hardware = contextlib.ExitStack()
     try:
         central = central_service(root, broker.url, port=ports["central"])
         services.append(central.start())
         engine = make_engine(Settings.resolve(data_dir=str(root / "central"), db_url=None).db_url)
-        token = issue_token(engine, DEMO_OFFICE)
+        token = issue_token(engine, DEMO_OFFICE, profile=DEMO_PROFILE)
         for name, role, password in (DEMO_STAFF, DEMO_SUPERVISOR):
             add_user(engine, name, role, password, [DEMO_OFFICE], [])
         engine.dispose()
@@ -117,7 +124,7 @@ def demo(data_dir: str, reset: bool) -> None:
                     f"{DEMO_SUPERVISOR[0]}; password {DEMO_STAFF[2]})",
                     f"  kiosk camera      {root / 'camera'}  (drop a pre-entry QR image here)",
                     f"  printed slips     {root / 'slips'}  (PNG previews and the printer's raw jobs)",
-                    f"  broker            {broker.url}",
+                    f"  broker            {broker.url}  (mutual TLS; its files in {broker.files})",
                     f"  central           {central.base_url}  (health /health, OpenAPI /schema)",
                     f"  counter unit API  {edge.base_url}/api/submissions  (health /api/health)",
                     f"  logs and data     {root}  (kept for the next run; --reset starts afresh)",

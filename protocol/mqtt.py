@@ -1,12 +1,16 @@
 """One way to open an MQTT connection for both central and counter units, and the reconnect loop around it.
 
 aiomqtt has no automatic reconnect; `run_connected` is the documented loop (connect, work, back off on
-MqttError), shared so both sides behave the same during a broker outage.
+MqttError), shared so both sides behave the same during a broker outage. On an `mqtts://` broker a client
+verifies the broker against the city CA and presents its own certificate (`TlsFiles`); the broker takes the
+certificate's CN as the client's name and client id. Nothing here reads the key files: the TLS stack does.
 """
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import aiomqtt
 
@@ -19,12 +23,26 @@ MAX_INFLIGHT = 1000
 PUBLISH_CONCURRENCY = 64
 
 
+@dataclass(frozen=True, slots=True)
+class TlsFiles:
+    """A client's mutual-TLS files: the CA that signed the broker's certificate, and its own pair."""
+
+    ca: Path
+    cert: Path
+    key: Path
+
+    def parameters(self) -> aiomqtt.TLSParameters:
+        """What aiomqtt needs to verify the broker and present the certificate."""
+        return aiomqtt.TLSParameters(ca_certs=str(self.ca), certfile=str(self.cert), keyfile=str(self.key))
+
+
 def make_client(
     broker: BrokerAddress,
     identifier: str,
     *,
     persistent: bool = False,
     will: aiomqtt.Will | None = None,
+    tls: TlsFiles | None = None,
 ) -> aiomqtt.Client:
     """A client with a large in-flight window (the default of 20 would serialise the pipeline).
 
@@ -32,7 +50,13 @@ def make_client(
     session flag off: for every message it receives, paho's MQTT 5 path builds a Properties object, which
     was a quarter of the receive cost measured here; the broker expires such sessions after
     `persistent_client_expiration` (set in testbed/broker.py and in the operations guide).
+
+    On an `mqtts://` broker the client presents `tls` (without it, only the system's CAs are trusted and no
+    certificate is presented, which the city's broker refuses); on `mqtt://`, `tls` is not used.
     """
+    tls_params = None
+    if broker.tls:
+        tls_params = tls.parameters() if tls is not None else aiomqtt.TLSParameters()
     client = aiomqtt.Client(
         broker.host,
         broker.port,
@@ -43,7 +67,7 @@ def make_client(
         keepalive=15,
         max_inflight_messages=MAX_INFLIGHT,
         max_queued_incoming_messages=0,
-        tls_params=aiomqtt.TLSParameters() if broker.tls else None,
+        tls_params=tls_params,
     )
     client.pending_calls_threshold = MAX_INFLIGHT  # a full pipeline is normal, not worth a warning
     return client

@@ -1,30 +1,35 @@
-"""`madoguchi provision ...`: enrolment tokens, revocation, the broker's configuration and the city key's
-recovery shares, run by IT against central's data. Shares go to the terminal only; keys are written 0600."""
+"""`madoguchi provision ...`: IT's commands against central's data: set up the CA, central's identities and
+the broker (`init`), enrolment tokens and serial numbers, revocation, the broker's files, and the city key's
+recovery shares (provisioning/key_cli.py). Keys are written 0600 and never printed."""
 
-import sys
+import asyncio
+import shlex
+import socket
 from datetime import timedelta
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from central.db import make_engine
+from central.fleet.broker_admin import BrokerAdminError
 from central.fleet.ca_store import CityCA
-from central.fleet.enrolment import issue_token, revoke
-from central.keys import CITY_KEY_FILE
+from central.fleet.dynsec import EnrolledUnit, central_identities
+from central.fleet.eviction import EvictionIncomplete
+from central.fleet.grants import add_serial, approve_serial, issue_token, serials
+from central.fleet.setup import BrokerSetup
 from central.models import Device
 from central.settings import Settings
-from protocol.keys import CityPrivateKey
-from protocol.secret_file import write_secret_file
-from provisioning.mosquitto import (
-    CONF_FILE,
-    DEFAULT_PORT,
-    BrokerSettings,
-    EnrolledUnit,
-    central_identities,
-    write_broker_files,
-)
-from provisioning.recovery import RecoveryError, recover_key, share_sheet, split_key
+from provisioning.init import FleetInit, provision_fleet
+from provisioning.key_cli import key_recover, key_split
+from provisioning.mosquitto import CONF_FILE, DEFAULT_PORT, BrokerSettings, write_broker_files
+from provisioning.revocation import ReloadFailed, Revocation
+
+data_option = click.option("--central-data", "data_dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
+db_option = click.option("--db", "db_url", help="Central's database URL (env MADOGUCHI_DB)")
+office_option = click.option("--office", required=True, help="Office the unit will belong to")
+profile_option = click.option("--profile", default="", help="Device profile name the unit is told (optional)")
 
 
 @click.group()
@@ -32,72 +37,191 @@ def provision() -> None:
     """Provision counter units."""
 
 
+def _units(engine: Engine) -> list[EnrolledUnit]:
+    """The enrolled, unrevoked units, as the broker's rules know them."""
+    with Session(engine) as session:
+        devices = session.exec(select(Device).where(Device.revoked_at == None)).all()  # noqa: E711 - SQL IS NULL
+    return [EnrolledUnit(device.id, device.office_id) for device in devices]
+
+
+def _engine(data_dir: str | None, db_url: str | None) -> Engine:
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # where SQLite keeps the database
+    return make_engine(settings.db_url)
+
+
 @provision.command()
-@click.option("--central-data", "data_dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
-@click.option("--db", "db_url", help="Central's database URL (env MADOGUCHI_DB)")
-@click.option("--office", required=True, help="Office the enrolled unit will belong to")
-@click.option("--ttl-hours", default=24.0, show_default=True, help="Hours until the token expires")
-def token(data_dir: str | None, db_url: str | None, office: str, ttl_hours: float) -> None:
+@data_option
+@db_option
+@click.option(
+    "--broker-host",
+    "hosts",
+    multiple=True,
+    help="Name or address units reach the broker at "
+    "(repeatable; the first goes in the broker URL; default: this machine's name, localhost, 127.0.0.1)",
+)
+@click.option("--broker-port", "port", default=DEFAULT_PORT, show_default=True, help="The broker's TLS port")
+@click.option(
+    "--broker-dir", type=click.Path(path_type=Path), help="The broker's files (default: DATA_DIR/broker)"
+)
+@click.option("--bind-address", help="The address the broker listens on (default: every interface)")
+@click.option(
+    "--persistence-dir",
+    type=click.Path(path_type=Path),
+    default=Path("/var/lib/mosquitto"),
+    show_default=True,
+)
+@click.option("--run-as", help="The user mosquitto drops to when started as root (default: mosquitto)")
+@click.option("--log-dest", default="syslog", show_default=True, help="mosquitto's log_dest")
+@click.option(
+    "--broker-pid-file", type=click.Path(path_type=Path), help="Reload the broker by SIGHUP to this pid"
+)
+@click.option(
+    "--broker-reload-command",
+    default="systemctl reload mosquitto",
+    show_default=True,
+    help="Or by this command (used when no pid file is given)",
+)
+@click.option(
+    "--ingest-workers", type=click.IntRange(1), help="Central's ingest workers (default: one per core)"
+)
+def init(
+    data_dir: str | None,
+    db_url: str | None,
+    hosts: tuple[str, ...],
+    port: int,
+    broker_dir: Path | None,
+    bind_address: str | None,
+    persistence_dir: Path,
+    run_as: str | None,
+    log_dest: str,
+    broker_pid_file: Path | None,
+    broker_reload_command: str,
+    ingest_workers: int | None,
+) -> None:
+    """Create the city CA, central's keys and MQTT identities, and the broker's files (idempotent)."""
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url, ingest_workers=ingest_workers)
+    broker = BrokerSettings(
+        hosts=hosts or (socket.getfqdn(), "localhost", "127.0.0.1"),
+        port=port,
+        bind_address=bind_address,
+        persistence_dir=persistence_dir,
+        run_as=run_as,
+        log_dest=log_dest,
+        pid_file=broker_pid_file.resolve() if broker_pid_file else None,
+    )
+    plan = FleetInit(
+        data_dir=settings.data_dir,
+        broker_dir=broker_dir or settings.data_dir / "broker",
+        broker=broker,
+        ingest_workers=settings.ingest_workers,
+        reload_command=shlex.split(broker_reload_command),
+    )
+    try:
+        made = provision_fleet(plan, _units(_engine(data_dir, db_url)))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in made:
+        click.echo(line)
+    click.echo("changed nothing: everything was in place" if not made else f"{len(made)} change(s)")
+
+
+@provision.command()
+@data_option
+@db_option
+@office_option
+@profile_option
+@click.option(
+    "--ttl-hours",
+    default=24.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Hours until the token expires (more than 0)",
+)
+def token(data_dir: str | None, db_url: str | None, office: str, profile: str, ttl_hours: float) -> None:
     """Print a single-use, expiring enrolment token."""
-    engine = make_engine(Settings.resolve(data_dir=data_dir, db_url=db_url).db_url)
-    click.echo(issue_token(engine, office, timedelta(hours=ttl_hours)))
+    try:
+        click.echo(issue_token(_engine(data_dir, db_url), office, timedelta(hours=ttl_hours), profile))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@provision.group()
+def serial() -> None:
+    """Units that enrol by their hardware serial number, once IT approves it."""
+
+
+@serial.command("add")
+@data_option
+@db_option
+@office_option
+@profile_option
+@click.argument("number")
+def serial_add(data_dir: str | None, db_url: str | None, office: str, profile: str, number: str) -> None:
+    """Register a unit's serial number for an office (it enrols once approved)."""
+    try:
+        added = add_serial(_engine(data_dir, db_url), number, office, profile)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"registered serial {added} for {office}; approve it to let the unit enrol")
+
+
+@serial.command("approve")
+@data_option
+@db_option
+@click.argument("number")
+def serial_approve(data_dir: str | None, db_url: str | None, number: str) -> None:
+    """Let the unit with this serial number enrol (once)."""
+    try:
+        row = approve_serial(_engine(data_dir, db_url), number)
+    except (KeyError, ValueError) as exc:
+        raise click.ClickException(f"not a registered serial number: {number}") from exc
+    click.echo(f"approved serial {row.serial} for {row.office_id}")
+
+
+@serial.command("list")
+@data_option
+@db_option
+def serial_list(data_dir: str | None, db_url: str | None) -> None:
+    """Every registered serial: office, and whether it is approved or enrolled (and as which unit)."""
+    for row in serials(_engine(data_dir, db_url)):
+        state = (
+            f"enrolled {row.used_by}" if row.used_at else "approved" if row.approved_at else "not approved"
+        )
+        click.echo(f"{row.serial}\t{row.office_id}\t{state}")
 
 
 @provision.command("revoke")
-@click.option("--central-data", "data_dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
-@click.option("--db", "db_url", help="Central's database URL (env MADOGUCHI_DB)")
+@data_option
+@db_option
 @click.argument("device_id")
 def revoke_device(data_dir: str | None, db_url: str | None, device_id: str) -> None:
-    """Revoke a counter unit: central refuses its envelopes from now on."""
-    engine = make_engine(Settings.resolve(data_dir=data_dir, db_url=db_url).db_url)
+    """Revoke a counter unit: central refuses its envelopes, the broker its certificate and connection."""
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    revocation = Revocation(
+        engine=make_engine(settings.db_url),
+        authority=CityCA.load_or_create(settings.data_dir),
+        setup=BrokerSetup.load(settings.data_dir),
+        data_dir=settings.data_dir,
+    )
     try:
-        revoke(engine, device_id)
+        done = asyncio.run(revocation.run(device_id))
     except KeyError as exc:
         raise click.ClickException(f"no such device: {device_id}") from exc
-    click.echo(f"revoked {device_id}")
-
-
-@provision.command("key-split")
-@click.option("--central-data", "data_dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
-@click.option("--shares", "count", type=click.IntRange(2, 16), required=True, help="Shares to print (N)")
-@click.option("--threshold", type=click.IntRange(2, 16), required=True, help="Shares that recover it (M)")
-def key_split(data_dir: str | None, count: int, threshold: int) -> None:
-    """Print the city sealing key as N shares, any M of which recover it (one per officer)."""
-    path = Settings.resolve(data_dir=data_dir, db_url=None).data_dir / CITY_KEY_FILE
-    if not path.exists():
-        raise click.ClickException(f"no city key at {path}")
-    if threshold > count:
-        raise click.ClickException("--threshold cannot exceed --shares")
-    key = CityPrivateKey.from_bytes(path.read_bytes())
-    key_id = key.public.key_id.hex()
-    for number, share in enumerate(split_key(key, threshold, count), start=1):
-        click.echo(share_sheet(share, number, count, threshold, key_id))
-
-
-@provision.command("key-recover")
-@click.option("--central-data", "data_dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
-def key_recover(data_dir: str | None) -> None:
-    """Read shares on stdin (a blank line between shares) and write the city key (0600) into the data dir."""
-    path = Settings.resolve(data_dir=data_dir, db_url=None).data_dir / CITY_KEY_FILE
-    try:
-        key = recover_key(sys.stdin.read())
-        write_secret_file(path, key.raw)
-    except RecoveryError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except FileExistsError as exc:
-        raise click.ClickException(f"{path} exists: move it away first, nothing was written") from exc
-    click.echo(f"recovered city sealing key {key.public.key_id.hex()} into {path}")
+    except (ReloadFailed, EvictionIncomplete, BrokerAdminError, FileNotFoundError) as exc:
+        raise click.ClickException(
+            f"{device_id} is revoked at central, but the broker step failed: {exc}; run the command again"
+        ) from exc
+    for line in done:
+        click.echo(line)
 
 
 @provision.command("mosquitto-config")
-@click.option("--central-data", "data_dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
-@click.option("--db", "db_url", help="Central's database URL (env MADOGUCHI_DB)")
+@data_option
+@db_option
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Directory mosquitto reads")
 @click.option("--host", "hosts", multiple=True, required=True, help="Name or address units connect to")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, help="TLS listener port")
-@click.option(
-    "--ingest-workers", type=click.IntRange(1), help="Central's ingest workers (default: central's)"
-)
 @click.option("--persistence-dir", type=click.Path(path_type=Path), default=Path("/var/lib/mosquitto"))
 def mosquitto_config(
     data_dir: str | None,
@@ -105,15 +229,16 @@ def mosquitto_config(
     out: Path,
     hosts: tuple[str, ...],
     port: int,
-    ingest_workers: int | None,
     persistence_dir: Path,
 ) -> None:
-    """Write mosquitto.conf, the access rules, the CA, server certificate and CRL for the enrolled units."""
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url, ingest_workers=ingest_workers)
-    with Session(make_engine(settings.db_url)) as session:
-        devices = session.exec(select(Device).where(Device.revoked_at == None)).all()  # noqa: E711 - SQL IS NULL
-        units = [EnrolledUnit(device.id, device.office_id) for device in devices]
+    """Write the broker's files afresh, access rules rendered from the enrolled units (a new broker)."""
+    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    units = _units(make_engine(settings.db_url))
     authority = CityCA.load_or_create(settings.data_dir)
     broker = BrokerSettings(hosts=hosts, port=port, persistence_dir=persistence_dir)
-    write_broker_files(authority, out, broker, units, central_identities(settings.ingest_workers))
+    write_broker_files(authority, out, broker, units, central_identities(), fresh_rules=True)
     click.echo(f"wrote {out / CONF_FILE} for {len(units)} units; give {out} to the broker's user (mosquitto)")
+
+
+provision.add_command(key_split)
+provision.add_command(key_recover)

@@ -1,17 +1,16 @@
 """The production broker's files: mosquitto.conf (mTLS only), its access rules, the CA, server and CRL files.
 
-Access rules are the dynamic-security plugin's (shipped in Debian's mosquitto), not an `acl_file`: Mosquitto
-2.0's ACL file never checks subscriptions, so any unit could join `$share/central` and take its turn of every
-unit's submissions, which the broker then drops (the unit may not read them) and central never gets. The
-plugin checks every subscription filter, `$share/...` included. `render_dynsec` renders the rules from the
-enrolled units (unit id, office) and central's identities; `write_broker_files` writes everything for an
-install or a restart, and `unit_commands` / `removal_commands` change the running broker without a restart.
-This module never reads the CA's private key and writes no key but the broker's own server key, mode 0600.
+The access rules are the dynamic-security plugin's (central/fleet/dynsec.py says why, and renders them).
+`write_broker_files` writes everything for an install or a restart and says which files it changed, so
+`madoguchi provision init` can run again and change nothing; the plugin owns its rules file once the broker
+runs (central adds and removes units through its API), so an install keeps the file it finds unless asked to
+render it afresh. This module never reads the CA's private key and writes no key but the broker's own
+server key, mode 0600.
 """
 
 import json
+import os
 import platform
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,9 +18,9 @@ from pathlib import Path
 
 from cryptography import x509
 
-from central.fleet.ca import CENTRAL_PREFIX, check_identity, renewal_due
 from central.fleet.ca_store import CityCA
-from protocol import topics
+from central.fleet.dynsec import EnrolledUnit, render_dynsec
+from protocol.enrolment import renewal_due
 from protocol.secret_file import write_secret_file
 
 CONF_FILE = "mosquitto.conf"
@@ -32,25 +31,6 @@ CERT_FILE = "server.pem"
 KEY_FILE = "server.key"
 CRL_FILE = "crl.pem"
 DEFAULT_PORT = 8883
-OFFICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
-
-CENTRAL_PUBLISHER = f"{CENTRAL_PREFIX}publisher"
-"""Central's identity for what it pushes: configs, commands and office queues."""
-CENTRAL_ADMIN = f"{CENTRAL_PREFIX}admin"
-"""Central's identity for the broker's dynamic-security API (units added and removed at run time)."""
-
-
-def central_identities(ingest_workers: int) -> list[str]:
-    """Central's MQTT identities: one per ingest worker (`central-ingest-<n>`), a publisher, an admin."""
-    return [*(f"{CENTRAL_PREFIX}ingest-{n}" for n in range(ingest_workers)), CENTRAL_PUBLISHER, CENTRAL_ADMIN]
-
-
-@dataclass(frozen=True, slots=True)
-class EnrolledUnit:
-    """A unit the broker lets in: its identity (certificate CN) and the office whose queue it reads."""
-
-    unit_id: str
-    office_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,121 +46,23 @@ class BrokerSettings:
     run_as: str | None = None
     """The user mosquitto drops to when started as root (None: mosquitto's default, `mosquitto`)."""
     log_dest: str = "syslog"
+    pid_file: Path | None = None
+    """Where mosquitto writes its pid (None: not at all; systemd knows it)."""
     dynsec_plugin: str = field(default_factory=lambda: DYNSEC_PLUGIN.format(arch=platform.machine()))
     """Where Debian installs the plugin (multiarch: x86_64-linux-gnu, aarch64-linux-gnu)."""
-
-
-def _acl(kind: str, topic: str) -> dict[str, object]:
-    return {"acltype": kind, "topic": topic, "priority": 0, "allow": True}
-
-
-def _reads(*filters: str) -> list[dict[str, object]]:
-    """Subscribe with exactly these filters, and receive what they match."""
-    return [acl for topic in filters for acl in (_acl("subscribeLiteral", topic), _acl(RECEIVE, topic))]
-
-
-def _sends(*names: str) -> list[dict[str, object]]:
-    return [_acl("publishClientSend", topic) for topic in names]
-
-
-RECEIVE = "publishClientReceive"
-DYNSEC_API = "$CONTROL/dynamic-security/v1"
-
-
-def unit_role(unit: EnrolledUnit) -> dict[str, object]:
-    """A unit's dynamic-security role: publish its own topics, read its own and its office's queue."""
-    unit_id = check_identity(unit.unit_id, central=False)
-    if not OFFICE.fullmatch(unit.office_id):
-        raise ValueError(f"not a valid office id: {unit.office_id!r}")
-    own = (topics.acks(unit_id), topics.config(unit_id), topics.commands(unit_id))
-    return {
-        "rolename": f"unit-{unit_id}",
-        "acls": [
-            *_sends(topics.submissions(unit_id), topics.status(unit_id), topics.device_queue(unit_id)),
-            *_reads(*own, topics.office_queue(unit.office_id)),
-        ],
-    }
-
-
-def central_role() -> dict[str, object]:
-    """Central's role: the only members of `$share/central`; read status and queues, push acks and configs."""
-    every = "+"
-    return {
-        "rolename": "central",
-        "acls": [
-            _acl("subscribeLiteral", topics.ALL_SUBMISSIONS),
-            _acl(RECEIVE, topics.submissions(every)),
-            *_reads(topics.ALL_STATUS, topics.device_queue(every)),
-            *_sends(topics.acks(every), topics.config(every), topics.commands(every)),
-            *_sends(topics.office_queue(every)),
-        ],
-    }
-
-
-def admin_role() -> dict[str, object]:
-    """Central's fleet administrator: adds and removes units on the running broker (`unit_commands`)."""
-    return {"rolename": "fleet-admin", "acls": [*_sends(DYNSEC_API), *_reads(f"{DYNSEC_API}/response")]}
-
-
-def _client(identity: str, role: str) -> dict[str, object]:
-    return {"username": identity, "roles": [{"rolename": role}]}
-
-
-def render_dynsec(units: Iterable[EnrolledUnit], central: Iterable[str]) -> dict[str, object]:
-    """The dynamic-security plugin's configuration: nothing by default, then a role per unit and central's.
-
-    mosquitto's `acl_file` never checks subscriptions (any unit could join `$share/central` and take a share
-    of every unit's submissions, which central then never gets); the plugin checks each subscription filter.
-    """
-    chosen = sorted(units, key=lambda unit: unit.unit_id)
-    identities = list(central)
-    return {
-        "defaultACLAccess": {
-            "publishClientSend": False,
-            RECEIVE: False,
-            "subscribe": False,
-            "unsubscribe": True,
-        },
-        "clients": [
-            *(_client(name, "fleet-admin" if name == CENTRAL_ADMIN else "central") for name in identities),
-            *(_client(unit.unit_id, f"unit-{unit.unit_id}") for unit in chosen),
-        ],
-        "groups": [],
-        "roles": [central_role(), admin_role(), *(unit_role(unit) for unit in chosen)],
-    }
-
-
-def unit_commands(unit: EnrolledUnit) -> dict[str, object]:
-    """The dynamic-security request (to DYNSEC_API, as CENTRAL_ADMIN) that lets a new unit in at run time."""
-    role = unit_role(unit)
-    return {
-        "commands": [
-            {"command": "createRole", **role},
-            {"command": "createClient", **_client(unit.unit_id, str(role["rolename"]))},
-        ]
-    }
-
-
-def removal_commands(unit_id: str) -> dict[str, object]:
-    """The dynamic-security request that removes a unit: the broker drops its connection at once."""
-    return {
-        "commands": [
-            {"command": "deleteClient", "username": unit_id},
-            {"command": "deleteRole", "rolename": f"unit-{unit_id}"},
-        ]
-    }
 
 
 def render_conf(out: Path, settings: BrokerSettings) -> str:
     """mosquitto.conf: one TLS listener where a client certificate from the city CA is the only way in."""
     listener = f"listener {settings.port}" + (f" {settings.bind_address}" if settings.bind_address else "")
     lines = [
-        "# Generated by `madoguchi provision mosquitto-config`.",
+        "# Generated by `madoguchi provision init` (or `provision mosquitto-config`).",
         "per_listener_settings false",
         "allow_anonymous false",
         f"plugin {settings.dynsec_plugin}",
         f"plugin_opt_config_file {out / DYNSEC_FILE}",
         *([f"user {settings.run_as}"] if settings.run_as else []),
+        *([f"pid_file {settings.pid_file}"] if settings.pid_file else []),
         "persistence true",
         f"persistence_location {settings.persistence_dir}/",
         "autosave_interval 5",
@@ -219,34 +101,59 @@ def _server_cert_current(out: Path, hosts: Sequence[str], ca_pem: bytes) -> bool
     return current == set(hosts) and not renewal_due(cert, datetime.now(UTC))
 
 
+def _write(path: Path, content: bytes) -> bool:
+    """Write content (0600) unless the file already holds exactly that; whether it wrote.
+
+    The file gets the owner of its directory: IT may run the command as root, and the broker, which runs
+    as its own user, must still read what it wrote (the CRL after a revocation, above all)."""
+    if path.exists() and path.read_bytes() == content:
+        return False
+    write_secret_file(path, content, replace=True)
+    _owned_like_directory(path)
+    return True
+
+
+def _owned_like_directory(path: Path) -> None:
+    owner = path.parent.stat()
+    if os.geteuid() == 0 and (owner.st_uid, owner.st_gid) != (path.stat().st_uid, path.stat().st_gid):
+        os.chown(path, owner.st_uid, owner.st_gid)
+
+
 def write_broker_files(
     authority: CityCA,
     out: Path,
     settings: BrokerSettings,
     units: Iterable[EnrolledUnit],
     central: Iterable[str],
-) -> None:
-    """Write (or refresh) everything the broker reads into out, for an install or a broker restart.
+    *,
+    fresh_rules: bool,
+) -> list[str]:
+    """Write what the broker reads into out, skipping files already right; returns the files it changed.
 
     The server certificate is issued again only when it is missing, due for renewal, or for other hosts.
-    After a revocation, write the CRL alone (`write_crl`) and reload (SIGHUP). The plugin rewrites its own
-    file when `unit_commands` change the running broker, so out must be writable by the broker's user.
+    The rules file is rendered from units and central when fresh_rules is set or it is missing; otherwise
+    the running broker's plugin owns it (it rewrites it when central adds or removes units), so out must be
+    writable by the broker's user. After a revocation, write the CRL alone (`write_crl`) and reload.
     """
     out.mkdir(parents=True, exist_ok=True)
+    changed: list[str] = []
     ca_pem = authority.cert_pem
     if not _server_cert_current(out, settings.hosts, ca_pem):
         server = authority.issue_broker(settings.hosts)
-        write_secret_file(out / KEY_FILE, server.key_pem, replace=True)
-        write_secret_file(out / CERT_FILE, server.cert_pem, replace=True)
-    for name, content in (
-        (CA_FILE, ca_pem),
-        (DYNSEC_FILE, json.dumps(render_dynsec(units, central), indent=1).encode()),
-        (CONF_FILE, render_conf(out, settings).encode()),
-    ):
-        write_secret_file(out / name, content, replace=True)
-    write_crl(authority, out)
+        for name, content in ((KEY_FILE, server.key_pem), (CERT_FILE, server.cert_pem)):
+            write_secret_file(out / name, content, replace=True)
+            _owned_like_directory(out / name)
+        changed += [KEY_FILE, CERT_FILE]
+    files = [(CA_FILE, ca_pem), (CONF_FILE, render_conf(out, settings).encode())]
+    if fresh_rules or not (out / DYNSEC_FILE).exists():
+        files.append((DYNSEC_FILE, json.dumps(render_dynsec(units, central), indent=1).encode()))
+    changed += [name for name, content in files if _write(out / name, content)]
+    if write_crl(authority, out):
+        changed.append(CRL_FILE)
+    return changed
 
 
-def write_crl(authority: CityCA, out: Path) -> None:
-    """Put the CA's current CRL where the broker reads it; SIGHUP then makes the broker use it."""
-    write_secret_file(out / CRL_FILE, authority.crl_pem(), replace=True)
+def write_crl(authority: CityCA, out: Path) -> bool:
+    """Put the CA's current CRL where the broker reads it (SIGHUP then makes the broker use it); whether
+    the broker's copy changed."""
+    return _write(out / CRL_FILE, authority.crl_pem())

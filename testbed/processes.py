@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,17 +34,17 @@ def wait_for_port(host: str, port: int, timeout: float = 10.0) -> None:
     raise TimeoutError(f"nothing listens on {host}:{port} after {timeout}s")
 
 
-def wait_http(url: str, timeout: float = 30.0) -> None:
-    """Wait until GET url answers 200, or raise TimeoutError."""
+def wait_http(url: str, timeout: float = 30.0, alive: Callable[[], bool] = lambda: True) -> None:
+    """Wait until GET url answers 200, or raise TimeoutError (at once if `alive()` turns false)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and alive():
         try:
             if httpx.get(url, timeout=1.0).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer within {timeout}s")
+    raise TimeoutError(f"{url} did not answer within {timeout}s" if alive() else f"{url}: its server exited")
 
 
 def stop(process: "subprocess.Popen[bytes]", sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
@@ -80,8 +81,9 @@ class Service:
             self.process = subprocess.Popen(
                 self.argv, stdout=log, stderr=log, cwd=self.cwd, env={**os.environ, **self.env}
             )
+        process = self.process
         try:
-            wait_http(self.health_url, timeout)
+            wait_http(self.health_url, timeout, alive=lambda: process.poll() is None)
         except TimeoutError:
             self.kill()
             raise

@@ -14,7 +14,7 @@ from testbed.services import central_service
 @pytest.fixture
 def broker(tmp_path: Path) -> Iterator[Broker]:
     """A private Mosquitto on a free port, with its own config and persistence."""
-    running = Broker(tmp_path / "broker").start()
+    running = Broker(tmp_path / "broker", tmp_path / "central").start()
     yield running
     running.stop()
 

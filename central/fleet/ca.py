@@ -21,8 +21,6 @@ CA_VALIDITY = timedelta(days=20 * 365)
 """Long enough to outlive the hardware; rolling the CA means re-enrolling every unit."""
 CLIENT_VALIDITY = timedelta(days=365)
 SERVER_VALIDITY = timedelta(days=365)
-RENEW_BEFORE = timedelta(days=30)
-"""A certificate with less than this left is due for renewal."""
 CRL_VALIDITY = timedelta(days=365)
 """OpenSSL refuses every client once the CRL's next-update time has passed, so it is far off and the CRL is
 re-signed well before (`crl_due`); freshness does not matter here, the broker reads a local file."""
@@ -144,7 +142,7 @@ def public_key_of_csr(csr_pem: bytes) -> ec.EllipticCurvePublicKey:
     if not csr.is_signature_valid:
         raise CertificateRefused("the CSR's signature does not verify")
     public = csr.public_key()
-    if not isinstance(public, ec.EllipticCurvePublicKey):
+    if not isinstance(public, ec.EllipticCurvePublicKey) or not isinstance(public.curve, ec.SECP256R1):
         raise CertificateRefused("the key must be ECDSA P-256")
     return public
 
@@ -204,11 +202,6 @@ def build_crl(
         entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
         builder = builder.add_revoked_certificate(entry)
     return builder.sign(ca_key, hashes.SHA256())
-
-
-def renewal_due(cert: x509.Certificate, now: datetime, margin: timedelta = RENEW_BEFORE) -> bool:
-    """Whether cert has less than margin left (or has expired)."""
-    return cert.not_valid_after_utc - now < margin
 
 
 def crl_due(crl: x509.CertificateRevocationList, now: datetime) -> bool:

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from central.ingest.ingester import BatchResult, Incoming, Ingester
 from protocol import topics
 from protocol.acks import sign_acks
-from protocol.mqtt import make_client, run_connected
+from protocol.mqtt import TlsFiles, make_client, run_connected
 from protocol.urls import BrokerAddress
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,10 @@ class Consumer:
         report: Report,
         identifier: str,
         signer: ed25519.Ed25519PrivateKey,
+        tls: TlsFiles | None = None,
     ) -> None:
         self._broker = broker
+        self._tls = tls
         self._ingester = ingester
         self._report = report
         self._identifier = identifier
@@ -50,7 +52,7 @@ class Consumer:
     async def run(self) -> None:
         """Run until cancelled, reconnecting after broker outages."""
         await run_connected(
-            lambda: make_client(self._broker, self._identifier, persistent=True),
+            lambda: make_client(self._broker, self._identifier, persistent=True, tls=self._tls),
             self._session,
             name=self._identifier,
             on_disconnect=lambda: self._report.connected(False),

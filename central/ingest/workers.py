@@ -15,15 +15,18 @@ import multiprocessing
 import multiprocessing.process
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.context import SpawnContext, SpawnProcess
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from central.db import make_engine
+from central.fleet.dynsec import ingest_identity
 from central.ingest.consumer import Consumer
 from central.ingest.ingester import Ingester
 from protocol.keys import CityPrivateKey
+from protocol.mqtt import TlsFiles
 from protocol.urls import parse_broker_url
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,8 @@ class WorkerSpec:
     city_key: bytes
     signing_key: bytes
     """Central's signing key (32 raw bytes): the worker signs the acks it sends."""
+    tls: TlsFiles | None
+    """The worker's identity (`central-ingest-<index>`) on an mqtts:// broker."""
 
 
 class IngestStatus:
@@ -92,7 +97,7 @@ async def _serve(spec: WorkerSpec, report: WorkerReport) -> None:
     ingester = Ingester(engine, CityPrivateKey.from_bytes(spec.city_key))
     signer = ed25519.Ed25519PrivateKey.from_private_bytes(spec.signing_key)
     consumer = Consumer(
-        parse_broker_url(spec.broker_url), ingester, report, f"central-ingest-{spec.index}", signer
+        parse_broker_url(spec.broker_url), ingester, report, ingest_identity(spec.index), signer, spec.tls
     )
     task = asyncio.create_task(consumer.run())
     loop = asyncio.get_running_loop()
@@ -118,10 +123,14 @@ class IngestWorkers:
         city: CityPrivateKey,
         signer: ed25519.Ed25519PrivateKey,
         count: int,
+        tls: Callable[[str], TlsFiles | None],
     ) -> None:
         self._ctx = multiprocessing.get_context("spawn")  # never fork a process that runs threads
         signing = signer.private_bytes_raw()
-        self._specs = [WorkerSpec(i, broker_url, db_url, city.raw, signing) for i in range(count)]
+        self._specs = [
+            WorkerSpec(i, broker_url, db_url, city.raw, signing, tls(ingest_identity(i)))
+            for i in range(count)
+        ]
         self.status = IngestStatus(self._ctx, count)
         self._processes: list[SpawnProcess] = []
 

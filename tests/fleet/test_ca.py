@@ -12,6 +12,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from central.fleet import ca
 from central.fleet.ca_store import CA_DIR, CityCA
+from protocol.enrolment import renewal_due
 
 
 def csr_for(key: ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey, name: str = "cu-evil") -> bytes:
@@ -47,8 +48,8 @@ def test_a_unit_certificate_carries_the_name_the_ca_chose_and_only_client_auth(a
     assert not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca  # the CSR asked for CA
     assert cert.not_valid_after_utc == (now + ca.CLIENT_VALIDITY).replace(microsecond=0)
     cert.verify_directly_issued_by(authority.cert)
-    assert not ca.renewal_due(cert, now)
-    assert ca.renewal_due(cert, now + ca.CLIENT_VALIDITY - timedelta(days=29))
+    assert not renewal_due(cert, now)
+    assert renewal_due(cert, now + ca.CLIENT_VALIDITY - timedelta(days=29))
     other = x509.load_pem_x509_certificate(authority.certify_unit("cu-0a1b2d", csr_for(key)))
     assert other.serial_number != cert.serial_number
 

@@ -2,13 +2,17 @@
 
 import json
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
 from cryptography import x509
+from sqlmodel import Session
 
 from central.db import make_engine
-from central.fleet.enrolment import enrol, issue_token, revoke
+from central.fleet.dynsec import central_identities
+from central.fleet.enrolment import revoke
+from central.models import Device
 from central.settings import Settings
 from provisioning.cli import provision
 from provisioning.mosquitto import CONF_FILE, CRL_FILE, DYNSEC_FILE, KEY_FILE
@@ -18,14 +22,17 @@ def test_the_config_lets_in_enrolled_units_only_over_mtls(tmp_path: Path) -> Non
     data = tmp_path / "central"
     data.mkdir()
     engine = make_engine(Settings.resolve(data_dir=str(data), db_url=None).db_url)
-    kept = enrol(engine, issue_token(engine, "honcho"), bytes(32))
-    gone = enrol(engine, issue_token(engine, "shisho"), bytes(range(32)))
-    revoke(engine, gone.id)
+    kept, gone = (
+        Device(id=unit_id, office_id=office, public_key=bytes(32), enrolled_at=datetime.now(UTC))
+        for unit_id, office in (("cu-kept", "honcho"), ("cu-gone", "shisho"))
+    )
+    with Session(engine) as session:
+        session.add_all([kept, gone])
+        session.commit()
+    revoke(engine, "cu-gone")
     out = tmp_path / "broker"
     arguments = ["--central-data", str(data), "--out", str(out), "--host", "broker.city.example"]
-    result = CliRunner().invoke(
-        provision, ["mosquitto-config", *arguments, "--host", "10.0.0.5", "--ingest-workers", "2"]
-    )
+    result = CliRunner().invoke(provision, ["mosquitto-config", *arguments, "--host", "10.0.0.5"])
     assert result.exit_code == 0, result.output
 
     conf = (out / CONF_FILE).read_text().splitlines()
@@ -41,7 +48,8 @@ def test_the_config_lets_in_enrolled_units_only_over_mtls(tmp_path: Path) -> Non
     assert not any(line.startswith("acl_file") for line in conf)
     rules = json.loads((out / DYNSEC_FILE).read_text())
     clients = {client["username"] for client in rules["clients"]}
-    assert clients == {kept.id, "central-ingest-0", "central-ingest-1", "central-publisher", "central-admin"}
+    assert clients == {"cu-kept", *central_identities()}
+    assert {"central-ingest-0", "central-ingest-31", "central-publisher", "central-admin"} <= clients
     assert rules["defaultACLAccess"]["subscribe"] is False
     for name in (KEY_FILE, DYNSEC_FILE, CRL_FILE):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600

@@ -88,11 +88,39 @@ def test_first_boot_moves_the_token_off_the_boot_partition_and_enrols_once(tmp_p
     assert not (data / "enrol.conf").exists()
 
 
-def test_a_malformed_enrolment_file_is_left_alone(tmp_path: Path) -> None:
-    (tmp_path / "madoguchi-enrol.conf").write_text("token=only-a-token\n")
+def test_a_serial_number_enrolment_passes_the_serial_and_the_office(tmp_path: Path) -> None:
+    boot, data = tmp_path / "boot", tmp_path / "data"
+    boot.mkdir()
+    data.mkdir()
+    (boot / "madoguchi-enrol.conf").write_text(
+        "central=https://central.city.example\nserial=auto\noffice=kita\n"
+    )
+    subprocess.run(
+        [str(PI / "bin/take-enrolment"), str(boot / "madoguchi-enrol.conf"), str(data), "root"], check=True
+    )
+    agent = tmp_path / "agent"
+    agent.write_text('#!/bin/sh\necho "$@"\n')
+    agent.chmod(0o755)
+    env = {**os.environ, "MADOGUCHI_EDGE_DATA": str(data), "MADOGUCHI_AGENT": str(agent)}
+    argv = subprocess.run([str(PI / "bin/edge-start")], env=env, capture_output=True, text=True, check=True)
+    assert argv.stdout.split()[-6:] == [
+        "--central",
+        "https://central.city.example",
+        "--serial",
+        "auto",
+        "--office",
+        "kita",
+    ]
+
+
+@pytest.mark.parametrize(
+    "content", ["token=only-a-token\n", "central=https://c.example\ntoken=t\nserial=auto\n", "central=x\n"]
+)
+def test_a_malformed_enrolment_file_is_left_alone(tmp_path: Path, content: str) -> None:
+    (tmp_path / "madoguchi-enrol.conf").write_text(content)
     take = [str(PI / "bin/take-enrolment"), str(tmp_path / "madoguchi-enrol.conf"), str(tmp_path), "root"]
     result = subprocess.run(take, capture_output=True, text=True, check=False)
     assert result.returncode == 1
-    assert "needs exactly one central=URL and one token=TOKEN" in result.stderr
+    assert "needs one central=URL, one token=TOKEN or serial=SERIAL" in result.stderr
     assert (tmp_path / "madoguchi-enrol.conf").exists()
     assert not (tmp_path / "enrol.conf").exists()

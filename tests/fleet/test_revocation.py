@@ -2,7 +2,6 @@
 stays off, the other clients stay connected, and units are added and removed on the running broker."""
 
 import asyncio
-import json
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,21 +11,18 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from central.fleet import ca
+from central.fleet.broker_admin import BrokerAdmin, BrokerAdminError
 from central.fleet.ca_store import CityCA, Credentials
+from central.fleet.dynsec import EnrolledUnit
 from central.fleet.eviction import evict as evict_unit
 from central.fleet.eviction import probe
 from protocol import topics
-from provisioning.mosquitto import (
-    CRL_FILE,
-    DYNSEC_API,
-    EnrolledUnit,
-    removal_commands,
-    unit_commands,
-    write_crl,
-)
+from protocol.mqtt import TlsFiles
+from protocol.urls import BrokerAddress
+from provisioning.mosquitto import CRL_FILE, write_crl
 from tests.fleet.conftest import CENTRAL, UNITS
 from tests.fleet.test_broker_access import next_message
-from tests.fleet.tls_broker import TlsBroker, client, unit_credentials, write_credentials
+from tests.fleet.tls_broker import HOST, TlsBroker, client, unit_credentials, write_credentials
 
 
 async def refused_soon(broker: TlsBroker, authority: CityCA, holder: Credentials, unit_id: str) -> str:
@@ -104,31 +100,33 @@ async def test_units_are_added_and_removed_on_the_running_broker(
     fleet_broker: TlsBroker, authority: CityCA, tmp_path: Path
 ) -> None:
     keys = tmp_path / "keys"
-    admin = write_credentials(keys, "admin", authority.issue_central("central-admin"))
+    admin_files = write_credentials(keys, "central-admin", authority.issue_central("central-admin"))
     ingest = write_credentials(keys, "ingest", authority.issue_central("central-ingest-0"))
     newcomer = write_credentials(keys, "cu-d", unit_credentials(authority, "cu-d"))
     unit_a = write_credentials(keys, "cu-a", unit_credentials(authority, "cu-a"))
+    (keys / "ca.pem").write_bytes(authority.cert_pem)
+    admin = BrokerAdmin(
+        BrokerAddress(HOST, fleet_broker.port, tls=True), TlsFiles(keys / "ca.pem", *admin_files)
+    )
     async with (
-        client(fleet_broker, "central-admin", admin) as control,
         client(fleet_broker, "central-ingest-0", ingest) as central,
         client(fleet_broker, "cu-a", unit_a) as a,
     ):
-        await control.subscribe(f"{DYNSEC_API}/response", qos=1)
         await central.subscribe(topics.ALL_SUBMISSIONS, qos=1)
         await a.subscribe(topics.acks("cu-a"), qos=1)
 
-        await control.publish(DYNSEC_API, json.dumps(unit_commands(EnrolledUnit("cu-d", "shisho"))), qos=1)
-        answer = json.loads((await next_message(control)).payload)
-        assert answer == {"responses": [{"command": "createRole"}, {"command": "createClient"}]}
+        await admin.admit(EnrolledUnit("cu-d", "shisho"))
+        await admin.admit(EnrolledUnit("cu-d", "shisho"))  # asked twice (a retried enrolment): no error
         async with client(fleet_broker, "cu-d", newcomer) as d:
             await d.publish(topics.submissions("cu-d"), b"first case", qos=1)
             assert (await next_message(central)).payload == b"first case"
 
-        await control.publish(DYNSEC_API, json.dumps(removal_commands("cu-a")), qos=1)
-        answer = json.loads((await next_message(control)).payload)
-        assert answer == {"responses": [{"command": "deleteClient"}, {"command": "deleteRole"}]}
+        await admin.remove("cu-a")
         with pytest.raises(aiomqtt.MqttError):
             await next_message(a)  # dropped at once by the plugin
+        await admin.remove("cu-a")  # already gone: no error
+    with pytest.raises(BrokerAdminError, match="Role not found"):
+        await admin.send([{"command": "deleteRole", "rolename": "unit-nobody"}])
 
 
 async def test_a_crl_past_its_next_update_locks_every_unit_out(tmp_path: Path, authority: CityCA) -> None:

@@ -21,15 +21,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from central.fleet.ca_store import CityCA, Credentials
+from central.fleet.dynsec import EnrolledUnit
 from central.fleet.eviction import BrokerAddress
-from provisioning.mosquitto import (
-    CA_FILE,
-    CONF_FILE,
-    DYNSEC_FILE,
-    BrokerSettings,
-    EnrolledUnit,
-    write_broker_files,
-)
+from provisioning.mosquitto import CA_FILE, CONF_FILE, DYNSEC_FILE, BrokerSettings, write_broker_files
 from testbed.broker import mosquitto_binary
 from testbed.processes import free_port, stop, wait_for_port
 
@@ -75,7 +69,7 @@ class TlsBroker:
             log_dest=f"file {self.workdir / 'mosquitto.log'}",
         )
         (self.workdir / "state").mkdir(parents=True, exist_ok=True)
-        write_broker_files(self.authority, self.out, settings, units, central)
+        write_broker_files(self.authority, self.out, settings, units, central, fresh_rules=True)
         rules = json.loads((self.out / DYNSEC_FILE).read_bytes())
         rules["roles"].append(OBSERVER_ROLE)
         rules["clients"].append({"username": OBSERVER, "roles": [{"rolename": OBSERVER}]})

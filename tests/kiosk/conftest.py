@@ -76,15 +76,16 @@ def write_profile(path: Path, camera: Path, printer_port: int) -> Path:
 @pytest.fixture(scope="session")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     """The broker central and the kiosk units use; tests may subscribe to it."""
-    running = Broker(tmp_path_factory.mktemp("kiosk-broker")).start()
+    workdir = tmp_path_factory.mktemp("kiosk")
+    running = Broker(workdir / "broker", workdir / "central").start()
     yield running
     running.stop()
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, broker: Broker) -> Iterator[tuple[Path, Service]]:
-    """pcscd and central, shared by every kiosk test."""
-    workdir = tmp_path_factory.mktemp("kiosk")
+def stack(broker: Broker) -> Iterator[tuple[Path, Service]]:
+    """pcscd and central, shared by every kiosk test (central's data dir is the one the broker's set up)."""
+    workdir = broker.workdir.parent
     with running_pcscd():
         central = central_service(workdir, broker.url).start()
         try:

@@ -20,8 +20,6 @@ from edge_agent.kiosk.scanner import LEASE_SECONDS
 from edge_agent.link import HEARTBEAT_SECONDS
 from protocol import topics
 from protocol.messages import Status
-from protocol.mqtt import make_client
-from protocol.urls import parse_broker_url
 from testbed.broker import Broker
 
 from .conftest import Unit
@@ -57,8 +55,7 @@ class StatusWatcher:
 
     async def _watch(self) -> None:
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-        broker = parse_broker_url(self._broker.url)
-        async with make_client(broker, f"status-watcher-{self._device_id}") as client:
+        async with self._broker.client(f"status-watcher-{self._device_id}") as client:
             await client.subscribe(topics.status(self._device_id), qos=1)
             reader = asyncio.create_task(self._read(client))
             self._subscribed.set()

@@ -2,11 +2,12 @@
 that stays within what an 80 mm slip can print (QR version 25) yet carries the whole household."""
 
 from datetime import datetime
+from pathlib import Path
 
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
-from edge_agent.identity import Identity
+from edge_agent.identity import Identity, tls_files
 from edge_agent.kiosk.slip import MAX_QR_CHARS, build_slip, case_qr_text
 from edge_agent.submission import SubmissionCreated
 from procedures.loader import load_catalog_dir
@@ -26,7 +27,7 @@ def ibusuki(language: str) -> tuple[Facts, Plan]:
     return facts, plan
 
 
-def test_big_household_slip() -> None:
+def test_big_household_slip(tmp_path: Path) -> None:
     facts, plan = ibusuki("vi")
     identity = Identity(
         device_id="cu-test",
@@ -36,6 +37,10 @@ def test_big_household_slip() -> None:
         signer=ed25519.Ed25519PrivateKey.generate(),
         counter=CounterKey(x25519.X25519PrivateKey.generate()),
         central=ed25519.Ed25519PrivateKey.generate().public_key(),
+        profile="",
+        central_url="http://127.0.0.1:1",
+        tls=tls_files(tmp_path, 1),
+        generation=1,
     )
     created = SubmissionCreated(submission_id="0190-test", ticket="A-007", plan=plan)
     qr = case_qr_text(identity, created, facts, "2026-11-20T10:00:00+09:00")

@@ -28,6 +28,15 @@ SUBMISSIONS = 20
 
 
 @pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    """Anonymous on purpose: signed acks must hold even where anyone can join central's shared subscription
+    and publish on a unit's acks topic, which the city's broker (mutual TLS, per-unit rules) never allows."""
+    running = Broker(tmp_path / "broker", central_data=None).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
 def unit(tmp_path: Path, central: Service) -> Iterator[Service]:
     """A counter unit that sends an envelope again after 1 s without central's signed ack."""
     service = edge_service(tmp_path, central, issue_token(tmp_path))

@@ -6,8 +6,7 @@ import logging
 import aiomqtt
 import pytest
 
-from protocol.mqtt import make_client, run_connected
-from protocol.urls import parse_broker_url
+from protocol.mqtt import run_connected
 from testbed.broker import Broker
 
 
@@ -33,7 +32,7 @@ async def test_any_failure_restarts_the_session_and_logs_no_message(
     caplog.set_level(logging.ERROR)
     task = asyncio.create_task(
         run_connected(
-            lambda: make_client(parse_broker_url(broker.url), "supervised"),
+            lambda: broker.client("supervised"),
             work,
             name="test link",
             on_failure=failed,

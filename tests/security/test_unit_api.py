@@ -27,7 +27,7 @@ JSON = {"content-type": "application/json"}
 def unit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """A broker, central and one counter unit shared by the module's tests."""
     workdir = Path(tmp_path_factory.mktemp("unit-api"))
-    broker = Broker(workdir / "broker").start()
+    broker = Broker(workdir / "broker", workdir / "central").start()
     central = central_service(workdir, broker.url).start()
     edge = edge_service(workdir, central, issue_token(workdir)).start()
     yield edge

@@ -12,10 +12,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-import aiomqtt
-import httpx
 import msgspec
-import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import insert, select
 
@@ -57,11 +54,11 @@ async def test_every_envelope_republished_three_times_is_stored_once(
     assert case_ids(tmp_path) == {sid for sid, _ in sealed}
 
 
-async def test_central_acks_committed_submissions(tmp_path: Path, broker: Broker, central: Service) -> None:
+async def test_central_acks_committed_submissions(tmp_path: Path, central: Service) -> None:
     unit = device(tmp_path, central)
     sid, wire = unit.seal(citizen(random.Random(2), 1))
     central_key = ed25519.Ed25519PublicKey.from_public_bytes(unit.central_key)
-    async with aiomqtt.Client(broker.host, broker.port, identifier="ack-watcher") as client:
+    async with unit.client(tmp_path / "unit") as client:  # as the unit: its certificate, its own topics
         await client.subscribe(topics.acks(unit.device_id), qos=1)
         await client.publish(topics.submissions(unit.device_id), wire, qos=1)
         async for message in client.messages:
@@ -159,36 +156,6 @@ def test_revoked_device_is_refused(tmp_path: Path, broker: Broker, central: Serv
         what="the next envelope refused too",
     )
     assert count_cases(tmp_path) == accepted, "nothing is stored once ingest knows of the revocation"
-
-
-@pytest.mark.parametrize("used", [True, False])
-def test_used_or_expired_token_is_refused(tmp_path: Path, central: Service, used: bool) -> None:
-    if used:
-        token = issue_token(tmp_path)
-        SimulatedDevice.enrol(central_url(central), token)
-    else:
-        token = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "madoguchi",
-                "provision",
-                "token",
-                "--central-data",
-                str(tmp_path / "central"),
-                "--office",
-                "honcho",
-                "--ttl-hours",
-                "-1",
-            ],
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    with pytest.raises(httpx.HTTPStatusError) as refused:
-        SimulatedDevice.enrol(central_url(central), token)
-    assert refused.value.response.status_code == 403
 
 
 def ingest_workers(central: Service) -> set[int]:

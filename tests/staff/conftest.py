@@ -16,7 +16,7 @@ from tests.staff.support import StaffCentral
 def staff_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffCentral]:
     """Central with staff `honcho_staff` and supervisor `honcho_boss` at honcho, and `kita_staff` at kita."""
     workdir = tmp_path_factory.mktemp("staff")
-    broker = Broker(workdir / "broker").start()
+    broker = Broker(workdir / "broker", workdir / "central").start()
     service = central_service(workdir, broker.url).start(timeout=60)
     central = StaffCentral(workdir, service, broker)
     central.seed_users(
