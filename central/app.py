@@ -35,6 +35,7 @@ from central.forms.controller import FormsController
 from central.ingest.workers import RESTART_DELAY, IngestWorkers
 from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
 from central.preentry.controller import PreEntryController
+from central.queue.hub import QueueHub
 from central.settings import Settings
 from central.webhooks.controller import WebhookController
 from central.webhooks.sender import webhook_loops
@@ -69,6 +70,7 @@ def create_app(settings: Settings) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         state = app.state
         state.settings = settings
+        state.queue_hub = QueueHub()  # every office's live queue state, for displays and status pages
         state.city_key = load_or_create_city_key(settings.data_dir)  # 1. the keys
         state.signing_key = load_or_create_signing_key(settings.data_dir)
         state.counter_key = load_or_create_counter_key(settings.data_dir)

@@ -1,0 +1,1 @@
+"""The counter day: tickets, calls, and the live queue state that displays and phones follow."""
