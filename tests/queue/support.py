@@ -21,7 +21,7 @@ async def _retained(central: StaffCentral, office: str) -> OfficeQueue | None:
         try:
             async with asyncio.timeout(2):
                 async for message in client.messages:
-                    return decode_queue(bytes(message.payload))  # type: ignore[arg-type]
+                    return decode_queue(bytes(message.payload))
         except TimeoutError:
             return None
     return None
