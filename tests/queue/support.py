@@ -1,6 +1,7 @@
 """What the queue tests share: the office's state as the broker holds it, tickets and events as stored."""
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session, col, select
@@ -35,16 +36,26 @@ def retained(central: StaffCentral, office: str) -> OfficeQueue | None:
 
 def published_after(central: StaffCentral, office: str, seq: int) -> OfficeQueue:
     """Wait until the retained state is newer than `seq` (the action that follows it is published)."""
+    return published_where(central, office, lambda state: state.seq > seq)
+
+
+def published_where(central: StaffCentral, office: str, wanted: Callable[[OfficeQueue], bool]) -> OfficeQueue:
+    """Wait until the retained state is one that `wanted` accepts."""
     found: list[OfficeQueue] = []
 
-    def newer() -> bool:
+    def accepted() -> bool:
         state = retained(central, office)
-        if state is not None and state.seq > seq:
+        if state is not None and wanted(state):
             found.append(state)
             return True
         return False
 
-    wait_until(newer, timeout=30, what=f"a queue state of {office} newer than {seq}")
+    wait_until(
+        accepted,
+        timeout=30,
+        what=f"a queue state of {office} as wanted",
+        state=lambda: retained(central, office),
+    )
     return found[-1]
 
 
