@@ -73,6 +73,7 @@ async def seal_and_print(kiosk: KioskContext, facts: Facts, key: str | None) -> 
         language=facts.language,
         qr_text=qr_text,
         issued=issued,
+        status_base=kiosk.settings.status_base or identity.central_url,
     )
     return created.ticket, slip, await print_slip(kiosk, slip)
 
