@@ -25,7 +25,7 @@ from central.accounts.service import Staff
 from central.errors import ActionRefusedError, ForbiddenError, NotFoundError
 from central.models import Case, CaseProcedure, Origin, ProcedureStatus
 from central.queue.models import EventKind, Ticket, TicketEvent, TicketSource, as_utc
-from central.queue.snapshot import CITY_TIME, city_day, counter_queues, procedures_here, stops, today_tickets
+from central.queue.snapshot import city_day, counter_queues, day_start, procedures_here, stops, today_tickets
 from protocol.plan import decode_plan
 from protocol.queue import Priority, status_token
 
@@ -143,7 +143,7 @@ def _new_ticket(
 
 def intake(engine: Engine, now: datetime) -> Changed:
     """Issue the tickets of today's prepared kiosk cases that have none yet (synced or opened by QR)."""
-    start = datetime.combine(city_day(now), datetime.min.time(), CITY_TIME)
+    start = day_start(now)
     query = (
         select(Case)
         .outerjoin(Ticket, col(Ticket.case_id) == Case.id)

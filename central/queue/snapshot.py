@@ -8,7 +8,7 @@ tickets (the city's day) are in a queue. No personal data: numbers, counters, de
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
@@ -37,6 +37,11 @@ class CounterName:
 def city_day(moment: datetime) -> date:
     """The city's calendar day of a moment."""
     return as_utc(moment).astimezone(CITY_TIME).date()
+
+
+def day_start(moment: datetime) -> datetime:
+    """The start of the city's day of a moment, in UTC (as times are stored: SQLite compares them as text)."""
+    return datetime.combine(city_day(moment), datetime.min.time(), CITY_TIME).astimezone(UTC)
 
 
 def city_iso(moment: datetime) -> str:
@@ -152,7 +157,7 @@ def wait_of(
 
 def latest_calls(session: Session, office_id: str, now: datetime) -> list[Call]:
     """Today's latest calls at the office, newest first."""
-    start = datetime.combine(city_day(now), datetime.min.time(), CITY_TIME)
+    start = day_start(now)
     query = (
         select(TicketEvent, Ticket.number)
         .join(Ticket, col(Ticket.id) == TicketEvent.ticket_id)

@@ -104,3 +104,15 @@ def test_status_of_a_waiting_ticket_says_how_many_are_ahead(tmp_path: Path) -> N
     assert ticket_status(engine, second.number) is None  # the number is not the key
     with Session(engine) as session:
         assert len(session.exec(select(Ticket)).all()) == 2
+
+
+def test_the_day_is_the_citys_day(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    early = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)  # 08:30 on the 30th in Tokyo, still the 29th in UTC
+    service.issue(engine, STAFF, "east", ["shimin"], None, early, COUNTERS)
+    called = service.call_next(engine, STAFF, DESK, early)
+    assert str(called.day) == "2026-11-30"
+    with Session(engine) as session:
+        state = office_queue(session, "east", [CounterName("shimin", "市民課", "Citizens")], early)
+    assert [call.ticket for call in state.calls] == ["W001"]
+    assert state.calls[0].at == "2026-11-30T08:30:00+09:00"
