@@ -23,9 +23,9 @@ from central.accounts.service import Staff
 from central.errors import NotFoundError
 from central.queue import service
 from central.queue.broadcast import Broadcaster
-from central.queue.models import Ticket
+from central.queue.models import Ticket, as_utc
 from central.queue.service import Desk
-from central.queue.snapshot import counter_queues, place, today_tickets
+from central.queue.snapshot import CITY_TIME, counter_queues, place, today_tickets
 from central.templates import render
 from central.web import StaffController
 
@@ -121,7 +121,13 @@ def _context(state: State, staff: Staff, screen: Screen) -> dict[str, Any]:
         "counters": broadcaster.counters,
         "priorities": PRIORITY_LABELS,
         "states": STATE_LABELS,
+        "clock": _clock,
     }
+
+
+def _clock(moment: datetime) -> str:
+    """HH:MM in the city's time."""
+    return as_utc(moment).astimezone(CITY_TIME).strftime("%H:%M")
 
 
 def _back(office: str, counter: str, desk: str) -> Redirect:
