@@ -61,6 +61,7 @@ class TicketForm(msgspec.Struct):
     desk: str = "1"
     to_counter: str = ""
     to_office: str = ""
+    priority: str = ""
 
 
 class IssueForm(msgspec.Struct):
@@ -228,6 +229,21 @@ class QueuePages(StaffController):
             service.transfer, state.engine, staff, ticket_id, to, datetime.now(UTC), broadcaster.counter_ids
         )
         await broadcaster.changed(changed)
+        return _back(data.office, data.counter, data.desk)
+
+    @post("/tickets/{ticket_id:int}/priority")
+    async def priority(
+        self,
+        state: State,
+        staff: NamedDependency[Staff],
+        ticket_id: FromPath[int],
+        data: URLEncodedBody[TicketForm],
+    ) -> Redirect:
+        """Give a waiting ticket priority (優先受付), or take it back (empty reason)."""
+        changed = await anyio.to_thread.run_sync(
+            service.set_priority, state.engine, staff, ticket_id, data.priority or None, datetime.now(UTC)
+        )
+        await state.queue.changed(changed)
         return _back(data.office, data.counter, data.desk)
 
     @post("/tickets/{ticket_id:int}/{action:str}")

@@ -34,6 +34,8 @@ class EventKind(enum.StrEnum):
     DONE_AT_COUNTER = "done_at_counter"
     MOVED = "moved"
     """Joined the next counter of its route by itself."""
+    PRIORITY = "priority"
+    """Staff gave (or took back) priority; `detail` is the reason (protocol.queue.Priority) or empty."""
     ENDED = "ended"
     """Out of the queue: every counter done, ended by staff, or absent too often (`detail`)."""
 

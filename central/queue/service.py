@@ -406,6 +406,22 @@ def transfer(
         return {before, to.office_id}
 
 
+def set_priority(
+    engine: Engine, staff: Staff, ticket_id: int, priority: str | None, now: datetime
+) -> Changed:
+    """Give a ticket priority (a kiosk ticket of a pregnant or elderly citizen), or take it back."""
+    if priority is not None and priority not in PRIORITIES:
+        raise ActionRefusedError("優先受付の理由が正しくありません")
+    with Session(engine) as session:
+        ticket = _ticket(session, staff, ticket_id)
+        _require(ticket, *ACTIVE)
+        ticket.priority, ticket.updated_at = priority, now
+        session.add(ticket)
+        _event(session, ticket, EventKind.PRIORITY, now, staff=staff.name, detail=priority or "")
+        session.commit()
+        return {ticket.office_id}
+
+
 def return_absent(engine: Engine, now: datetime) -> Changed:
     """Put no-show tickets whose wait is over back in their queues."""
     with Session(engine) as session:

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from central.accounts.service import Staff
 from central.db import make_engine
+from central.errors import ActionRefusedError
 from central.models import Case, Origin, Role
 from central.queue import service
 from central.queue.estimates import MIN_VISITS, Estimator, Step, visits
@@ -169,3 +170,22 @@ def test_intake_issues_todays_planned_cases_once_with_unique_numbers(database: s
     assert issued[second].printed == "A001"
     assert issued[first].token == status_token(first)
     assert issued[first].counter == "shimin"
+
+
+def test_staff_give_a_kiosk_ticket_priority_and_take_it_back(database: str) -> None:
+    engine = _engine(database)
+    first = service.issue(engine, STAFF, "east", ["shimin"], None, NOON, COUNTERS)
+    second = service.issue(engine, STAFF, "east", ["shimin"], None, NOON, COUNTERS)
+    names = [CounterName("shimin", "市民課", "Citizens")]
+
+    def order() -> list[str]:
+        with Session(engine) as session:
+            return office_queue(session, "east", names, NOON).counters[0].next
+
+    assert order() == ["W001", "W002"]
+    assert service.set_priority(engine, STAFF, second.id or 0, "pregnancy", NOON) == {"east"}
+    assert order() == ["W002", "W001"]
+    with pytest.raises(ActionRefusedError):
+        service.set_priority(engine, STAFF, first.id or 0, "vip", NOON)
+    service.set_priority(engine, STAFF, second.id or 0, None, NOON)
+    assert order() == ["W001", "W002"]
