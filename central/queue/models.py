@@ -86,6 +86,9 @@ class Ticket(SQLModel, table=True):
     desk: str | None = None
     issued_at: datetime = Field(sa_column=utc_column())
     queued_at: datetime = Field(sa_column=utc_column(), description="its place in the current queue")
+    called_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True), description="its latest call (at a desk now)"
+    )
     back_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     no_shows: int = 0
     updated_at: datetime = Field(sa_column=utc_column())

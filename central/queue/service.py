@@ -266,6 +266,7 @@ def _call(
     session: Session, ticket: Ticket, desk: Desk, staff: Staff, now: datetime, detail: str = ""
 ) -> None:
     ticket.state, ticket.desk, ticket.back_at, ticket.updated_at = "called", desk.desk, None, now
+    ticket.called_at = now
     session.add(ticket)
     _event(session, ticket, EventKind.CALLED, now, staff=staff.name, detail=detail)
 

@@ -142,14 +142,22 @@ def counter_queues(tickets: list[Ticket]) -> dict[str, CounterQueue]:
 
 
 def wait_of(
-    model: Estimator, desks: dict[str, int], counter: str, queue: CounterQueue, ticket: Ticket | None
+    model: Estimator,
+    desks: dict[str, int],
+    counter: str,
+    queue: CounterQueue,
+    ticket: Ticket | None,
+    now: datetime,
 ) -> int | None:
     """Expected minutes until a ticket (or one joining now) is called at the counter."""
     busy = len(queue.at_desk)
     seconds = model.wait_seconds(
         counter,
         [procedures_here(other) for other in queue.ahead_of(ticket)],
-        busy_desks=busy,
+        [
+            (procedures_here(other), (now - as_utc(other.called_at or now)).total_seconds())
+            for other in queue.at_desk
+        ],
         open_desks=max(desks.get(counter, 0), busy, 1),
     )
     return minutes(seconds)
@@ -196,7 +204,7 @@ def office_queue(session: Session, office_id: str, counters: list[CounterName], 
                 name_en=counter.en,
                 waiting=len(queue.waiting),
                 next=[ticket.number for ticket in queue.waiting[:MAX_NEXT]],
-                wait_minutes=wait_of(model, desks, counter.id, queue, None),
+                wait_minutes=wait_of(model, desks, counter.id, queue, None, now),
                 open_desks=desks.get(counter.id, 0),
             )
         )

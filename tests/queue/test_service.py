@@ -15,7 +15,7 @@ from central.db import make_engine
 from central.errors import ActionRefusedError
 from central.models import Case, Origin, Role
 from central.queue import service
-from central.queue.estimates import MIN_VISITS, Estimator, Step, visits
+from central.queue.estimates import MIN_VISITS, OVERRUN_SHARE, Estimator, Step, visits
 from central.queue.models import Ticket
 from central.queue.service import Desk
 from central.queue.snapshot import CounterName, office_queue
@@ -99,10 +99,12 @@ def test_estimates_need_history_then_follow_the_medians() -> None:
     estimator = Estimator.of(visits(steps))
     assert estimator.service_seconds("shimin", ["tennyu"]) == 360
     assert estimator.service_seconds("shimin", ["unknown"]) == 360  # the counter's median visit
-    # three ahead, one desk busy (half a visit left), two desks open
-    assert (
-        estimator.wait_seconds("shimin", [["tennyu"]] * 3, busy_desks=1, open_desks=2) == (3 * 360 + 180) / 2
-    )
+    # three ahead, one desk busy that just called, one desk free: the desks take them in turn
+    assert estimator.wait_seconds("shimin", [["tennyu"]] * 3, [(["tennyu"], 0.0)], open_desks=2) == 720
+    assert estimator.wait_seconds("shimin", [], [(["tennyu"], 60.0)], open_desks=2) == 0  # a desk is free
+    assert estimator.wait_seconds("shimin", [], [(["tennyu"], 60.0)], open_desks=1) == 300
+    overrun = estimator.wait_seconds("shimin", [], [(["tennyu"], 1000.0)], open_desks=1)
+    assert overrun == pytest.approx(360 * OVERRUN_SHARE)  # past its expected time: still a little left
 
 
 def test_status_of_a_waiting_ticket_says_how_many_are_ahead(database: str) -> None:
