@@ -3,9 +3,9 @@
 A case (or a walk-in ticket without one) belongs to the office and city day of its first ticket's issue.
     cases handled (利用件数): cases served at a desk at least once;
     stay (窓口滞在時間): first ticket issued → the case's last `done_at_counter`, per handled case;
-    wait / service: per served counter visit (central/kpi/visits.py); per procedure, each visit counts for
+    wait / service: per served counter visit (central/kpi/visits.py); per procedure, a visit counts for
         every procedure it handled (the procedures its events name, else the case's procedures at that
-        counter);
+        counter) with its whole wait and an even share of its service (as the queue's estimator splits it);
     after-work (後処理): end of the visit that handled a procedure → staff's approval of it (0 when approved
         at the desk); unapproved procedures are counted as pending, not averaged;
     fields prefilled (手書き削減): the citizen-written form fields the plan prefilled, per handled case;
@@ -173,10 +173,11 @@ def _tally_visits(
         at_counter[row.counter].append(row)
     finished_at: dict[str, datetime] = {}
     for visit in served:
-        for procedure_id in _visit_procedures(visit, at_counter):
+        handled_here = _visit_procedures(visit, at_counter)
+        for procedure_id in handled_here:
             handled = tally.procedure(procedure_id, names.get(procedure_id, procedure_id))
             handled.waits.append(visit.wait)
-            handled.services.append(visit.service)
+            handled.services.append(visit.service / len(handled_here))
             if visit.finished_at is not None:
                 earlier = finished_at.get(procedure_id, visit.finished_at)
                 finished_at[procedure_id] = max(visit.finished_at, earlier)

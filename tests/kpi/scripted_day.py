@@ -19,10 +19,12 @@ the city's (JST); the records hold them in UTC, as the database does.
   T7 case C7 at honcho the next day (12-01): issued 09:00, called 09:08, serving 09:09, done 09:18 (wait 9,
      service 9). Stay 18.
 
-Procedures (approval → after-work from the end of the visit that handled it):
+Procedures (approval → after-work from the end of the visit that handled it; a visit's service is shared
+evenly by the procedures it handled, its wait counts for each):
   C1 move_in@shimin approved 11:16 (111), nhi@hoken 10:22 (30), child_allowance@kodomo not yet (pending),
      pension@hoken not needed; C2 certificate@shimin approved 09:05, before its service ended (0);
-  C3 move_in 10:50 (60), nhi 10:35 (15); C4 child_allowance 11:00 (30); C6 certificate 09:26 (10);
+  C3 move_in 10:50 (60) and certificate 09:56 (6), both at shimin in one visit, nhi 10:35 (15);
+  C4 child_allowance 11:00 (30); C6 certificate 09:26 (10);
   C7 certificate not yet (pending).
 Fields prefilled: C1 40, C2 5, C3 24, C4 11, C6 5, C7 5. Ratings: T1 9, T2 10, T3 6, T4 8, T5 3, T7 10.
 """
@@ -175,6 +177,7 @@ PROCEDURES: list[tuple[str, str, str, bool, str | None]] = [
     ("C1", "pension", "hoken", False, None),
     ("C2", "certificate", "shimin", True, "09:05"),
     ("C3", "move_in", "shimin", True, "10:50"),
+    ("C3", "certificate", "shimin", True, "09:56"),
     ("C3", "nhi", "hoken", True, "10:35"),
     ("C4", "child_allowance", "kodomo", True, "11:00"),
     ("C6", "certificate", "shimin", True, "09:26"),

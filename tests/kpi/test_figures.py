@@ -16,7 +16,7 @@ HONCHO_DAY = DayFigures(
     stay_minutes=(76 + 19 + 78 + 60) / 4,  # 58.25
     wait_minutes=(11 + 17 + 9 + 9 + 26 + 16 + 16 + 22) / 8,  # 8 served visits: 15.75
     service_minutes=(14 + 10 + 15 + 10 + 14 + 14 + 4 + 18) / 8,  # 12.375
-    after_work_minutes=(111 + 30 + 0 + 60 + 15 + 30) / 6,  # 41.0; C1's child allowance pending
+    after_work_minutes=(111 + 30 + 0 + 60 + 6 + 15 + 30) / 7,  # 36.0; C1's child allowance pending
     after_work_pending=1,
     no_shows=2,  # T3, T5
     transfers=1,  # T4
@@ -76,7 +76,7 @@ def test_the_period_pools_samples_rather_than_averaging_days() -> None:
     assert honcho.stay_minutes == (76 + 19 + 78 + 60 + 18) / 5  # 50.2
     assert honcho.wait_minutes == (126 + 9) / 9  # 15.0
     assert honcho.service_minutes == (99 + 9) / 9  # 12.0
-    assert honcho.after_work_minutes == 41.0
+    assert honcho.after_work_minutes == 36.0
     assert honcho.after_work_pending == 2
     assert honcho.fields_prefilled_per_case == 85 / 5
     assert honcho.satisfaction == pytest.approx(46 / 6)
@@ -88,7 +88,7 @@ def test_wait_service_and_after_work_per_procedure() -> None:
     by_id = {row.procedure_id: row for row in compute(scripted_day.inputs()).procedures}
     assert set(by_id) == {"move_in", "nhi", "child_allowance", "certificate"}  # pension was not needed
     assert by_id["move_in"] == ProcedureFigures(
-        "move_in", "転入届", 2, (11 + 26) / 2, 14.0, (111 + 60) / 2, 0
+        "move_in", "転入届", 2, (11 + 26) / 2, (14 + 7) / 2, (111 + 60) / 2, 0
     )
     assert by_id["nhi"] == ProcedureFigures(
         "nhi", "国民健康保険の加入", 2, (17 + 16) / 2, (10 + 14) / 2, 22.5, 0
@@ -96,11 +96,12 @@ def test_wait_service_and_after_work_per_procedure() -> None:
     assert by_id["child_allowance"] == ProcedureFigures(
         "child_allowance", "児童手当の認定請求", 2, (9 + 22) / 2, (15 + 18) / 2, 30.0, 1
     )
-    certificate = by_id["certificate"]  # C2, C6 (kita) and C7 (the next day)
-    assert certificate.visits == 3
-    assert certificate.wait_minutes == pytest.approx((9 + 6 + 9) / 3)
-    assert certificate.service_minutes == pytest.approx((10 + 10 + 9) / 3)
-    assert (certificate.after_work_minutes, certificate.after_work_pending) == (5.0, 1)
+    certificate = by_id["certificate"]  # C2, C3 (half of a visit's 14 min), C6 (kita), C7 (the next day)
+    assert certificate.visits == 4
+    assert certificate.wait_minutes == (9 + 26 + 6 + 9) / 4
+    assert certificate.service_minutes == (10 + 7 + 10 + 9) / 4
+    assert certificate.after_work_minutes == pytest.approx((0 + 6 + 10) / 3)
+    assert certificate.after_work_pending == 1
 
 
 def test_a_ticket_without_an_issue_and_an_unserved_case_count_for_nothing() -> None:
