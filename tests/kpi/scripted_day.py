@@ -1,7 +1,7 @@
 """A scripted counter day at office honcho (and one ticket at kita), with every KPI worked out by hand.
 
-Honcho has three counters on its plans: shimin (市民課) → hoken (保険年金課) → kodomo (子ども課). Times are
-the city's (JST); the records hold them in UTC, as the database does.
+Honcho's plans visit shimin (市民課) → hoken_nenkin (保険年金課, "hoken" below) → kodomo (こども家庭課).
+Times are the city's (JST); the records hold them in UTC, as the database does.
 
   T1 case C1, three counters: issued 09:00; shimin called 09:10, serving 09:11, done 09:25 (wait 11, service
      14); moved to hoken; called 09:40, serving 09:42, done 09:52 (wait 17, service 10); moved to kodomo;
@@ -21,11 +21,10 @@ the city's (JST); the records hold them in UTC, as the database does.
 
 Procedures (approval → after-work from the end of the visit that handled it; a visit's service is shared
 evenly by the procedures it handled, its wait counts for each):
-  C1 move_in@shimin approved 11:16 (111), nhi@hoken 10:22 (30), child_allowance@kodomo not yet (pending),
-     pension@hoken not needed; C2 certificate@shimin approved 09:05, before its service ended (0);
-  C3 move_in 10:50 (60) and certificate 09:56 (6), both at shimin in one visit, nhi 10:35 (15);
-  C4 child_allowance 11:00 (30); C6 certificate 09:26 (10);
-  C7 certificate not yet (pending).
+  C1 tennyu_todoke@shimin approved 11:16 (111), kokuho_kanyu@hoken 10:22 (30), jido_teate@kodomo not yet
+     (pending), nenkin@hoken not needed; C2 juminhyo@shimin approved 09:05, before its service ended (0);
+  C3 tennyu_todoke 10:50 (60) and juminhyo 09:56 (6), both at shimin in one visit, kokuho_kanyu 10:35 (15);
+  C4 jido_teate 11:00 (30); C6 juminhyo 09:26 (10); C7 juminhyo not yet (pending).
 Fields prefilled: C1 40, C2 5, C3 24, C4 11, C6 5, C7 5. Ratings: T1 9, T2 10, T3 6, T4 8, T5 3, T7 10.
 """
 
@@ -43,18 +42,18 @@ from central.kpi.records import (
 JST = timezone(timedelta(hours=9))
 DAY = date(2026, 11, 30)
 NEXT_DAY = date(2026, 12, 1)
-COUNTERS = ("shimin", "hoken", "kodomo")
+COUNTERS = ("shimin", "hoken_nenkin", "kodomo")
 AT_COUNTER = {
-    "shimin": ("move_in", "certificate"),
-    "hoken": ("nhi", "pension"),
-    "kodomo": ("child_allowance",),
+    "shimin": ("tennyu_todoke", "juminhyo"),
+    "hoken_nenkin": ("kokuho_kanyu", "nenkin"),
+    "kodomo": ("jido_teate",),
 }
 NAMES = {
-    "move_in": "転入届",
-    "certificate": "住民票の写しの交付",
-    "nhi": "国民健康保険の加入",
-    "pension": "国民年金の手続",
-    "child_allowance": "児童手当の認定請求",
+    "tennyu_todoke": "住民異動届（転入届）",
+    "juminhyo": "住民票の写しの交付",
+    "kokuho_kanyu": "国民健康保険の加入",
+    "nenkin": "国民年金（第1号被保険者）の届出",
+    "jido_teate": "児童手当の認定請求・額改定",
 }
 
 
@@ -77,10 +76,10 @@ TICKETS: dict[str, tuple[str, str | None, date, list[Step]]] = {
             ("09:10", "called", "shimin"),
             ("09:11", "serving", "shimin"),
             ("09:25", "done_at_counter", "shimin"),
-            ("09:25", "moved", "hoken"),
-            ("09:40", "called", "hoken"),
-            ("09:42", "serving", "hoken"),
-            ("09:52", "done_at_counter", "hoken"),
+            ("09:25", "moved", "hoken_nenkin"),
+            ("09:40", "called", "hoken_nenkin"),
+            ("09:42", "serving", "hoken_nenkin"),
+            ("09:52", "done_at_counter", "hoken_nenkin"),
             ("09:52", "moved", "kodomo"),
             ("10:00", "called", "kodomo"),
             ("10:01", "serving", "kodomo"),
@@ -112,10 +111,10 @@ TICKETS: dict[str, tuple[str, str | None, date, list[Step]]] = {
             ("09:35", "called", "shimin"),
             ("09:36", "serving", "shimin"),
             ("09:50", "done_at_counter", "shimin"),
-            ("09:50", "moved", "hoken"),
-            ("10:05", "called", "hoken"),
-            ("10:06", "serving", "hoken"),
-            ("10:20", "done_at_counter", "hoken"),
+            ("09:50", "moved", "hoken_nenkin"),
+            ("10:05", "called", "hoken_nenkin"),
+            ("10:06", "serving", "hoken_nenkin"),
+            ("10:20", "done_at_counter", "hoken_nenkin"),
             ("10:20", "ended", None),
         ],
     ),
@@ -124,9 +123,9 @@ TICKETS: dict[str, tuple[str, str | None, date, list[Step]]] = {
         "C4",
         DAY,
         [
-            ("09:30", "issued", "hoken"),
-            ("09:45", "called", "hoken"),
-            ("09:46", "serving", "hoken"),
+            ("09:30", "issued", "hoken_nenkin"),
+            ("09:45", "called", "hoken_nenkin"),
+            ("09:46", "serving", "hoken_nenkin"),
             ("09:50", "transferred", "kodomo"),
             ("10:10", "called", "kodomo"),
             ("10:12", "serving", "kodomo"),
@@ -171,17 +170,17 @@ TICKETS: dict[str, tuple[str, str | None, date, list[Step]]] = {
     ),
 }
 PROCEDURES: list[tuple[str, str, str, bool, str | None]] = [
-    ("C1", "move_in", "shimin", True, "11:16"),
-    ("C1", "nhi", "hoken", True, "10:22"),
-    ("C1", "child_allowance", "kodomo", True, None),
-    ("C1", "pension", "hoken", False, None),
-    ("C2", "certificate", "shimin", True, "09:05"),
-    ("C3", "move_in", "shimin", True, "10:50"),
-    ("C3", "certificate", "shimin", True, "09:56"),
-    ("C3", "nhi", "hoken", True, "10:35"),
-    ("C4", "child_allowance", "kodomo", True, "11:00"),
-    ("C6", "certificate", "shimin", True, "09:26"),
-    ("C7", "certificate", "shimin", True, None),
+    ("C1", "tennyu_todoke", "shimin", True, "11:16"),
+    ("C1", "kokuho_kanyu", "hoken_nenkin", True, "10:22"),
+    ("C1", "jido_teate", "kodomo", True, None),
+    ("C1", "nenkin", "hoken_nenkin", False, None),
+    ("C2", "juminhyo", "shimin", True, "09:05"),
+    ("C3", "tennyu_todoke", "shimin", True, "10:50"),
+    ("C3", "juminhyo", "shimin", True, "09:56"),
+    ("C3", "kokuho_kanyu", "hoken_nenkin", True, "10:35"),
+    ("C4", "jido_teate", "kodomo", True, "11:00"),
+    ("C6", "juminhyo", "shimin", True, "09:26"),
+    ("C7", "juminhyo", "shimin", True, None),
 ]
 """(case, procedure, counter, needed, approved at on the case's day)."""
 PREFILLED = {"C1": 40, "C2": 5, "C3": 24, "C4": 11, "C6": 5, "C7": 5}
@@ -198,7 +197,7 @@ def case_procedures(case_id: str) -> list[tuple[str, str, bool, str | None]]:
     ]
 
 
-def _procedures_at(case_id: str | None, counter: str | None) -> tuple[str, ...]:
+def procedures_at(case_id: str | None, counter: str | None) -> tuple[str, ...]:
     """What the queue writes on an event: the case's needed procedure ids at the event's counter."""
     if case_id is None or counter is None:
         return ()
@@ -215,7 +214,7 @@ def events() -> list[TicketEvent]:
             at=at(clock, day),
             counter=counter,
             case_id=case_id,
-            procedures=_procedures_at(case_id, counter),
+            procedures=procedures_at(case_id, counter),
         )
         for ticket, (office, case_id, day, steps) in TICKETS.items()
         for clock, kind, counter in steps

@@ -86,22 +86,22 @@ def test_the_period_pools_samples_rather_than_averaging_days() -> None:
 
 def test_wait_service_and_after_work_per_procedure() -> None:
     by_id = {row.procedure_id: row for row in compute(scripted_day.inputs()).procedures}
-    assert set(by_id) == {"move_in", "nhi", "child_allowance", "certificate"}  # pension was not needed
-    assert by_id["move_in"] == ProcedureFigures(
-        "move_in", "転入届", 2, (11 + 26) / 2, (14 + 7) / 2, (111 + 60) / 2, 0
+    assert set(by_id) == {"tennyu_todoke", "kokuho_kanyu", "jido_teate", "juminhyo"}  # nenkin was not needed
+    assert by_id["tennyu_todoke"] == ProcedureFigures(
+        "tennyu_todoke", "住民異動届（転入届）", 2, (11 + 26) / 2, (14 + 7) / 2, (111 + 60) / 2, 0
     )
-    assert by_id["nhi"] == ProcedureFigures(
-        "nhi", "国民健康保険の加入", 2, (17 + 16) / 2, (10 + 14) / 2, 22.5, 0
+    assert by_id["kokuho_kanyu"] == ProcedureFigures(
+        "kokuho_kanyu", "国民健康保険の加入", 2, (17 + 16) / 2, (10 + 14) / 2, 22.5, 0
     )
-    assert by_id["child_allowance"] == ProcedureFigures(
-        "child_allowance", "児童手当の認定請求", 2, (9 + 22) / 2, (15 + 18) / 2, 30.0, 1
+    assert by_id["jido_teate"] == ProcedureFigures(
+        "jido_teate", "児童手当の認定請求・額改定", 2, (9 + 22) / 2, (15 + 18) / 2, 30.0, 1
     )
-    certificate = by_id["certificate"]  # C2, C3 (half of a visit's 14 min), C6 (kita), C7 (the next day)
-    assert certificate.visits == 4
-    assert certificate.wait_minutes == (9 + 26 + 6 + 9) / 4
-    assert certificate.service_minutes == (10 + 7 + 10 + 9) / 4
-    assert certificate.after_work_minutes == pytest.approx((0 + 6 + 10) / 3)
-    assert certificate.after_work_pending == 1
+    juminhyo = by_id["juminhyo"]  # C2, C3 (half of a visit's 14 min), C6 (kita), C7 (the next day)
+    assert juminhyo.visits == 4
+    assert juminhyo.wait_minutes == (9 + 26 + 6 + 9) / 4
+    assert juminhyo.service_minutes == (10 + 7 + 10 + 9) / 4
+    assert juminhyo.after_work_minutes == pytest.approx((0 + 6 + 10) / 3)
+    assert juminhyo.after_work_pending == 1
 
 
 def test_a_ticket_without_an_issue_and_an_unserved_case_count_for_nothing() -> None:
