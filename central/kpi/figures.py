@@ -63,7 +63,8 @@ class ProcedureFigures(msgspec.Struct, frozen=True):
 
 
 class KpiReport(msgspec.Struct, frozen=True):
-    """Figures per office and day (sorted), per office for the period, and per procedure for the period."""
+    """Figures per office and day (sorted), per office for the period, and per procedure for the period
+    (the most handled first)."""
 
     days: list[DayFigures]
     offices: list[DayFigures]
@@ -260,5 +261,8 @@ def compute(inputs: KpiInputs) -> KpiReport:
     return KpiReport(
         days=[pool.figures(office, day) for (office, day), pool in sorted(tally.days.items())],
         offices=[pool.figures(office, None) for office, pool in sorted(tally.offices.items())],
-        procedures=[pool.figures(pid) for pid, pool in sorted(tally.procedures.items())],
+        procedures=sorted(
+            (pool.figures(pid) for pid, pool in tally.procedures.items()),
+            key=lambda row: (-row.visits, row.procedure_id),
+        ),
     )

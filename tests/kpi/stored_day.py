@@ -4,6 +4,7 @@ counts, procedure rows with their approvals, and the ratings given through the r
 """
 
 import json
+import random
 from datetime import UTC, datetime
 
 import msgspec
@@ -16,6 +17,7 @@ from central.queue.models import EventKind, Ticket, TicketEvent, TicketSource
 from procedures.forms import count_writing
 from protocol.plan import FilledField, FilledForm, Plan
 from protocol.queue import status_token
+from testbed.households import citizen
 from tests.kpi import scripted_day
 from tests.kpi.scripted_day import CASE_DAY, DAY, NAMES, PREFILLED, RATINGS, TICKETS, at
 
@@ -89,7 +91,7 @@ def _add_case(session: Session, case_id: str, office_id: str, number: str) -> No
             created_at=now,
             updated_at=now,
             prepared_at=now,
-            facts="{}",
+            facts=msgspec.json.encode(citizen(random.Random(case_id), len(case_id))).decode(),
             plan=msgspec.json.encode(_plan(case_id)).decode(),
         )
     )
@@ -155,3 +157,27 @@ def store(engine: Engine) -> dict[str, str]:
     for name, score in RATINGS.items():
         assert record_rating(engine, tokens[name], score, datetime.now(UTC)) is Recorded.RECORDED
     return tokens
+
+
+def add_ticket(engine: Engine, office: str, name: str) -> str:
+    """A lone ticket of `office` issued now (for the rating tests); returns its status token."""
+    now = datetime.now(UTC)
+    token = status_token(f"rating-{name}")
+    with Session(engine) as session:
+        session.add(
+            Ticket(
+                office_id=office,
+                day=now.date(),
+                number=name,
+                printed=name,
+                token=token,
+                source=TicketSource.STAFF,
+                route="[]",
+                state="done",
+                issued_at=now,
+                queued_at=now,
+                updated_at=now,
+            )
+        )
+        session.commit()
+    return token
