@@ -114,3 +114,8 @@ def status_token(submission_id: str) -> str:
 def status_path(token: str) -> str:
     """The status page's path under central's public URL."""
     return f"/t/{token}"
+
+
+def status_url(base: str, submission_id: str) -> str:
+    """The status page of a kiosk ticket, as printed on its slip: `<central's public URL>/t/{token}`."""
+    return base.rstrip("/") + status_path(status_token(submission_id))
