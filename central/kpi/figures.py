@@ -4,8 +4,9 @@ A case (or a walk-in ticket without one) belongs to the office and city day of i
     cases handled (利用件数): cases served at a desk at least once;
     stay (窓口滞在時間): first ticket issued → the case's last `done_at_counter`, per handled case;
     wait / service: per served counter visit (central/kpi/visits.py); per procedure, a visit counts for
-        every procedure it handled (the procedures its events name, else the case's procedures at that
-        counter) with its whole wait and an even share of its service (as the queue's estimator splits it);
+        every procedure it handled (the procedures its events name less those staff marked not needed,
+        else the case's needed procedures at that counter) with its whole wait and an even share of its
+        service (as the queue's estimator splits it);
     after-work (後処理): end of the visit that handled a procedure → staff's approval of it (0 when approved
         at the desk); unapproved procedures are counted as pending, not averaged;
     fields prefilled (手書き削減): the citizen-written form fields the plan prefilled, per handled case;
@@ -157,10 +158,13 @@ def city_day(moment: datetime) -> date:
     return moment.astimezone(CITY_TIME).date()
 
 
-def _visit_procedures(visit: Visit, at_counter: dict[str, list[CaseProcedureRecord]]) -> list[str]:
-    """The procedures a visit handled: those its events named, else the case's needed ones at its counter."""
+def _visit_procedures(
+    visit: Visit, at_counter: dict[str, list[CaseProcedureRecord]], not_needed: set[str]
+) -> list[str]:
+    """The procedures a visit handled: those its events named (the plan's at that counter) that staff did
+    not mark not needed, else the case's needed ones at its counter."""
     if visit.procedures:
-        return sorted(visit.procedures)
+        return sorted(visit.procedures - not_needed)
     return [row.procedure_id for row in at_counter.get(visit.counter, []) if row.needed]
 
 
@@ -172,9 +176,10 @@ def _tally_visits(
     at_counter: dict[str, list[CaseProcedureRecord]] = defaultdict(list)
     for row in procedures:
         at_counter[row.counter].append(row)
+    not_needed = {row.procedure_id for row in procedures if not row.needed}
     finished_at: dict[str, datetime] = {}
     for visit in served:
-        handled_here = _visit_procedures(visit, at_counter)
+        handled_here = _visit_procedures(visit, at_counter, not_needed)
         for procedure_id in handled_here:
             handled = tally.procedure(procedure_id, names.get(procedure_id, procedure_id))
             handled.waits.append(visit.wait)

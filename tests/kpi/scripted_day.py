@@ -198,10 +198,11 @@ def case_procedures(case_id: str) -> list[tuple[str, str, bool, str | None]]:
 
 
 def procedures_at(case_id: str | None, counter: str | None) -> tuple[str, ...]:
-    """What the queue writes on an event: the case's needed procedure ids at the event's counter."""
+    """What the queue writes on an event: the plan's procedure ids at the event's counter (a procedure staff
+    later marked not needed, like C1's nenkin, is still among them)."""
     if case_id is None or counter is None:
         return ()
-    return tuple(pid for pid, where, needed, _ in case_procedures(case_id) if where == counter and needed)
+    return tuple(pid for pid, where, _, _ in case_procedures(case_id) if where == counter)
 
 
 def events() -> list[TicketEvent]:
