@@ -40,12 +40,14 @@ def start_central(workdir: Path) -> tuple[Service, Engine]:
 
 @pytest.fixture(scope="session")
 def kpi_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KpiCentral]:
-    """`honcho_boss` supervises honcho and kita, `honcho_staff` is a clerk, `kita_boss` supervises kita."""
+    """`honcho_boss` supervises honcho and kita, `honcho_staff` is a clerk, `kita_boss` supervises kita,
+    `city_admin` is an admin of both."""
     service, engine = start_central(tmp_path_factory.mktemp("kpi"))
     for name, role, offices in [
         ("honcho_boss", "supervisor", ["honcho", "kita"]),
         ("honcho_staff", "staff", ["honcho"]),
         ("kita_boss", "supervisor", ["kita"]),
+        ("city_admin", "admin", ["honcho", "kita"]),
     ]:
         add_user(engine, name, role, PASSWORD, offices, [])
     yield KpiCentral(service, engine, stored_day.store(engine))

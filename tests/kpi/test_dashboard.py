@@ -145,3 +145,12 @@ def test_a_bad_period_is_a_422_that_says_why(page: Page, query: str, message: st
     assert response is not None
     assert response.status == 422
     expect(page.locator(".error")).to_contain_text(message)
+
+
+def test_an_admin_sees_an_office_and_a_period_without_tickets_says_so(page: Page) -> None:
+    log_in(page, "city_admin")
+    page.goto("/staff/kpi?office=kita&start=2026-11-30&end=2026-11-30")
+    expect(page.locator('#kpi-summary [data-kpi="stay"] dd')).to_contain_text("16.0分")
+    page.goto("/staff/kpi?office=kita&start=2026-12-01&end=2026-12-01")
+    expect(page.locator("#kpi-empty")).to_contain_text("番号札はありません")
+    expect(page.locator("#help")).to_be_visible()
