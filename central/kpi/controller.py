@@ -16,7 +16,7 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Response
 
 from central.accounts.auth import FORM_TYPES
@@ -70,7 +70,7 @@ def _day(value: str | None, default: date, what: str) -> date:
 
 
 def kpi_query(
-    staff: Staff,
+    staff: NamedDependency[Staff],
     office: FromQuery[str | None] = None,
     start: Annotated[str | None, QueryParameter(description="first city day, YYYY-MM-DD")] = None,
     end: Annotated[str | None, QueryParameter(description="last city day, YYYY-MM-DD (included)")] = None,
@@ -198,7 +198,7 @@ class RatingController(Controller):
     tags = ("citizen",)
 
     @post("/{token:str}/rating", request_max_body_size=RATING_BODY)
-    async def rate(self, request: Request[Any, Any, State], state: State, token: str) -> Redirect:
+    async def rate(self, request: Request[Any, Any, State], state: State, token: FromPath[str]) -> Redirect:
         """Store the form's `score` (1-10) once per ticket; 303 back to the status page.
 
         404 unknown token, 409 already rated, 415 not a form, 422 bad score, 429 too many from this address.
