@@ -32,6 +32,7 @@ from central.models import Role
 from central.templates import render
 from central.throttle import Throttle
 from central.web import StaffController
+from protocol.citizen_text import LANGUAGES
 from protocol.queue import status_path
 
 DEFAULT_DAYS = 7
@@ -199,7 +200,7 @@ class RatingController(Controller):
 
     @post("/{token:str}/rating", request_max_body_size=RATING_BODY)
     async def rate(self, request: Request[Any, Any, State], state: State, token: FromPath[str]) -> Redirect:
-        """Store the form's `score` (1-10) once per ticket; 303 back to the status page.
+        """Store the `score` (1-10) once per ticket; 303 back to the status page, in the form's `lang`.
 
         404 unknown token, 409 already rated, 415 not a form, 422 bad score, 429 too many from this address.
         """
@@ -209,7 +210,8 @@ class RatingController(Controller):
             raise _refuse(429, "too many ratings from this address", **{"retry-after": retry})
         if request.content_type[0] not in FORM_TYPES:
             raise _refuse(415, "send the rating as a form")
-        raw = (await request.form()).get("score")
+        form = await request.form()
+        raw = form.get("score")
         score = parse_score(raw if isinstance(raw, str) else None)
         if score is None:
             raise _refuse(422, f"score must be a whole number from {LOWEST} to {HIGHEST}")
@@ -218,4 +220,6 @@ class RatingController(Controller):
             raise _refuse(404, "no such ticket")
         if outcome is Recorded.ALREADY_RATED:
             raise _refuse(409, "this ticket has been rated already")
-        return Redirect(status_path(token), status_code=303)
+        lang = form.get("lang")
+        back = f"?lang={lang}" if isinstance(lang, str) and lang in LANGUAGES else ""
+        return Redirect(status_path(token) + back, status_code=303)

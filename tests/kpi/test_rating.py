@@ -26,7 +26,7 @@ def test_a_score_is_stored_once_and_the_citizen_goes_back_to_the_status_page(kpi
         first = http.post(f"/t/{token}/rating", data={"score": "9"})
         assert first.status_code == 303
         assert first.headers["location"] == f"/t/{token}"
-        again = http.post(f"/t/{token}/rating", data={"score": "3"})
+        again = http.post(f"/t/{token}/rating", data={"score": "3", "lang": "vi"})
         assert again.status_code == 409
     assert ratings_of(kpi_central, token) == [9]
     assert given_score(kpi_central.engine, token) == 9
@@ -68,3 +68,12 @@ def test_too_many_ratings_from_one_address_are_a_429(tmp_path: Path) -> None:
     finally:
         service.kill()
         engine.dispose()
+
+
+def test_the_citizen_goes_back_in_their_language(kpi_central: KpiCentral) -> None:
+    token = stored_day.add_ticket(kpi_central.engine, "minami", "M003")
+    response = httpx.post(f"{kpi_central.url}/t/{token}/rating", data={"score": "10", "lang": "ja-easy"})
+    assert (response.status_code, response.headers["location"]) == (303, f"/t/{token}?lang=ja-easy")
+    other = stored_day.add_ticket(kpi_central.engine, "minami", "M004")
+    odd = httpx.post(f"{kpi_central.url}/t/{other}/rating", data={"score": "10", "lang": "x&y=1"})
+    assert odd.headers["location"] == f"/t/{other}"  # an unknown language is left out, not echoed
