@@ -12,8 +12,12 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from central.kpi.table import number
+
 FONT = 12
 WIDTH = 720
+MAX_LABELS = 14
+"""Axis labels a column chart shows at most (every bar keeps its own tooltip)."""
 PALETTE = ("#124a7c", "#e08a00", "#2e7d32", "#8e24aa")
 """Blue, orange, green, purple: told apart also by their order in the legend."""
 
@@ -44,7 +48,8 @@ def _scale_top(values: Sequence[float | None], references: Sequence[Reference]) 
 
 
 def _number(value: float) -> str:
-    return f"{value:.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
+    """A whole number as such, anything else as the tables round it."""
+    return str(int(value)) if value == int(value) else number(value)
 
 
 def _legend(series: Sequence[Series], y: float) -> list[str]:
@@ -79,6 +84,8 @@ def columns(
     top_value = _scale_top(values, references)
     group = plot_width / max(len(labels), 1)
     bar = min(28.0, group * 0.8 / max(len(series), 1))
+    every = max(1, math.ceil(len(labels) / MAX_LABELS))
+
     body = _legend(series, 14)
     for tick in range(5):
         y = top + plot_height * (1 - tick / 4)
@@ -88,21 +95,20 @@ def columns(
         )
     for index, label in enumerate(labels):
         x0 = left + group * index + (group - bar * len(series)) / 2
-        for number, item in enumerate(series):
+        for place, item in enumerate(series):
             value = item.values[index]
             if value is None:
                 continue
             height = plot_height * value / top_value
-            x = x0 + bar * number
+            x = x0 + bar * place
             body.append(
                 f'<rect x="{x:.1f}" y="{top + plot_height - height:.1f}" width="{bar - 2:.1f}" '
-                f'height="{height:.1f}" fill="{PALETTE[number % len(PALETTE)]}">'
+                f'height="{height:.1f}" fill="{PALETTE[place % len(PALETTE)]}">'
                 f"<title>{escape(f'{label} {item.name} {_number(value)}{unit}')}</title></rect>"
             )
-        centre = left + group * index + group / 2
-        body.append(
-            f'<text x="{centre:.1f}" y="{top + plot_height + 16}" text-anchor="middle">{escape(label)}</text>'
-        )
+        if index % every == 0:
+            centre, baseline = left + group * index + group / 2, top + plot_height + 16
+            body.append(f'<text x="{centre:.1f}" y="{baseline}" text-anchor="middle">{escape(label)}</text>')
     body += _references(references, top_value, left, top, plot_width, plot_height)
     body.append(f'<text x="{left}" y="{top + plot_height + 34}" fill="#555">単位: {escape(unit)}</text>')
     return _svg(title, _describe(labels, series, unit), top + plot_height + 44, body)
@@ -123,15 +129,15 @@ def rows(title: str, unit: str, labels: Sequence[str], series: Sequence[Series])
             f'<text x="{left - 6}" y="{y0 + group / 2 + 2:.1f}" text-anchor="end">'
             f"<title>{escape(label)}</title>{escape(shown)}</text>"
         )
-        for number, item in enumerate(series):
+        for place, item in enumerate(series):
             value = item.values[index]
             if value is None:
                 continue
             width = plot_width * value / top_value
-            y = y0 + bar * number
+            y = y0 + bar * place
             body.append(
                 f'<rect x="{left}" y="{y:.1f}" width="{width:.1f}" height="{bar - 2}" '
-                f'fill="{PALETTE[number % len(PALETTE)]}"><title>{escape(f"{label} {item.name}")}'
+                f'fill="{PALETTE[place % len(PALETTE)]}"><title>{escape(f"{label} {item.name}")}'
                 f"{escape(f' {_number(value)}{unit}')}</title></rect>"
             )
             body.append(f'<text x="{left + width + 4:.1f}" y="{y + bar - 3:.1f}">{_number(value)}</text>')
