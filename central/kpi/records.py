@@ -21,12 +21,14 @@ EventKind = Literal[
     "serving",
     "done_at_counter",
     "moved",
+    "priority",
     "ended",
 ]
 """issued: the ticket joins its first counter's queue; called/recalled: called to a desk; no_show: not there
 when called (away until `returned` puts it back in the queue); parked: set aside by staff; serving: at the
 desk; done_at_counter: that counter's procedures finished; moved: joins the next counter of its route;
-transferred: sent to another counter (`counter` is where it goes); ended: out of the queue. The same names as
+transferred: sent to another counter (`counter` is where it goes); priority: staff gave (or took back)
+priority, which changes nothing measured here; ended: out of the queue. The same names as
 the queue's `ticket_event.kind` (central/queue/models.py)."""
 
 

@@ -116,7 +116,7 @@ def fold(events: Iterable[TicketEvent]) -> TicketHistory | None:
     for event in ordered[start:]:
         _elapsed(history, state, since, event.at)
         _apply(history, event)
-        state, since = _STATE_AFTER[event.kind], event.at
+        state, since = _STATE_AFTER.get(event.kind, state), event.at  # priority changes no state
         if history.case_id is None and event.case_id is not None:
             history.case_id = event.case_id
     return history

@@ -14,6 +14,7 @@ def test_parked_and_called_time_is_wait_and_time_away_is_not() -> None:
     history = fold(
         _events(
             ("10:00", "issued", "shimin"),
+            ("10:02", "priority", "shimin"),  # staff give it priority: it still waits
             ("10:05", "called", "shimin"),
             ("10:06", "recalled", "shimin"),  # a recall adds nothing but its call
             ("10:07", "no_show", "shimin"),
