@@ -39,6 +39,8 @@ from central.forms.controller import FormsController
 from central.ingest.workers import RESTART_DELAY, IngestWorkers
 from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
 from central.preentry.controller import PreEntryController
+from central.queue.broadcast import queue_loops
+from central.queue.controller import QueuePages
 from central.queue.hub import QueueHub
 from central.settings import Settings
 from central.webhooks.controller import WebhookController
@@ -123,6 +125,7 @@ def create_app(settings: Settings) -> Litestar:
             AccessLogController,
             WebhookController,
             PreEntryController,
+            QueuePages,
             DisplayController,
             CongestionController,
             create_static_files_router("/displays/static", [PUBLIC_STATIC], include_in_schema=False),
@@ -137,6 +140,7 @@ def create_app(settings: Settings) -> Litestar:
                 webhook_loops,
                 retention_loops,
                 session_loops,
+                queue_loops,
                 congestion_loops,
             ),
         ],  # 6. the background loops, which need everything above; they stop first
