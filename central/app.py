@@ -29,6 +29,7 @@ from central.db import make_engine
 from central.displays.congestion import congestion_loops
 from central.displays.congestion_controller import CongestionController
 from central.displays.display_controller import DisplayController
+from central.displays.status_controller import StatusController
 from central.displays.web import STATIC as PUBLIC_STATIC
 from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
@@ -128,6 +129,7 @@ def create_app(settings: Settings) -> Litestar:
             QueuePages,
             DisplayController,
             CongestionController,
+            StatusController,
             create_static_files_router("/displays/static", [PUBLIC_STATIC], include_in_schema=False),
             create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
         ],
