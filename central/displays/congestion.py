@@ -35,7 +35,6 @@ class CongestionSample(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     office_id: str = Field(index=True)
     at: datetime = Field(index=True)
-    """UTC, stored without its zone (as every time in central's tables)."""
     waiting: int
 
 
@@ -46,7 +45,7 @@ def waiting(state: OfficeQueue) -> int:
 
 def record(engine: Engine, hub: QueueHub, now: datetime | None = None) -> int:
     """Store one sample per office the hub knows; forget samples older than the history; returns how many."""
-    at = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    at = now or datetime.now(UTC)
     states = [state for office in hub.offices() if (state := hub.latest(office)) is not None]
     with Session(engine) as session:
         session.add_all(CongestionSample(office_id=s.office_id, at=at, waiting=waiting(s)) for s in states)
@@ -66,14 +65,14 @@ class HourAverage:
 
 def by_hour(engine: Engine, office_id: str, now: datetime | None = None) -> list[HourAverage]:
     """The office's average waiting count per opening hour over the last weeks (city time)."""
-    since = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None) - timedelta(weeks=HISTORY_WEEKS)
+    since = (now or datetime.now(UTC)) - timedelta(weeks=HISTORY_WEEKS)
     query = select(CongestionSample.at, CongestionSample.waiting).where(
         CongestionSample.office_id == office_id, col(CongestionSample.at) >= since
     )
     totals: dict[int, list[int]] = {hour: [] for hour in OPENING_HOURS}
     with Session(engine) as session:
         for at, count in session.exec(query):
-            hour = at.replace(tzinfo=UTC).astimezone(CITY_TIME).hour
+            hour = at.astimezone(CITY_TIME).hour
             if hour in totals:
                 totals[hour].append(count)
     return [
