@@ -107,9 +107,10 @@ class OfficeNow(msgspec.Struct, frozen=True):
 
 
 def office_now(state: OfficeQueue, catalog: Catalog, language: str) -> OfficeNow:
-    """An office's live figures, counters named from the catalog (the queue's own names as a fallback)."""
+    """An office's live figures; its counters where someone waits, named from the catalog (the queue's own
+    names as a fallback)."""
     counters = []
-    for counter in state.counters:
+    for counter in (counter for counter in state.counters if counter.waiting):
         known = catalog.counters.get(counter.counter)
         fallback = counter.name_ja if language.startswith("ja") else counter.name_en
         name = localize(known.name, language).citizen if known else fallback

@@ -91,7 +91,8 @@ function renderCalls(calls, names) {
 
 function renderCounters(counters) {
   const template = document.getElementById("counter-row");
-  document.getElementById("counters").replaceChildren(...counters.map((counter) => {
+  const busy = counters.filter((counter) => counter.waiting > 0 || counter.next.length);
+  document.getElementById("counters").replaceChildren(...busy.map((counter) => {
     const row = template.content.firstElementChild.cloneNode(true);
     row.dataset.counter = counter.counter;
     row.querySelector(".name-ja").textContent = counter.name_ja;

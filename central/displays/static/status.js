@@ -12,7 +12,7 @@ let rung = document.body.dataset.near === "true"; // already near when the page 
 function show(id, value) {
   const field = document.getElementById(id);
   const empty = value === null || value === "" || (Array.isArray(value) && !value.length);
-  field.textContent = empty ? "" : (Array.isArray(value) ? value.join(lang.startsWith("ja") ? "、" : ", ") : String(value));
+  field.textContent = empty ? "" : (Array.isArray(value) ? value.join("\n") : String(value)); // one per line
   field.hidden = empty;
   document.querySelector(`dt[data-for="${id}"]`).hidden = empty;
 }
