@@ -26,6 +26,7 @@ from central.cases.controller import CaseApi, CasePages
 from central.cases.interview_controller import InterviewPages
 from central.cases.prepare import preparation_loops
 from central.db import make_engine
+from central.displays.alerts import alert_loops
 from central.displays.congestion import congestion_loops
 from central.displays.congestion_controller import CongestionController
 from central.displays.display_controller import DisplayController
@@ -144,6 +145,7 @@ def create_app(settings: Settings) -> Litestar:
                 session_loops,
                 queue_loops,
                 congestion_loops,
+                alert_loops,
             ),
         ],  # 6. the background loops, which need everything above; they stop first
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),

@@ -6,20 +6,23 @@ to `/t/{token}/rating` (the KPI slice's endpoint).
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
-from litestar.response import ServerSentEvent, ServerSentEventMessage
+from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage
 from sqlalchemy import Engine
 
 from central.queue.hub import QueueHub
 from central.queue.status import ticket_status
+from central.throttle import Throttle
 from procedures.asked import localize
 from procedures.planner import CatalogPlanner
-from protocol.queue import TicketStatus
+from protocol.queue import TicketStatus, status_path
 
+from .alerts import subscribe, valid_address
 from .i18n import LANGUAGES, N_, THIS_LANGUAGE, html_lang, language, translations
 from .status import LABELS, StatusView, status_view
 from .stream import PING_EVERY, RETRY_MS, event_stream, ping
@@ -33,7 +36,16 @@ PAGE_LABELS = {
     "rating": N_("How satisfied are you with today's visit? (1 = not at all, 10 = very)"),
     "send": N_("Send"),
     "not_found": N_("This ticket is not known. Please check the address on your slip."),
+    "email": N_("E-mail me when my turn is near"),
+    "address": N_("E-mail address"),
+    "notify": N_("Notify me"),
+    "email_on": N_("We will e-mail you once when your turn is near, then delete the address."),
+    "bad_address": N_("Please check the e-mail address."),
+    "too_many": N_("Too many requests from this device. Please wait a few minutes and try again."),
 }
+ALERTS_PER_CLIENT = Throttle(limit=10, window=600.0)
+"""Alert sign-ups one client address may send per 10 minutes."""
+MAX_ALERT_BODY = 2048
 
 
 async def _status(engine: Engine, token: str) -> TicketStatus | None:
@@ -67,6 +79,34 @@ def _json(view: StatusView) -> str:
     return msgspec.json.encode(view).decode()
 
 
+def _page_context(state: State, token: str, chosen: str) -> dict[str, Any]:
+    gettext = translations(chosen).gettext
+    planner: CatalogPlanner = state.staff_planner
+    notifiers: dict[str, object] = state.get("notifiers") or {}
+    return {
+        "_": gettext,
+        "lang": chosen,
+        "html_lang": html_lang(chosen),
+        "languages": LANGUAGES,
+        "name_of": lambda tag: translations(tag).gettext(THIS_LANGUAGE),
+        "city": localize(planner.catalog.meta.city, chosen).citizen,
+        "labels": {key: gettext(text) for key, text in (LABELS | PAGE_LABELS).items()},
+        "token": token,
+        "email": "email" in notifiers,
+        "notice": None,
+    }
+
+
+def _status_page(
+    state: State, found: TicketStatus | None, context: dict[str, Any], code: int
+) -> Response[str]:
+    planner: CatalogPlanner = state.staff_planner
+    view = status_view(found, planner.catalog, context["lang"]) if found else None
+    response = page("status.html.jinja", **{**context, "view": view})
+    response.status_code = code if found else 404
+    return response
+
+
 class StatusController(Controller):
     """The status page and its live stream."""
 
@@ -75,27 +115,38 @@ class StatusController(Controller):
     response_headers = PUBLIC_HEADERS
 
     @get("/{token:str}")
-    async def status(self, state: State, token: str, lang: str | None = None) -> Response[str]:
+    async def status(
+        self, state: State, token: str, lang: str | None = None, alert: str | None = None
+    ) -> Response[str]:
         """The page, in the chosen language (404 for a token no ticket has)."""
-        chosen = language(lang)
-        gettext = translations(chosen).gettext
-        planner: CatalogPlanner = state.staff_planner
+        context = _page_context(state, token, language(lang))
+        if alert == "email":
+            context["notice"] = context["labels"]["email_on"]
+        return _status_page(state, await _status(state.engine, token), context, 200)
+
+    @post("/{token:str}/alerts", request_max_body_size=MAX_ALERT_BODY)
+    async def alerts(
+        self, request: Request[Any, Any, State], state: State, token: str
+    ) -> Response[str] | Redirect:
+        """Leave an address to be told once when the turn is near (only on a channel central can use)."""
+        posted = await request.form()
+        values = {key: str(value) for key, value in posted.items()}
+        chosen = language(values.get("lang"))
+        context = _page_context(state, token, chosen)
         found = await _status(state.engine, token)
-        context = {
-            "_": gettext,
-            "lang": chosen,
-            "html_lang": html_lang(chosen),
-            "languages": LANGUAGES,
-            "name_of": lambda tag: translations(tag).gettext(THIS_LANGUAGE),
-            "city": localize(planner.catalog.meta.city, chosen).citizen,
-            "labels": {key: gettext(text) for key, text in (LABELS | PAGE_LABELS).items()},
-            "token": token,
-        }
+        client = request.client.host if request.client else "-"
         if found is None:
-            response = page("status.html.jinja", view=None, **context)
-            response.status_code = 404
+            return _status_page(state, None, context, 404)
+        if not ALERTS_PER_CLIENT.allow(client):
+            response = _status_page(state, found, {**context, "notice": context["labels"]["too_many"]}, 429)
+            response.headers["retry-after"] = str(ALERTS_PER_CLIENT.retry_after(client))
             return response
-        return page("status.html.jinja", view=status_view(found, planner.catalog, chosen), **context)
+        channel, address = values.get("channel", ""), values.get("address", "").strip()
+        if channel not in (state.get("notifiers") or {}) or not valid_address(channel, address):
+            return _status_page(state, found, {**context, "notice": context["labels"]["bad_address"]}, 422)
+        url = f"{str(request.base_url).rstrip('/')}{status_path(token)}?lang={chosen}"
+        await asyncio.to_thread(subscribe, state.engine, token, channel, address, chosen, url)
+        return Redirect(f"{status_path(token)}?lang={chosen}&alert={channel}", status_code=303)
 
     @get("/{token:str}/events")
     async def events(self, state: State, token: str, lang: str | None = None) -> ServerSentEvent:
