@@ -15,6 +15,7 @@ from central.displays.congestion import OPENING_HOURS, CongestionSample, by_hour
 from central.queue.hub import QueueHub
 from testbed.processes import Service
 from tests.displays.conftest import HOKEN, SHIMIN, publish, queue
+from tests.kiosk import axe
 
 NOON_TOKYO = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
 
@@ -57,7 +58,9 @@ def test_the_page_shows_each_office_live_and_the_quietest_hour(
     assert "6 waiting · Expected wait: about 12 min" in answer.text
     assert "Citizens Division (moving, certificates)" in answer.text
 
-    page = browser.new_page(base_url=queue_central.base_url, viewport={"width": 390, "height": 844})
+    context = browser.new_context(base_url=queue_central.base_url, viewport={"width": 390, "height": 844})
+    axe.enable(context)
+    page = context.new_page()
     try:
         page.goto("/congestion/?lang=ja")
         office = page.locator("article.office[data-office=honcho]")
@@ -65,6 +68,7 @@ def test_the_page_shows_each_office_live_and_the_quietest_hour(
         best = page.locator("figure.chart[data-office=honcho] li.best")
         expect(best).to_have_count(1)
         expect(best.locator(".hour")).to_have_text("15")
+        assert axe.violations(page) == []
         publish(
             queue_central, msgspec.structs.replace(queue(2), counters=[HOKEN])
         )  # live: the page follows without a reload
@@ -73,4 +77,4 @@ def test_the_page_shows_each_office_live_and_the_quietest_hour(
             "保険年金課（国保・年金・後期高齢者医療）"  # named by the city's catalog
         )
     finally:
-        page.close()
+        context.close()

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from testbed.processes import Service
 from tests.displays.conftest import OFFICE, call, publish, queue
+from tests.kiosk import axe
 
 CALL_SHOWN_WITHIN_MS = 1000
 """The issue's bound: a call reaches a connected display within a second."""
@@ -20,6 +21,7 @@ def test_a_call_shows_at_once_is_announced_and_the_page_recovers_after_a_restart
 ) -> None:
     publish(queue_central, queue(5))
     context = browser.new_context(base_url=queue_central.base_url, viewport={"width": 1920, "height": 1080})
+    axe.enable(context)
     page = context.new_page()
     try:
         page.goto(f"/display/{OFFICE}")
@@ -32,6 +34,7 @@ def test_a_call_shows_at_once_is_announced_and_the_page_recovers_after_a_restart
         expect(card.locator(".ticket")).to_have_text("A-012")
         expect(card.locator(".desk-ja")).to_have_text("3番窓口")
         expect(card.locator(".desk-en")).to_have_text("Desk 3")
+        assert axe.violations(page) == []
         body = page.locator("body")
         spoken = f"/display/{OFFICE}/calls/c1"
         for heard in ("/display/chime.wav", f"{spoken}/ja", f"{spoken}/en"):  # in this order

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from testbed.broker import Broker
 from testbed.services import central_service
+from tests.kiosk import axe
 from tests.queue.support import tickets
 from tests.staff.support import StaffCentral, StaffClient, login
 
@@ -47,6 +48,7 @@ def _phone(browser: Browser, central: StaffCentral) -> Page:
         base_url=central.url, viewport={"width": 390, "height": 844}, has_touch=True
     )
     context.add_init_script(VIBRATIONS)
+    axe.enable(context)
     return context.new_page()
 
 
@@ -65,6 +67,7 @@ def test_the_status_page_follows_its_ticket_from_queue_to_counter_to_the_end(
         expect(phone.locator("#headline")).to_have_text("Please wait. We will call your number.")
         expect(phone.locator("#later")).to_have_text("Health Insurance and Pension Division")
         expect(phone.locator("#rating")).to_be_hidden()
+        assert axe.violations(phone) == []
         phone.click("#alerts")  # the tap that allows sound and vibration
         expect(phone.locator("#alerts-on")).to_be_visible()
 
@@ -99,6 +102,7 @@ def test_the_status_page_follows_its_ticket_from_queue_to_counter_to_the_end(
         expect(rating).to_be_visible()
         expect(rating).to_have_attribute("action", f"/t/{ours.token}/rating")
         expect(rating.locator("input[name=score]")).to_have_count(10)
+        assert axe.violations(phone) == []
     finally:
         phone.context.close()
         display.close()
