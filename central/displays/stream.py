@@ -7,7 +7,7 @@ central may count again). The ping lets a page notice a connection that died wit
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -19,6 +19,35 @@ RETRY_MS = 2000
 PING_EVERY = 15.0
 """Seconds between pings on a quiet stream; pages reconnect after three missed pings."""
 STREAM_HEADERS = {"cache-control": "no-store", "x-content-type-options": "nosniff"}
+MAX_STREAMS = 2000
+"""Open streams central serves at once (TVs, phones, congestion pages): each costs a task and a socket, and
+the pages are public. One past the limit gets a single message asking it to come back later."""
+BUSY_RETRY_MS = 30_000
+
+
+class StreamBudget:
+    """How many streams are open, against a limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.open = 0
+
+    async def admit(
+        self, messages: AsyncIterator[ServerSentEventMessage]
+    ) -> AsyncGenerator[ServerSentEventMessage, None]:
+        """The messages, if there is room (counted from the stream's first byte to its end); else a retry."""
+        if self.open >= self.limit:
+            yield ServerSentEventMessage(comment="busy", retry=BUSY_RETRY_MS, data=None)
+            return
+        self.open += 1
+        try:
+            async for message in messages:
+                yield message
+        finally:
+            self.open -= 1
+
+
+STREAMS = StreamBudget(MAX_STREAMS)
 
 
 def ping() -> ServerSentEventMessage:
@@ -44,5 +73,5 @@ async def office_events(
 
 
 def event_stream(messages: AsyncIterator[ServerSentEventMessage]) -> ServerSentEvent:
-    """The HTTP response for a stream of messages."""
-    return ServerSentEvent(messages, headers=STREAM_HEADERS)
+    """The HTTP response for a stream of messages, within the budget of open streams."""
+    return ServerSentEvent(STREAMS.admit(messages), headers=STREAM_HEADERS)
