@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 from litestar.response import ServerSentEventMessage
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Route, expect
 
 from central.displays.stream import BUSY_RETRY_MS, StreamBudget, ping
 from testbed.processes import Service
@@ -51,6 +51,29 @@ def test_a_call_shows_at_once_is_announced_and_the_page_recovers_after_a_restart
         expect(page.locator(".call[data-call=c2]")).to_be_visible(timeout=15_000)
         expect(page.locator("body")).to_have_attribute("data-seq", "1")
         expect(page.locator(".call.newest .counter-ja")).to_have_text("保険年金課")
+    finally:
+        context.close()
+
+
+def test_the_display_starts_again_after_a_proxy_error(browser: Browser, queue_central: Service) -> None:
+    """EventSource gives up on an HTTP error (a proxy's 502 while central restarts); the page must not."""
+    publish(queue_central, queue(3, call("c1")))
+    context = browser.new_context(base_url=queue_central.base_url)
+    page = context.new_page()
+    refused: list[str] = []
+
+    def proxy(route: Route) -> None:
+        if len(refused) < 2:
+            refused.append(route.request.url)
+            route.fulfill(status=502, body="bad gateway")
+        else:
+            route.continue_()
+
+    page.route(f"**/display/{OFFICE}/events", proxy)
+    try:
+        page.goto(f"/display/{OFFICE}")
+        expect(page.locator(".call[data-call=c1]")).to_be_visible(timeout=30_000)
+        assert len(refused) == 2
     finally:
         context.close()
 
