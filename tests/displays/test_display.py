@@ -2,16 +2,12 @@
 Japanese, English); after central restarts the page reconnects by itself and resyncs, even though a
 restarted central counts its states again from a lower seq."""
 
-import asyncio
 import io
 import wave
-from collections.abc import AsyncIterator
 
 import httpx
-from litestar.response import ServerSentEventMessage
 from playwright.sync_api import Browser, Route, expect
 
-from central.displays.stream import BUSY_RETRY_MS, StreamBudget, ping
 from testbed.processes import Service
 from tests.displays.conftest import OFFICE, call, publish, queue
 from tests.kiosk import axe
@@ -98,24 +94,3 @@ def test_each_call_is_spoken_in_japanese_and_english_as_valid_wav(queue_central:
     for missing in ("calls/nope/ja", "calls/c1/fr", "calls/c1/../../x"):
         assert httpx.get(f"{base}/{missing}", timeout=10).status_code == 404
     assert httpx.get(f"{queue_central.base_url}/display/not%20an%20office", timeout=10).status_code == 404
-
-
-def test_a_stream_past_the_budget_is_told_to_come_back_later() -> None:
-    asyncio.run(_past_the_budget())
-
-
-async def _past_the_budget() -> None:
-    budget = StreamBudget(limit=1)
-
-    async def forever() -> AsyncIterator[ServerSentEventMessage]:
-        while True:
-            yield ping()
-            await asyncio.sleep(0)
-
-    first = budget.admit(forever())
-    assert (await anext(first)).event == "ping"
-    assert budget.open == 1
-    refused = [message async for message in budget.admit(forever())]
-    assert [(message.comment, message.retry) for message in refused] == [("busy", BUSY_RETRY_MS)]
-    await first.aclose()
-    assert budget.open == 0
