@@ -91,7 +91,8 @@ class Ticket:
 class Counter:
     desks: int
     queue: deque[int] = field(default_factory=deque)
-    busy: int = 0
+    serving: dict[int, tuple[tuple[str, ...], float]] = field(default_factory=dict)
+    """Tickets at a desk: their procedures and when their visit started."""
     visits: deque[float] = field(default_factory=lambda: deque(maxlen=30))
 
 
@@ -131,10 +132,10 @@ def simulate_day(
 
     def start_next(name: str, now: float) -> None:
         counter = counters[name]
-        while counter.queue and counter.busy < counter.desks:
+        while counter.queue and len(counter.serving) < counter.desks:
             number = counter.queue.popleft()
             ticket = tickets[number]
-            counter.busy += 1
+            counter.serving[number] = (ticket.route[ticket.stop][1], now)
             errors.waits.append((now - ticket.joined) / 60)
             if ticket.estimate is not None and ticket.naive is not None:
                 errors.estimator.append(abs(ticket.estimate - (now - ticket.joined)) / 60)
@@ -151,7 +152,8 @@ def simulate_day(
         counter = counters[name]
         if event.kind == "join":
             ahead = [tickets[other].route[tickets[other].stop][1] for other in counter.queue]
-            ticket.estimate = estimator.wait_seconds(name, ahead, counter.busy, counter.desks)
+            in_service = [(done_here, event.at - began) for done_here, began in counter.serving.values()]
+            ticket.estimate = estimator.wait_seconds(name, ahead, in_service, counter.desks)
             ticket.naive = (
                 statistics.median(counter.visits) * len(ahead) / counter.desks
                 if len(counter.visits) >= 5
@@ -164,7 +166,7 @@ def simulate_day(
         seconds = event.at - ticket.joined
         estimator.learn(Visit(name, procedures, start + timedelta(seconds=ticket.joined), seconds))
         counter.visits.append(seconds)
-        counter.busy -= 1
+        del counter.serving[event.ticket]
         start_next(name, event.at)
         ticket.stop += 1
         if ticket.stop < len(ticket.route):

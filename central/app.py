@@ -40,6 +40,7 @@ from central.fleet.services import certificate_loops, start_fleet
 from central.forms.controller import FormsController
 from central.ingest.workers import RESTART_DELAY, IngestWorkers
 from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
+from central.kpi.controller import KpiPages, RatingController
 from central.preentry.controller import PreEntryController
 from central.queue.broadcast import queue_loops
 from central.queue.controller import QueuePages
@@ -128,6 +129,8 @@ def create_app(settings: Settings) -> Litestar:
             WebhookController,
             PreEntryController,
             QueuePages,
+            KpiPages,
+            RatingController,
             DisplayController,
             CongestionController,
             StatusController,

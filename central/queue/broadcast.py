@@ -79,13 +79,15 @@ class Broadcaster:
             await self._wake.wait()
             self._wake.clear()
             while self._pending:
-                office_id, state = self._pending.popitem()
+                office_id, state = next(iter(self._pending.items()))
                 try:
                     await publisher.publish(topics.office_queue(office_id), encode_queue(state), retain=True)
-                except PublishFailed as exc:
+                except PublishFailed as exc:  # kept pending: sent again, unless a newer state replaces it
                     log.warning("queue state of %s not published: %s", office_id, type(exc).__name__)
-                    self._pending.setdefault(office_id, state)  # unless a newer one came meanwhile
                     await asyncio.sleep(FORWARD_RETRY)
+                    continue
+                if self._pending.get(office_id) is state:  # a newer state that came meanwhile stays
+                    del self._pending[office_id]
 
     def offices_today(self) -> set[str]:
         """Offices with tickets today (whose state central publishes at start-up)."""

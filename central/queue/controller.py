@@ -23,9 +23,9 @@ from central.accounts.service import Staff
 from central.errors import NotFoundError
 from central.queue import service
 from central.queue.broadcast import Broadcaster
-from central.queue.models import Ticket
+from central.queue.models import Ticket, as_utc
 from central.queue.service import Desk
-from central.queue.snapshot import counter_queues, place, today_tickets
+from central.queue.snapshot import CITY_TIME, counter_queues, place, today_tickets
 from central.templates import render
 from central.web import StaffController
 
@@ -61,6 +61,7 @@ class TicketForm(msgspec.Struct):
     desk: str = "1"
     to_counter: str = ""
     to_office: str = ""
+    priority: str = ""
 
 
 class IssueForm(msgspec.Struct):
@@ -121,7 +122,13 @@ def _context(state: State, staff: Staff, screen: Screen) -> dict[str, Any]:
         "counters": broadcaster.counters,
         "priorities": PRIORITY_LABELS,
         "states": STATE_LABELS,
+        "clock": _clock,
     }
+
+
+def _clock(moment: datetime) -> str:
+    """HH:MM in the city's time."""
+    return as_utc(moment).astimezone(CITY_TIME).strftime("%H:%M")
 
 
 def _back(office: str, counter: str, desk: str) -> Redirect:
@@ -222,6 +229,21 @@ class QueuePages(StaffController):
             service.transfer, state.engine, staff, ticket_id, to, datetime.now(UTC), broadcaster.counter_ids
         )
         await broadcaster.changed(changed)
+        return _back(data.office, data.counter, data.desk)
+
+    @post("/tickets/{ticket_id:int}/priority")
+    async def priority(
+        self,
+        state: State,
+        staff: NamedDependency[Staff],
+        ticket_id: FromPath[int],
+        data: URLEncodedBody[TicketForm],
+    ) -> Redirect:
+        """Give a waiting ticket priority (優先受付), or take it back (empty reason)."""
+        changed = await anyio.to_thread.run_sync(
+            service.set_priority, state.engine, staff, ticket_id, data.priority or None, datetime.now(UTC)
+        )
+        await state.queue.changed(changed)
         return _back(data.office, data.counter, data.desk)
 
     @post("/tickets/{ticket_id:int}/{action:str}")

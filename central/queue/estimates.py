@@ -3,13 +3,15 @@
 Method: a *visit* is one ticket's time at one counter, from its call to `done_at_counter`. Each visit's time
 is split evenly over the procedures done in it; the median of those shares over the last `WINDOW` visits is a
 procedure's expected time at that counter (the counter's median visit for a procedure with no history yet).
-A ticket's expected service time at a counter is the sum over its procedures there, and the expected wait of
-a ticket is the service time of everyone ahead of it, plus half a visit for each desk busy now, divided by
-the counter's open desks. Medians, because one long visit (a complicated household) must not move every
-estimate. Until a counter has `MIN_VISITS` visits the estimate is None: the page then says nothing rather
-than something wrong. `python -m bench.waits` measures its error against a simulated day.
+A ticket's expected service time at a counter is the sum over its procedures there. The expected wait plays
+the queue forward: each desk frees when its current visit is expected to end (its expected time minus the
+time already spent, at least a fifth of it), each ticket ahead goes to the desk that frees first, and the
+ticket's turn comes when the next desk frees. Medians, because one long visit (a complicated household) must
+not move every estimate. Until a counter has `MIN_VISITS` visits the estimate is None: the page then says
+nothing rather than something wrong. `python -m bench.waits` measures its error against simulated days.
 """
 
+import heapq
 import statistics
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
@@ -21,6 +23,8 @@ WINDOW = 30
 MIN_VISITS = 5
 """Visits a counter needs before it gets an estimate."""
 OPEN_DESK_MINUTES = 30
+OVERRUN_SHARE = 0.2
+"""A visit already past its expected time is still expected to last this share of it."""
 """A desk counts as open while it called or finished a ticket within this many minutes."""
 
 
@@ -104,14 +108,29 @@ class Estimator:
         )
 
     def wait_seconds(
-        self, counter: str, ahead: Sequence[Sequence[str]], busy_desks: int, open_desks: int
+        self,
+        counter: str,
+        ahead: Sequence[Sequence[str]],
+        in_service: Sequence[tuple[Sequence[str], float]],
+        open_desks: int,
     ) -> float | None:
-        """Expected wait until called, for a ticket with these tickets' procedures ahead of it."""
+        """Expected wait until called, for a ticket with these tickets' procedures ahead of it, while these
+        (procedures, seconds since called) are at desks: the desks take the queue in order, each ticket to
+        the desk that frees first, and the ticket's turn is when a desk frees after the last one ahead."""
         if not self.knows(counter):
             return None
-        typical = statistics.median(self.per_counter[counter])
-        queued = sum(self.service_seconds(counter, procedures) or typical for procedures in ahead)
-        return (queued + busy_desks * typical / 2) / max(open_desks, 1)
+        free = [
+            max(expected - elapsed, expected * OVERRUN_SHARE)
+            for procedures, elapsed in in_service
+            if (expected := self.service_seconds(counter, procedures)) is not None
+        ]
+        free += [0.0] * max(open_desks - len(free), 0)
+        if not free:
+            return None
+        heapq.heapify(free)
+        for procedures in ahead:
+            heapq.heappush(free, heapq.heappop(free) + (self.service_seconds(counter, procedures) or 0.0))
+        return free[0]
 
 
 def minutes(seconds: float | None) -> int | None:

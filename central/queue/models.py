@@ -34,6 +34,8 @@ class EventKind(enum.StrEnum):
     DONE_AT_COUNTER = "done_at_counter"
     MOVED = "moved"
     """Joined the next counter of its route by itself."""
+    PRIORITY = "priority"
+    """Staff gave (or took back) priority; `detail` is the reason (protocol.queue.Priority) or empty."""
     ENDED = "ended"
     """Out of the queue: every counter done, ended by staff, or absent too often (`detail`)."""
 
@@ -84,6 +86,9 @@ class Ticket(SQLModel, table=True):
     desk: str | None = None
     issued_at: datetime = Field(sa_column=utc_column())
     queued_at: datetime = Field(sa_column=utc_column(), description="its place in the current queue")
+    called_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True), description="its latest call (at a desk now)"
+    )
     back_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     no_shows: int = 0
     updated_at: datetime = Field(sa_column=utc_column())

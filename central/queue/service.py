@@ -25,7 +25,7 @@ from central.accounts.service import Staff
 from central.errors import ActionRefusedError, ForbiddenError, NotFoundError
 from central.models import Case, CaseProcedure, Origin, ProcedureStatus
 from central.queue.models import EventKind, Ticket, TicketEvent, TicketSource, as_utc
-from central.queue.snapshot import CITY_TIME, city_day, counter_queues, procedures_here, stops, today_tickets
+from central.queue.snapshot import city_day, counter_queues, day_start, procedures_here, stops, today_tickets
 from protocol.plan import decode_plan
 from protocol.queue import Priority, status_token
 
@@ -143,7 +143,7 @@ def _new_ticket(
 
 def intake(engine: Engine, now: datetime) -> Changed:
     """Issue the tickets of today's prepared kiosk cases that have none yet (synced or opened by QR)."""
-    start = datetime.combine(city_day(now), datetime.min.time(), CITY_TIME)
+    start = day_start(now)
     query = (
         select(Case)
         .outerjoin(Ticket, col(Ticket.case_id) == Case.id)
@@ -266,6 +266,7 @@ def _call(
     session: Session, ticket: Ticket, desk: Desk, staff: Staff, now: datetime, detail: str = ""
 ) -> None:
     ticket.state, ticket.desk, ticket.back_at, ticket.updated_at = "called", desk.desk, None, now
+    ticket.called_at = now
     session.add(ticket)
     _event(session, ticket, EventKind.CALLED, now, staff=staff.name, detail=detail)
 
@@ -404,6 +405,22 @@ def transfer(
         _event(session, ticket, EventKind.TRANSFERRED, now, staff=staff.name, desk=None, detail=detail)
         session.commit()
         return {before, to.office_id}
+
+
+def set_priority(
+    engine: Engine, staff: Staff, ticket_id: int, priority: str | None, now: datetime
+) -> Changed:
+    """Give a ticket priority (a kiosk ticket of a pregnant or elderly citizen), or take it back."""
+    if priority is not None and priority not in PRIORITIES:
+        raise ActionRefusedError("優先受付の理由が正しくありません")
+    with Session(engine) as session:
+        ticket = _ticket(session, staff, ticket_id)
+        _require(ticket, *ACTIVE)
+        ticket.priority, ticket.updated_at = priority, now
+        session.add(ticket)
+        _event(session, ticket, EventKind.PRIORITY, now, staff=staff.name, detail=priority or "")
+        session.commit()
+        return {ticket.office_id}
 
 
 def return_absent(engine: Engine, now: datetime) -> Changed:

@@ -8,7 +8,7 @@ tickets (the city's day) are in a queue. No personal data: numbers, counters, de
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
@@ -37,6 +37,11 @@ class CounterName:
 def city_day(moment: datetime) -> date:
     """The city's calendar day of a moment."""
     return as_utc(moment).astimezone(CITY_TIME).date()
+
+
+def day_start(moment: datetime) -> datetime:
+    """The start of the city's day of a moment, in UTC (as times are stored: SQLite compares them as text)."""
+    return datetime.combine(city_day(moment), datetime.min.time(), CITY_TIME).astimezone(UTC)
 
 
 def city_iso(moment: datetime) -> str:
@@ -137,14 +142,22 @@ def counter_queues(tickets: list[Ticket]) -> dict[str, CounterQueue]:
 
 
 def wait_of(
-    model: Estimator, desks: dict[str, int], counter: str, queue: CounterQueue, ticket: Ticket | None
+    model: Estimator,
+    desks: dict[str, int],
+    counter: str,
+    queue: CounterQueue,
+    ticket: Ticket | None,
+    now: datetime,
 ) -> int | None:
     """Expected minutes until a ticket (or one joining now) is called at the counter."""
     busy = len(queue.at_desk)
     seconds = model.wait_seconds(
         counter,
         [procedures_here(other) for other in queue.ahead_of(ticket)],
-        busy_desks=busy,
+        [
+            (procedures_here(other), (now - as_utc(other.called_at or now)).total_seconds())
+            for other in queue.at_desk
+        ],
         open_desks=max(desks.get(counter, 0), busy, 1),
     )
     return minutes(seconds)
@@ -152,7 +165,7 @@ def wait_of(
 
 def latest_calls(session: Session, office_id: str, now: datetime) -> list[Call]:
     """Today's latest calls at the office, newest first."""
-    start = datetime.combine(city_day(now), datetime.min.time(), CITY_TIME)
+    start = day_start(now)
     query = (
         select(TicketEvent, Ticket.number)
         .join(Ticket, col(Ticket.id) == TicketEvent.ticket_id)
@@ -191,7 +204,7 @@ def office_queue(session: Session, office_id: str, counters: list[CounterName], 
                 name_en=counter.en,
                 waiting=len(queue.waiting),
                 next=[ticket.number for ticket in queue.waiting[:MAX_NEXT]],
-                wait_minutes=wait_of(model, desks, counter.id, queue, None),
+                wait_minutes=wait_of(model, desks, counter.id, queue, None, now),
                 open_desks=desks.get(counter.id, 0),
             )
         )

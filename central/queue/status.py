@@ -43,7 +43,7 @@ def ticket_status(engine: Engine, token: str, now: datetime | None = None) -> Ti
             )
             ahead = len(queue.ahead_of(ticket))
             model, desks = estimator(session, ticket.office_id, moment)
-            wait = wait_of(model, desks, ticket.counter, queue, ticket)
+            wait = wait_of(model, desks, ticket.counter, queue, ticket, moment)
         return TicketStatus(
             ticket=ticket.number,
             office_id=ticket.office_id,
