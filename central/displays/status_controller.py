@@ -15,6 +15,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage
 from sqlalchemy import Engine
 
+from central.kpi.ratings import given_score
 from central.queue.hub import QueueHub
 from central.queue.status import ticket_status
 from central.throttle import Throttle
@@ -35,6 +36,7 @@ PAGE_LABELS = {
     "private": N_("This page shows no personal data: only your ticket's place in the queue."),
     "rating": N_("How satisfied are you with today's visit? (1 = not at all, 10 = very)"),
     "send": N_("Send"),
+    "rated": N_("Thank you for your rating."),
     "not_found": N_("This ticket is not known. Please check the address on your slip."),
     "email": N_("E-mail me when my turn is near"),
     "address": N_("E-mail address"),
@@ -94,6 +96,7 @@ def _page_context(state: State, token: str, chosen: str) -> dict[str, Any]:
         "token": token,
         "email": "email" in notifiers,
         "notice": None,
+        "rated": False,
     }
 
 
@@ -122,7 +125,10 @@ class StatusController(Controller):
         context = _page_context(state, token, language(lang))
         if alert == "email":
             context["notice"] = context["labels"]["email_on"]
-        return _status_page(state, await _status(state.engine, token), context, 200)
+        found = await _status(state.engine, token)
+        if found is not None and found.state == "done":  # rated already: thank instead of asking again
+            context["rated"] = await asyncio.to_thread(given_score, state.engine, token) is not None
+        return _status_page(state, found, context, 200)
 
     @post("/{token:str}/alerts", request_max_body_size=MAX_ALERT_BODY)
     async def alerts(

@@ -103,6 +103,11 @@ def test_the_status_page_follows_its_ticket_from_queue_to_counter_to_the_end(
         expect(rating).to_have_attribute("action", f"/t/{ours.token}/rating")
         expect(rating.locator("input[name=score]")).to_have_count(10)
         assert axe.violations(phone) == []
+        rating.locator("input[name=score][value='9']").check()
+        rating.locator("button[type=submit]").click()  # to the KPI slice's endpoint, and back here
+        expect(phone.locator("#rated")).to_have_text("Thank you for your rating.")
+        expect(phone.locator("#rating")).to_have_count(0)
+        assert phone.url.endswith(f"/t/{ours.token}?lang=en")
     finally:
         phone.context.close()
         display.close()

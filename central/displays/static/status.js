@@ -43,7 +43,8 @@ function apply(view) {
   show("ahead", view.ahead);
   show("wait", view.wait);
   show("later", view.later);
-  document.getElementById("rating").hidden = view.state !== "done";
+  const rating = document.getElementById("rating"); // absent once rated
+  if (rating) rating.hidden = view.state !== "done";
   if (view.near && !rung) {
     rung = true;
     ring();
