@@ -120,7 +120,9 @@ function announce(calls) {
   const base = `/display/${encodeURIComponent(office)}/calls`;
   fresh.slice(0, ANNOUNCE_AT_MOST).reverse().forEach((call) => {
     const id = encodeURIComponent(call.call_id);
-    speech.push("/display/chime.wav", `${base}/${id}/ja`, `${base}/${id}/en`);
+    const voices = [`${base}/${id}/ja`, `${base}/${id}/en`];
+    voices.forEach((url) => fetch(url).catch(() => {})); // central speaks them while the chime plays
+    speech.push("/display/chime.wav", ...voices);
   });
   playNext();
 }
