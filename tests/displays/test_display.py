@@ -47,6 +47,10 @@ def test_a_call_shows_at_once_is_announced_and_the_page_recovers_after_a_restart
         expect(page.locator(".call[data-call=c2]")).to_be_visible(timeout=15_000)
         expect(page.locator("body")).to_have_attribute("data-seq", "1")
         expect(page.locator(".call.newest .counter-ja")).to_have_text("保険年金課")
+
+        publish(queue_central, queue(2))  # the next morning: no calls yet, and the TV never reloaded
+        expect(page.locator("#calls .empty")).to_be_visible()
+        expect(page.locator(".call")).to_have_count(0)
     finally:
         context.close()
 

@@ -63,9 +63,14 @@ function apply(state) {
   announce(state.calls);
 }
 
+const noCalls = document.querySelector("#calls .empty"); // shown again on a new day (the TV stays on)
+
 function renderCalls(calls, names) {
   const section = document.getElementById("calls");
-  if (!calls.length) return;
+  if (!calls.length) {
+    section.replaceChildren(noCalls);
+    return;
+  }
   const seen = new Set();
   const latest = calls.filter((call) => {
     const desk = `${call.counter}/${call.desk}`;
