@@ -37,6 +37,10 @@ def parse_since(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+SHUTDOWN_GRACE = 5
+"""Seconds central waits for open requests at shutdown before it closes them."""
+
+
 @click.group()
 def central() -> None:
     """Central server."""
@@ -82,7 +86,13 @@ def serve(
         host, port = parse_listen(listen)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE,  # open display streams never end by themselves
+    )
 
 
 @central.command()
