@@ -115,10 +115,24 @@ def test_forms_are_filled_the_japanese_way(catalog: Catalog) -> None:
     assert [form.member for form in per_member] == ["2", "3", "4"]
 
 
-def test_the_applicant_is_the_only_one_whose_address_is_known(catalog: Catalog) -> None:
-    people = people_of(facts_of(catalog, "ibusuki_roleplay"), TODAY)
+def test_members_live_at_the_household_address_and_conditions_see_no_name_or_address(
+    catalog: Catalog,
+) -> None:
+    facts = facts_of(catalog, "ibusuki_roleplay")
+    people = people_of(facts, TODAY)
     assert [person.id for person in people] == ["0", "1", "2", "3", "4", "5", "6"]
-    assert set(people[0].condition_view()) == {"id", "relation", "sex", "age", "school_age", "is_applicant"}
+    assert {person.address for person in people} == {facts.applicant.address}
+    assert [person.is_head for person in people] == [True] + [False] * 6
+    assert set(people[0].condition_view()) == {
+        "id",
+        "relation",
+        "sex",
+        "age",
+        "school_age",
+        "is_applicant",
+        "is_head",
+        "in_household",
+    }
 
 
 def test_school_age_follows_the_april_first_cut_off() -> None:
@@ -140,7 +154,7 @@ def test_a_bad_birth_date_names_the_member(catalog: Catalog) -> None:
 
 
 def test_condition_errors_never_carry_the_evaluation_data() -> None:
-    context = make_context("move_in", [{"id": "0", "age": 41}], {"phone_count": 1})
+    context = make_context("move_in", {"id": "0", "age": 41}, [{"id": "0", "age": 41}], {"phone_count": 1})
     with pytest.raises(ConditionEvaluationError) as failed:
         compile_condition("undeclared_name == 1").holds(context)
     assert "Activation" not in str(failed.value)
