@@ -5,6 +5,7 @@ Field names and meanings are what a unit's `POST /api/submissions` takes (e.g.
 module holds no personal data itself and must never log any.
 """
 
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 import msgspec
@@ -57,7 +58,7 @@ AnswerValue = (
     | Annotated[int, msgspec.Meta(ge=-(10**9), le=10**9)]
     | float
     | bool
-    | Annotated[list[Code | Animal], msgspec.Meta(max_length=MAX_CHOICES)]
+    | Annotated[Sequence[Code | Animal], msgspec.Meta(max_length=MAX_CHOICES)]
     | Annotated[dict[Code, Code], msgspec.Meta(max_length=MAX_HOUSEHOLD + 1)]
     | None
 )
