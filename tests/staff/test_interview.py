@@ -24,6 +24,8 @@ def form_of(facts: Facts, answers: dict[str, AnswerValue], csrf: str) -> dict[st
         name = f"q.{question_id}"
         if isinstance(value, bool):
             fields.append((name, "yes" if value else "no"))
+        elif isinstance(value, dict):
+            fields += [(name, ""), *((f"{name}.{member}", grade) for member, grade in value.items())]
         elif isinstance(value, list):
             fields += [(name, ""), *((name, item) for item in value)]
         else:
