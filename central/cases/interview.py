@@ -126,6 +126,9 @@ def facts_from_form(form: FormValues, planner: CatalogPlanner) -> Facts:
         },
         "household": household,
         "answers": _answers(form, types),
+        "applicant_role": _first(form, "applicant_role") or "member",
+        "household_address": _first(form, "household_address") or None,
+        "head": _first(form, "head") or None,
     }
     try:
         return msgspec.convert(raw, Facts)
