@@ -203,6 +203,8 @@ class _Words:
 
     def count(self, operator: str, inner: Node, number: int) -> str:
         """`size(...)` compared with a number: members that match, or answers chosen."""
+        if inner == ("name", "members"):
+            return f"世帯の人数が{number}人{_COMPARE.get(operator, operator)}"
         if inner[0] == "call" and inner[1] == "filter":
             return f"世帯で「{self.say(inner[4])}」人が{number}人{_COMPARE.get(operator, operator)}"
         if operator == ">" and number == 0:

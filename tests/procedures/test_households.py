@@ -93,3 +93,11 @@ def test_question_counts_per_example(catalog: Catalog, summary: list[str]) -> No
         lines.append(f"  {item.facts['life_event']:<13} {len(asked_questions(catalog, item)):>3}  {item.id}")
     summary.append("\n".join(lines))
     assert len(asked_questions(catalog, example(catalog, "ibusuki_roleplay"))) <= 18
+
+
+def test_a_move_out_lists_only_those_who_move(catalog: Catalog) -> None:
+    plan = plan_of(catalog, "head_moves_out_family_stays")
+    (moving_out,) = plan.forms_of("tenshutsu_todoke")
+    assert {field.member for field in moving_out.fields if field.member is not None} == {"0"}
+    (insured,) = plan.forms_of("kokuho_dattai")
+    assert {field.member for field in insured.fields if field.member is not None} == {"0"}
