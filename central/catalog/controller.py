@@ -1,7 +1,7 @@
 """`/staff/catalog`: the procedure catalog in words for supervisors and admins, and "try a household"."""
 
 import asyncio
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 from litestar import Request, get, post
@@ -12,6 +12,7 @@ from litestar.response import Response
 
 from central.accounts.auth import need_role
 from central.accounts.service import Staff
+from central.cases.views import CITY_TIME
 from central.catalog.view import MAX_TRY_BYTES, TryResult, catalog_page, try_household
 from central.models import Role
 from central.templates import render
@@ -38,7 +39,7 @@ class CatalogPages(StaffController):
         page = catalog_page(state.staff_planner.catalog)
         chosen = example if example in page.example_facts else next(iter(page.example_facts), "")
         facts = page.example_facts.get(chosen, "")
-        return _render(state, staff, TryResult(facts, date.today().isoformat(), chosen))
+        return _render(state, staff, TryResult(facts, datetime.now(CITY_TIME).date().isoformat(), chosen))
 
     @post("/try")
     async def try_it(

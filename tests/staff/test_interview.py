@@ -94,3 +94,6 @@ def test_interview_records_a_death_reported_by_a_relative_living_elsewhere(
     planned = [procedure["id"] for procedure in case["plan"]["procedures"]]
     assert "shibou_todoke" in planned
     assert "setainushi_henko" not in planned
+    page = client.http.get(done.headers["location"]).text
+    assert "申請者は別世帯の親族" in page
+    assert str(facts.household_address) in page
