@@ -15,6 +15,7 @@ from datetime import date
 from typing import cast
 
 from procedures.catalog import Catalog
+from procedures.kinship import relation_to_head
 from procedures.model import Form, FormField, Question
 from procedures.people import APPLICANT_ID, Person
 from protocol.facts import Animal, AnswerValue
@@ -23,6 +24,7 @@ from protocol.plan import FieldType, FilledField, FilledForm, SourceKind, Writin
 _SEX_JA = {"1": "男", "2": "女"}
 _YES_NO_JA = {True: "はい", False: "いいえ"}
 _APPLICANT_RELATION_JA = "本人"
+_HEAD_RELATION_JA = "世帯主"
 _ROLE_JA = {"member": "同居の親族", "relative": "同居していない親族", "agent": "代理人（委任状）"}
 """The applicant's standing (届出人の資格) as printed."""
 
@@ -79,11 +81,20 @@ class FormFacts:
         if attribute == "sex":
             return _SEX_JA.get(person.sex, "")
         if attribute == "relation":
+            return self._relation(person)
+        return person.name if attribute == "name" else person.address
+
+    def _relation(self, person: Person) -> str | None:
+        """続柄 to the head of household: as entered when the applicant heads it, else restated."""
+        if self.head == APPLICANT_ID:
             if person.id == APPLICANT_ID:
                 return _APPLICANT_RELATION_JA
             relation = self.catalog.relations.get(person.relation)
             return relation.label["ja"] if relation else person.relation
-        return person.name if attribute == "name" else person.address
+        if person.id == self.head:
+            return _HEAD_RELATION_JA
+        head = self.people[self.head]
+        return relation_to_head(person.relation, person.sex, head.relation, self.people[APPLICANT_ID].sex)
 
     def _applicant(self, name: str, _subject: "Subject") -> str | None:
         return _ROLE_JA[self.role] if name == "role" else self.person_text(self.people[APPLICANT_ID], name)

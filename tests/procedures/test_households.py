@@ -7,6 +7,7 @@ import msgspec
 import pytest
 
 from procedures.catalog import Catalog
+from procedures.kinship import relation_to_head
 from procedures.model import Example, Expectation
 from procedures.navigator import make_plan
 from procedures.people import InvalidPersonError
@@ -101,3 +102,32 @@ def test_a_move_out_lists_only_those_who_move(catalog: Catalog) -> None:
     assert {field.member for field in moving_out.fields if field.member is not None} == {"0"}
     (insured,) = plan.forms_of("kokuho_dattai")
     assert {field.member for field in insured.fields if field.member is not None} == {"0"}
+
+
+@pytest.mark.parametrize(
+    ("relation", "sex", "head", "applicant_sex", "expected"),
+    [
+        ("self", "2", "father", "2", "子"),
+        ("husband", "1", "father", "2", "子の夫"),
+        ("child", "2", "father", "2", "孫"),
+        ("mother", "2", "father", "2", "妻"),
+        ("self", "1", "wife", "1", "夫"),
+        ("father", "1", "wife", "1", "夫の父"),
+        ("mother_in_law", "2", "wife", "1", "母"),
+        ("self", "2", "child", "2", "母"),
+        ("husband", "1", "child", "2", "父"),
+        ("sibling", "1", "child", "2", None),
+        ("other", "1", "father", "2", None),
+    ],
+)
+def test_relations_are_restated_to_the_head(
+    relation: str, sex: str, head: str, applicant_sex: str, expected: str | None
+) -> None:
+    assert relation_to_head(relation, sex, head, applicant_sex) == expected
+
+
+def test_a_form_prints_relations_to_the_head_not_to_the_applicant(catalog: Catalog) -> None:
+    plan = plan_of(catalog, "birth_in_nhi_grandfather_head")
+    (insured,) = plan.forms_of("kokuho_kanyu")
+    relation = {field.member: field.value for field in insured.fields if field.id == "zokugara"}
+    assert relation == {"2": "孫"}
