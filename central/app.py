@@ -25,6 +25,7 @@ from central.background import Loop, background
 from central.cases.controller import CaseApi, CasePages
 from central.cases.interview_controller import InterviewPages
 from central.cases.prepare import preparation_loops
+from central.catalog.controller import CatalogPages
 from central.db import make_engine
 from central.displays.alerts import alert_loops
 from central.displays.congestion import congestion_loops
@@ -123,6 +124,7 @@ def create_app(settings: Settings) -> Litestar:
             CasePages,
             CaseApi,
             InterviewPages,
+            CatalogPages,
             ExportController,
             FormsController,
             AccessLogController,
