@@ -7,12 +7,19 @@ Rows of form `_household` carry the applicant (member 0) and each household memb
 per field of each of the procedure's forms. In CP932 a character the code page lacks becomes 〓 and is named
 (U+XXXX) in that row's `unencodable` column and in the returned report — never silently replaced. The JIS
 characters CP932 maps to other code points (〜 → ～, − → －, …) are mapped, which loses nothing.
-Never logs values.
+
+CSV injection (OWASP): a cell that starts with `=`, `+`, `-`, `@`, a tab or a line break would be run as a
+formula by Excel or LibreOffice (and by RPA tools that drive them); such a cell gets a leading `'`, which the
+spreadsheet shows as text and strips. Every cell is quoted when it holds a separator, quote or line break, so
+no value can start a new cell. The JSON export keeps values exact.
+
+Written as a stream: `csv_chunks` yields the bytes record by record, so memory stays flat however large the
+export. Never logs values.
 """
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
@@ -49,6 +56,8 @@ CP932_EQUIVALENTS = str.maketrans(
     | {"\u00ac": "\uffe2", "\u2014": "\u2015"}
 )
 """JIS X 0208 code points that CP932 (Windows) maps to different Unicode characters."""
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""What a spreadsheet reads as the start of a formula (OWASP CSV injection), or hides one behind."""
 _PERSON_FIELDS = (
     ("name", "氏名"),
     ("address", "住所"),
@@ -165,27 +174,43 @@ def _encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[st
     return [_cp932_cell(cell, missing) for cell in cells], missing
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: IO[bytes], encoding: Encoding) -> CsvReport:
-    """Write the header and every record's rows; returns the report of unencodable characters."""
-    text = io.TextIOWrapper(out, encoding="cp932" if encoding == "cp932" else "utf-8-sig", newline="")
-    writer = csv.writer(text, lineterminator="\r\n")
+def neutralised(cell: str) -> str:
+    """The cell as a spreadsheet shows it as text: a leading `'` before anything that starts a formula."""
+    return f"'{cell}" if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+def _encoded(line: str, encoding: Encoding, first: bool) -> bytes:
+    if encoding == "cp932":
+        return line.encode("cp932")
+    return ("\ufeff" if first else "").encode() + line.encode()
+
+
+def csv_chunks(records: Iterable[dict[str, Any]], encoding: Encoding, report: CsvReport) -> Iterator[bytes]:
+    """The header, then each record's rows, as encoded bytes; fills `report` as it goes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    report = CsvReport()
+    first = True
     for record in records:
         for cells in rows_of(record):
-            kept, missing = _encodable(cells, encoding)
+            kept, missing = _encodable([neutralised(cell) for cell in cells], encoding)
             report.rows += 1
             if missing:
                 report.unencodable.append(
-                    Unencodable(
-                        report.rows,
-                        record["case_id"],
-                        record["procedure_id"],
-                        cells[11],
-                        missing,
-                    )
+                    Unencodable(report.rows, record["case_id"], record["procedure_id"], cells[11], missing)
                 )
             writer.writerow([*kept, " ".join(missing)])
-    text.flush()
-    text.detach()
+        yield _encoded(buffer.getvalue(), encoding, first)
+        first = False
+        buffer.seek(0)
+        buffer.truncate()
+    if first:  # no records: the header alone
+        yield _encoded(buffer.getvalue(), encoding, first)
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: IO[bytes], encoding: Encoding) -> CsvReport:
+    """Write the header and every record's rows; returns the report of unencodable characters."""
+    report = CsvReport()
+    for chunk in csv_chunks(records, encoding, report):
+        out.write(chunk)
     return report
