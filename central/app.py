@@ -26,6 +26,7 @@ from central.cases.controller import CaseApi, CasePages
 from central.cases.interview_controller import InterviewPages
 from central.cases.prepare import preparation_loops
 from central.db import make_engine
+from central.errors import APP_ERROR_HANDLERS
 from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
 from central.fleet.dynsec import CENTRAL_PUBLISHER
@@ -132,5 +133,6 @@ def create_app(settings: Settings) -> Litestar:
                 session_loops,
             ),
         ],  # 6. the background loops, which need everything above; they stop first
+        exception_handlers=APP_ERROR_HANDLERS,  # the last resort: logged without personal data, a plain 500
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
     )
