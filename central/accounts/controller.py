@@ -92,6 +92,7 @@ class LoginController(Controller):
             key=SESSION_COOKIE,
             value=token,
             httponly=True,
+            secure=request.url.scheme == "https" or state.settings.behind_tls,
             samesite="strict",
             path="/",
             max_age=int(SESSION_LIFETIME.total_seconds()),

@@ -13,6 +13,7 @@ from central.accounts.controller import FAILURES_PER_CLIENT
 from central.accounts.service import MAX_FAILURES, add_user
 from central.db import make_engine
 from central.models import AccessEntry
+from central.settings import Settings
 from testbed.processes import Service
 from testbed.services import central_service
 
@@ -83,3 +84,22 @@ def test_one_client_gets_a_budget_of_failures_across_accounts(tmp_path: Path) ->
     assert answers == [401] * FAILURES_PER_CLIENT.limit
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) > 0
+
+
+def test_the_session_cookie_is_secure_when_browsers_come_over_tls(
+    http_central: Service, engine: Engine
+) -> None:
+    form = {"name": "alice", "password": PASSWORD}
+    url = f"{http_central.base_url}/staff/login"
+    plain = httpx.post(url, data=form, timeout=30)
+    proxied = httpx.post(
+        url, data=form, headers={"x-forwarded-proto": "https"}, timeout=30
+    )  # a local TLS proxy
+    assert "secure" not in plain.headers["set-cookie"].lower()
+    assert "; secure" in proxied.headers["set-cookie"].lower()
+
+
+def test_a_setting_says_central_is_behind_tls(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not Settings.resolve(data_dir="x", db_url=None).behind_tls
+    monkeypatch.setenv("MADOGUCHI_BEHIND_TLS", "1")
+    assert Settings.resolve(data_dir="x", db_url=None).behind_tls
