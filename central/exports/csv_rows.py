@@ -3,10 +3,12 @@
 Columns (documented in docs/staff.md, never reordered; new columns only ever go at the end):
     case_id, procedure_id, procedure_name, department, office_id, ticket, status, approved_at, approved_by,
     form, member, field, label, value, gaiji, unencodable
-Rows of form `_household` carry the applicant (member 0) and each household member (1, 2, ...); then one row
-per field of each of the procedure's forms. In CP932 a character the code page lacks becomes 〓 and is named
-(U+XXXX) in that row's `unencodable` column and in the returned report — never silently replaced. The JIS
-characters CP932 maps to other code points (〜 → ～, − → －, …) are mapped, which loses nothing.
+Rows of form `_household` carry the applicant (member 0) and each household member (1, 2, ...), dates
+ISO 8601; then one row per field of each of the procedure's forms, its value as the printed form shows it
+(dates in 和暦, 令和8年11月22日, as in central/forms/pdf.py).
+In CP932 a character the code page lacks becomes 〓 and is named (U+XXXX) in that row's `unencodable`
+column and in the returned report — never silently replaced. The JIS characters CP932 maps to other code
+points (〜 → ～, − → －, …) are mapped, which loses nothing.
 
 CSV injection (OWASP): a cell that starts with `=`, `+`, `-`, `@`, a tab or a line break would be run as a
 formula by Excel or LibreOffice (and by RPA tools that drive them); such a cell gets a leading `'`, which the
@@ -22,6 +24,8 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
+
+from protocol.wareki import wareki_text
 
 Encoding = Literal["utf-8", "cp932"]
 COLUMNS = [
@@ -122,7 +126,7 @@ def _value_rows(
                 item["member"] or "",
                 item["id"],
                 item["label"],
-                item["value"] or "",
+                wareki_text(item["value"] or ""),  # as the printed form shows it
                 "",
             )
 

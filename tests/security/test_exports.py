@@ -4,6 +4,7 @@ export stays exact, and exports stream with flat memory (defects 4 and 5 of the 
 import csv
 import io
 import random
+import re
 import tracemalloc
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,7 @@ from central.exports.csv_rows import CsvReport, Encoding, csv_chunks
 from central.exports.run import ExportRequest, Format, run_export
 from central.models import CaseProcedure, Role
 from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
+from protocol.wareki import wareki_text
 from testbed.households import citizen
 
 HOSTILE = ['=HYPERLINK("http://x.example/","a")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\t=1+1", "\r=1"]
@@ -70,6 +72,22 @@ def test_the_json_export_keeps_values_exact(engine: Engine) -> None:
     assert records
     assert all(record["applicant"]["name"] == HOSTILE[0] for record in records)
     assert all([m["name"] for m in record["household"]] == HOSTILE[1:] for record in records)
+
+
+def test_form_dates_are_in_wareki_as_the_printed_form_shows_them(engine: Engine) -> None:
+    written = {
+        (record["procedure_id"], form["id"], item["id"], item["member"] or ""): item["value"]
+        for record in map(msgspec.json.decode, export(engine, "json").splitlines())
+        for form in record["forms"]
+        for item in form["fields"]
+        if item["value"] and re.match(r"^\d{4}年\d{1,2}月\d{1,2}日$", item["value"])
+    }
+    assert written, "the case's forms carry dates"
+    rows = csv.reader(io.StringIO(export(engine, "csv").decode("utf-8-sig"), newline=""))
+    shown = {(row[1], row[9], row[11], row[10]): row[13] for row in rows}
+    for key, value in written.items():
+        assert shown[key] == wareki_text(value)
+        assert shown[key].startswith(("令和", "平成", "昭和"))
 
 
 def _records(count: int) -> Iterator[dict[str, Any]]:
