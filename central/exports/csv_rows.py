@@ -19,11 +19,13 @@ Written as a stream: `csv_chunks` yields the bytes record by record, so memory s
 export. Never logs values.
 """
 
+import contextlib
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 from protocol.wareki import wareki_text
 
@@ -62,6 +64,7 @@ CP932_EQUIVALENTS = str.maketrans(
 """JIS X 0208 code points that CP932 (Windows) maps to different Unicode characters."""
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 """What a spreadsheet reads as the start of a formula (OWASP CSV injection), or hides one behind."""
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 _PERSON_FIELDS = (
     ("name", "氏名"),
     ("address", "住所"),
@@ -170,7 +173,7 @@ def _cp932_cell(cell: str, missing: list[str]) -> str:
     return "".join(kept)
 
 
-def _encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[str]]:
+def encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[str]]:
     """The cells as the encoding can carry them, and the code points it could not."""
     if encoding == "utf-8":
         return cells, []
@@ -179,8 +182,11 @@ def _encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[st
 
 
 def neutralised(cell: str) -> str:
-    """The cell as a spreadsheet shows it as text: a leading `'` before anything that starts a formula."""
-    return f"'{cell}" if cell.startswith(FORMULA_TRIGGERS) else cell
+    """The cell as a spreadsheet shows it as text: a leading `'` before anything that starts a formula
+    (a plain number such as `-3` or `+1.5` stays as it is: it computes nothing)."""
+    if cell.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(cell):
+        return f"'{cell}"
+    return cell
 
 
 def _encoded(line: str, encoding: Encoding, first: bool) -> bytes:
@@ -197,7 +203,7 @@ def csv_chunks(records: Iterable[dict[str, Any]], encoding: Encoding, report: Cs
     first = True
     for record in records:
         for cells in rows_of(record):
-            kept, missing = _encodable([neutralised(cell) for cell in cells], encoding)
+            kept, missing = encodable([neutralised(cell) for cell in cells], encoding)
             report.rows += 1
             if missing:
                 report.unencodable.append(
@@ -210,6 +216,35 @@ def csv_chunks(records: Iterable[dict[str, Any]], encoding: Encoding, report: Cs
         buffer.truncate()
     if first:  # no records: the header alone
         yield _encoded(buffer.getvalue(), encoding, first)
+
+
+class RowWriter(Protocol):
+    """What `csv.writer` returns, as far as callers use it."""
+
+    def writerow(self, row: Iterable[str], /) -> Any:
+        """Write one row."""
+
+
+class _Neutralising:
+    """A CSV writer whose every cell is `neutralised` first."""
+
+    def __init__(self, writer: RowWriter) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[str], /) -> Any:
+        return self._writer.writerow([neutralised(cell) for cell in row])
+
+
+@contextlib.contextmanager
+def csv_writer(out: IO[bytes], encoding: Encoding) -> Iterator[RowWriter]:
+    """A CSV writer onto `out`: UTF-8 with a BOM (so Excel reads it as UTF-8) or CP932, CRLF line ends, no
+    cell starting a formula (`neutralised`).
+
+    Cells must already be `encodable`; `out` stays open."""
+    text = io.TextIOWrapper(out, encoding="cp932" if encoding == "cp932" else "utf-8-sig", newline="")
+    yield _Neutralising(csv.writer(text, lineterminator="\r\n"))
+    text.flush()
+    text.detach()
 
 
 def write_csv(records: Iterable[dict[str, Any]], out: IO[bytes], encoding: Encoding) -> CsvReport:
