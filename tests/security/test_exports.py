@@ -18,7 +18,7 @@ from central.accounts.service import Staff
 from central.cases.actions import approve
 from central.cases.interview import record_interview
 from central.db import make_engine
-from central.exports.csv_rows import CsvReport, Encoding, csv_chunks
+from central.exports.csv_rows import CsvReport, Encoding, csv_chunks, neutralised
 from central.exports.run import ExportRequest, Format, run_export
 from central.models import CaseProcedure, Role
 from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
@@ -131,3 +131,19 @@ def test_csv_streams_with_flat_memory() -> None:
         tracemalloc.stop()
     assert written > 8_000_000
     assert peak < 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("-3", "-3"),
+        ("+1.5", "+1.5"),
+        ("-2+3", "'-2+3"),
+        ("=1", "'=1"),
+        ("@A1", "'@A1"),
+        ("-", "'-"),
+        ("a=1", "a=1"),
+    ],
+)
+def test_plain_numbers_stay_numbers_and_anything_else_that_computes_is_text(cell: str, shown: str) -> None:
+    assert neutralised(cell) == shown
