@@ -3,7 +3,8 @@
 A refused login looks the same whatever the reason (unknown name, wrong password, locked account): one
 message and one argon2 verification each time (against a stand-in hash for an unknown name), so neither the
 answer nor its time tells whether an account exists or is locked. Failed logins and lock-outs of real
-accounts go to the access log (an unknown name is logged as `?`: what was typed may be a password).
+accounts go to the access log under the account's offices, where their supervisors read it (an unknown name
+is logged as `?` with no office: what was typed may be a password).
 
 Sessions live in the database; the browser holds only a random token whose SHA-256 is the key, and each
 session carries its own CSRF token. Never logs or returns a password, a hash or a session token.
@@ -128,19 +129,25 @@ def _staff(user: StaffUser, csrf_token: str) -> Staff:
     )
 
 
+def _record(session: Session, user: StaffUser, action: str, detail: str) -> None:
+    """An access-log entry about an account under each of its offices, where their supervisors read it."""
+    for office in json.loads(user.offices) or [None]:
+        log.record(session, user.name, action, office_id=office, detail=detail)
+
+
 def _refuse(session: Session, user: StaffUser | None, now: datetime, client: str) -> LoginRefusedError:
     """Count a failure (locking the account after MAX_FAILURES), log it, and make the one refusal."""
     if user is None:
         log.record(session, UNKNOWN_USER, "login_failed", detail=client)
     elif user.locked_until is not None and as_utc(user.locked_until) > now:
-        log.record(session, user.name, "login_failed", detail=f"{client} locked")
+        _record(session, user, "login_failed", f"{client} locked")
     else:
         user.failed_logins += 1
-        log.record(session, user.name, "login_failed", detail=client)
+        _record(session, user, "login_failed", client)
         if user.failed_logins >= MAX_FAILURES:
             user.locked_until = now + LOCK_OUT
             user.failed_logins = 0
-            log.record(session, user.name, "lockout", detail=f"{client} for {LOCK_OUT}")
+            _record(session, user, "lockout", f"{client} for {LOCK_OUT}")
         session.add(user)
     session.commit()
     return LoginRefusedError()

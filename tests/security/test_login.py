@@ -58,6 +58,9 @@ def test_failed_logins_and_lock_outs_are_in_the_access_log(http_central: Service
     assert logged.count("login_failed") >= MAX_FAILURES + 1
     assert logged.count("lockout") == 1
     assert "login_failed" in actions(engine, "?")  # an unknown name, without what was typed
+    with Session(engine) as session:  # under the account's office, where its supervisors read the log
+        offices = session.exec(select(AccessEntry.office_id).where(AccessEntry.user_name == "admin"))
+        assert set(offices) == {"honcho"}
     with Session(engine) as session:
         assert not session.exec(select(AccessEntry).where(AccessEntry.user_name == "nobody")).first()
 
