@@ -10,7 +10,7 @@ import uvicorn
 from central.accounts.service import add_user
 from central.app import create_app
 from central.audit.retention import purge_before, retention_cutoff
-from central.db import make_engine
+from central.db import UnsafeDatabaseError, make_engine, secure_database
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
 from central.models import Role
@@ -84,6 +84,10 @@ def serve(
         host, port = parse_listen(listen)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
+    try:
+        secure_database(settings.db_url)  # before anything starts: a clear message, not a traceback
+    except UnsafeDatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

@@ -69,12 +69,17 @@ def secure_sqlite_file(database: Path) -> None:
             _close(path, PRIVATE_FILE)
 
 
+def secure_database(url: str) -> None:
+    """For a SQLite file: `secure_sqlite_file`; other databases keep their own access control."""
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if database and database != ":memory:" and not database.startswith("file:"):
+        secure_sqlite_file(Path(database))
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine and the tables that are missing."""
+    secure_database(url)
     if url.startswith("sqlite"):
-        database = make_url(url).database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            secure_sqlite_file(Path(database))
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
