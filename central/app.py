@@ -33,6 +33,7 @@ from central.displays.congestion_controller import CongestionController
 from central.displays.display_controller import DisplayController
 from central.displays.status_controller import StatusController
 from central.displays.web import STATIC as PUBLIC_STATIC
+from central.errors import APP_ERROR_HANDLERS
 from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
 from central.fleet.dynsec import CENTRAL_PUBLISHER
@@ -153,5 +154,6 @@ def create_app(settings: Settings) -> Litestar:
                 alert_loops,
             ),
         ],  # 6. the background loops, which need everything above; they stop first
+        exception_handlers=APP_ERROR_HANDLERS,  # the last resort: logged without personal data, a plain 500
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
     )

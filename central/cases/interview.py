@@ -24,7 +24,7 @@ from procedures.asked import AskedQuestion
 from procedures.navigator import next_questions
 from procedures.planner import FACTS_ERRORS, CatalogPlanner
 from procedures.posted import animals_from, grades_from
-from protocol.facts import AnswerValue, Facts
+from protocol.facts import AnswerValue, Facts, checked
 from protocol.ids import uuid7
 
 MAX_MEMBERS = 6
@@ -150,6 +150,10 @@ def record_interview(engine: Engine, planner: CatalogPlanner, staff: Staff, offi
     """Plan the complete facts and record the case for this office; returns its id."""
     if not staff.may_see(office):
         raise CaseForbiddenError
+    try:
+        facts = checked(facts)  # the bounds hold whoever built the facts
+    except msgspec.ValidationError as exc:
+        raise ActionRefusedError(f"入力に誤りがあります（{exc}）") from exc
     try:
         plan = plan_for(planner, facts)
     except PlanFailedError as exc:
