@@ -11,6 +11,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import SQLModel, create_engine
 
 from central import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from central.fleet import tables  # noqa: F401 - and the fleet's
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
