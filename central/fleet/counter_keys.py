@@ -54,11 +54,18 @@ def load_counter_keys(data_dir: Path, now: datetime | None = None) -> CounterKey
     return CounterKeys(current, usable, rotated_at)
 
 
-def rotate(data_dir: Path, now: datetime | None = None) -> CounterKey:
-    """Make a new current counter key, keeping the old one as the previous; returns the new key."""
+def rotated_for(data_dir: Path) -> str:
+    """The unit whose revocation made the last rotation ("" if none did)."""
+    rotation = data_dir / ROTATION_FILE
+    return str(json.loads(rotation.read_text()).get("for", "")) if rotation.exists() else ""
+
+
+def rotate(data_dir: Path, reason: str, now: datetime | None = None) -> CounterKey:
+    """Make a new current counter key, keeping the old one as the previous; returns the new key. `reason`
+    names the revoked unit, so running its revocation again does not rotate twice."""
     old = load_or_create_counter_key(data_dir)
     write_secret_file(data_dir / PREVIOUS_FILE, old.raw, replace=True)
-    stamp = {"rotated_at": (now or datetime.now(UTC)).isoformat()}
+    stamp = {"rotated_at": (now or datetime.now(UTC)).isoformat(), "for": reason}
     write_secret_file(data_dir / ROTATION_FILE, json.dumps(stamp).encode(), replace=True)
     new = x25519.X25519PrivateKey.generate().private_bytes_raw()
     write_secret_file(data_dir / COUNTER_KEY_FILE, new, replace=True)
