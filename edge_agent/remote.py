@@ -23,6 +23,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from msgspec import structs
+
 from edge_agent.hardware.printer import CounterStop, PrinterError, Slip
 from edge_agent.identity import COUNTER_KEY_FILE, EnrolmentError
 from edge_agent.kiosk.context import KioskContext
@@ -104,7 +106,7 @@ class RemoteControl:
         """What the status heartbeat says about configuration and commands."""
         services = self._services
         identity = self._keeper.identity
-        return replace(
+        return structs.replace(
             self._report,
             catalog_version=self._planner.catalog.meta.version if self._planner else "",
             counter_key_id=(services.identity if services else identity).counter.key_id.hex(),
@@ -126,7 +128,7 @@ class RemoteControl:
             self._changed()
 
     def _refuse(self, reason: str) -> None:
-        self._report = replace(self._report, refused=self._report.refused + 1, last_refusal=reason)
+        self._report = structs.replace(self._report, refused=self._report.refused + 1, last_refusal=reason)
         log.warning("refused from the fleet channel: %s", reason)
         self._changed()
 
@@ -170,7 +172,9 @@ class RemoteControl:
             log.info("counter key replaced by central's configuration")
         error = self._unmet(document.settings)
         if error:
-            self._report = replace(self._report, config_issued_ms=document.issued_ms, config_error=error)
+            self._report = structs.replace(
+                self._report, config_issued_ms=document.issued_ms, config_error=error
+            )
             log.warning("configuration version %d not applied: %s", document.version, error)
             return
         settings = document.settings
@@ -180,7 +184,7 @@ class RemoteControl:
             self._kiosk.settings = replace(self._kiosk.settings, idle_seconds=idle)
             self._kiosk.sessions.set_idle(idle)
             self._kiosk.admin_sessions.set_idle(idle)
-        self._report = replace(
+        self._report = structs.replace(
             self._report,
             config_version=document.version,
             config_issued_ms=document.issued_ms,
@@ -214,7 +218,7 @@ class RemoteControl:
         record = json.dumps(self._seen).encode()
         await asyncio.to_thread(write_secret_file, self._data_dir / SEEN_FILE, record, replace=True)
         outcome = await self._run(command.name)
-        self._report = replace(self._report, last_command=f"{command.name}: {outcome}")
+        self._report = structs.replace(self._report, last_command=f"{command.name}: {outcome}")
         log.info("command %s: %s", command.name, outcome)
 
     async def _run(self, name: CommandName) -> str:
