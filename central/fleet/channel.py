@@ -156,7 +156,8 @@ def record_status(engine: Engine, topic: str, payload: bytes, now: datetime) -> 
             return
         row = channel(session, device_id)
         before = msgspec.json.decode(row.status, type=Status).outbox_depth if row.status else 0
-        row.status = payload.decode()
+        if status.state == "online" or not row.status:  # the last will keeps what the unit said last
+            row.status = payload.decode()
         if status.state == "online":
             row.online, row.last_heartbeat, row.offline_since = True, now, None
             if status.outbox_depth == 0 or status.outbox_depth < before:

@@ -146,10 +146,10 @@ def _report_alerts(report: UnitReport, row: UnitChannel, now: datetime) -> list[
 def unit_view(device: Device, row: UnitChannel, now: datetime) -> UnitView:
     """The console's row for one unit."""
     status = msgspec.json.decode(row.status, type=Status) if row.status else None
-    hardware = status.hardware if status and status.state == "online" else {}
+    hardware = status.hardware if status and row.online else {}  # an offline unit's devices are unknown
     report = status.fleet if status and status.fleet else None
     alerts = _connection_alerts(row, now)
-    if status is not None and status.state == "online":
+    if status is not None and row.online:
         alerts += _hardware_alerts(hardware)
         backlog = _aware(row.backlog_since)
         if backlog is not None and now - backlog >= alert_after():
@@ -167,7 +167,7 @@ def unit_view(device: Device, row: UnitChannel, now: datetime) -> UnitView:
         config=f"v{applied} / 目標 v{row.target_version}"
         if applied is not None
         else f"— / 目標 v{row.target_version}",
-        outbox_depth=status.outbox_depth if status and status.state == "online" else 0,
+        outbox_depth=status.outbox_depth if status else 0,
         card=CARD_NAMES.get(str(hardware.get("card")), "—"),
         printer=PRINTER_NAMES.get(str(hardware.get("printer")), "—"),
         camera=CAMERA_NAMES.get(str(hardware.get("camera")), "—"),

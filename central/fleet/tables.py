@@ -35,7 +35,8 @@ class UnitChannel(SQLModel, table=True):
     published_ms: int = 0
     """The issued_ms of the document published: a unit's error for this document names it."""
     status: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    """The unit's last status heartbeat (protocol.messages.Status as JSON)."""
+    """The unit's last status heartbeat while online (protocol.messages.Status as JSON); its last will only
+    marks it offline, so what it said last stays to be seen."""
     online: bool = False
     last_heartbeat: datetime | None = None
     offline_since: datetime | None = None
