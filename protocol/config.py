@@ -1,9 +1,9 @@
 """Remote configuration and remote commands: what central pushes to one unit, signed (protocol/signed.py).
 
 **Configuration** goes retained to `devices/{id}/config`: the settings version IT rolled out to this unit
-(`version`; 0 is the unit's own defaults), the counter key (rotated on every revocation, with the previous
-one during a grace period so QR codes printed before the rotation still open), the profile, the catalog
-version the unit must run and the settings it applies live. A unit applies a document only for itself and
+(`version`; 0 is the unit's own defaults), the counter key (rotated on every revocation: central alone keeps
+the previous one for a while, to open slips printed before), the profile, the catalog version the unit must
+run and the settings it applies live. A unit applies a document only for itself and
 only if it is newer (`issued_ms`) than the one it applied, so an old signed document played back changes
 nothing.
 
@@ -65,8 +65,7 @@ class ConfigDocument(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw
     """When central signed it (Unix ms); a unit applies only documents newer than the one it applied."""
     profile: Annotated[str, msgspec.Meta(max_length=64)]
     counter_key: Key32
-    previous_counter_key: Key32 | None = None
-    """The key before the last rotation, for QR codes printed before it (during the grace period only)."""
+    """The counter key units seal slips with (the unit's copy of it: replaced when central rotates it)."""
     settings: UnitSettings
 
 

@@ -3,6 +3,7 @@ refuses: everything a unit or central decides before any broker is involved."""
 
 import json
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from protocol.signed import SignatureRefused
 from testbed.households import citizen
 
 CENTRAL = ed25519.Ed25519PrivateKey.generate()
+PROTOCOL_DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 NOW_MS = 1_780_000_000_000
 
 
@@ -153,3 +155,13 @@ def test_wiping_local_data_refuses_while_central_lacks_a_submission(tmp_path: Pa
     outbox.set_ticket_prefix("C")
     assert outbox.submit(lambda allocation: b"prefixed").ticket.startswith("C")
     outbox.close()
+
+
+def test_the_documented_configuration_vector() -> None:
+    block = PROTOCOL_DOC.read_text().split("## Signed configuration and commands", 1)[1].split("\n## ", 1)[0]
+    vector = dict(re.findall(r"^(\w+): (.+)$", block, flags=re.MULTILINE))
+    key = ed25519.Ed25519PrivateKey.from_private_bytes(bytes.fromhex(vector["central_signing_private_key"]))
+    document = msgspec.json.decode(vector["config_json"], type=ConfigDocument)
+    assert sign_config(key, document).decode() == vector["config_payload"]
+    opened = open_config(vector["config_payload"].encode(), "cu-0123456789", key.public_key(), 0)
+    assert msgspec.json.encode(opened).decode() == vector["config_json"]
