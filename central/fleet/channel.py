@@ -36,6 +36,8 @@ from protocol.messages import Status
 
 log = logging.getLogger(__name__)
 ROUND_SECONDS = 2.0
+YIELD_TO_INGEST = 30.0
+"""While units drain a backlog, acking it comes first: the loop's rounds wait up to this many seconds."""
 MAX_STATUS_BYTES = 16 * 1024
 CLEARED = "cleared"
 
@@ -91,7 +93,8 @@ def due_configs(engine: Engine, keys: CounterKeys, signer: ed25519.Ed25519Privat
 
 
 def due_commands(engine: Engine, signer: ed25519.Ed25519PrivateKey) -> list[Push]:
-    """IT's queued commands, signed now (each with a fresh id and expiry)."""
+    """IT's queued commands, signed now (each with a fresh id and expiry); one for a unit revoked meanwhile
+    is dropped (marked sent, with no id)."""
     with Session(engine) as session:
         rows = session.exec(
             select(PendingCommand)
@@ -100,6 +103,10 @@ def due_commands(engine: Engine, signer: ed25519.Ed25519PrivateKey) -> list[Push
         ).all()
         pushes = []
         for row in rows:
+            device = session.get(Device, row.device_id)
+            if device is None or device.revoked_at is not None:
+                row.sent_at = datetime.now(UTC)
+                continue
             if row.name not in COMMANDS:  # queue_command admits none: a hand-edited row is skipped
                 continue
             command = new_command(row.device_id, row.name, _now_ms())
@@ -107,6 +114,7 @@ def due_commands(engine: Engine, signer: ed25519.Ed25519PrivateKey) -> list[Push
             pushes.append(
                 Push(row.device_id, topics.commands(row.device_id), payload, "", 0, row.id, command.id)
             )
+        session.commit()
         return pushes
 
 
@@ -196,7 +204,7 @@ async def fleet_loops(state: State) -> AsyncIterator[list[Loop]]:
         if halted:
             log.warning("rollout halted: %s", halted)
 
-    yield [Loop("fleet configuration", ROUND_SECONDS, step)]
+    yield [Loop("fleet configuration", ROUND_SECONDS, step, max_defer=YIELD_TO_INGEST)]
 
 
 def status_reader(engine: Engine) -> OnMessage:
