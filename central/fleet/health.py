@@ -73,6 +73,14 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _moment(text: str) -> datetime | None:
+    """An ISO 8601 time a unit reported, or None if it is not one."""
+    try:
+        return _aware(datetime.fromisoformat(text))
+    except ValueError:
+        return None
+
+
 def city_time(moment: datetime | None) -> str:
     """`MM-DD HH:MM:SS` in the city's time zone, or — for never."""
     moment = _aware(moment)
@@ -115,8 +123,9 @@ def _connection_alerts(row: UnitChannel, now: datetime) -> list[Alert]:
 
 def _hardware_alerts(hardware: dict[str, Any]) -> list[Alert]:
     alerts = []
-    if hardware.get("printer") in PRINTER_ALERTS:
-        alerts.append(Alert(*PRINTER_ALERTS[hardware["printer"]]))
+    printer = str(hardware.get("printer"))  # a unit's word: whatever it sent, never a crash here
+    if printer in PRINTER_ALERTS:
+        alerts.append(Alert(*PRINTER_ALERTS[printer]))
     if hardware.get("card") == "no_reader":
         alerts.append(Alert("alert", "カードリーダーが見つかりません"))
     if hardware.get("camera") == "failed":
@@ -134,12 +143,13 @@ def _report_alerts(report: UnitReport, row: UnitChannel, now: datetime) -> list[
         alerts.append(
             Alert("warning", f"拒否した設定・コマンド {report.refused}件（最後：{report.last_refusal}）")
         )
-    if report.certificate_expires:
-        expires = datetime.fromisoformat(report.certificate_expires)
-        if expires - now < CERTIFICATE_WARNING:
-            when = expires.astimezone(CITY_TIME).strftime("%Y-%m-%d")
-            level: Level = "alert" if expires <= now else "warning"
-            alerts.append(Alert(level, f"証明書の期限が近づいています（{when}）"))
+    expires = _moment(report.certificate_expires)
+    if expires is not None and expires - now < CERTIFICATE_WARNING:
+        when = expires.astimezone(CITY_TIME).strftime("%Y-%m-%d")
+        if expires <= now:
+            alerts.append(Alert("alert", f"証明書の期限が切れています（{when}）"))
+        else:
+            alerts.append(Alert("warning", f"証明書の期限が近づいています（{when}）"))
     return alerts
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from central.db import make_engine
 from central.fleet.channel import CLEARED, due_configs, record, record_status
 from central.fleet.counter_keys import load_counter_keys, rotate
+from central.fleet.health import fleet_view
 from central.fleet.rollout import RolloutRefused, halt_if_failing, new_version, promote, rollback, start
 from central.fleet.tables import UnitChannel
 from central.models import Device
@@ -153,3 +154,41 @@ def test_a_rotated_counter_key_goes_to_every_unit_and_a_revoked_unit_gets_an_emp
     for push in pushes.values():
         record(engine, push)
     assert publish_all(engine, tmp_path) == {}
+
+
+def test_the_console_shows_what_units_say_and_survives_what_a_hostile_one_says(engine: Engine) -> None:
+    soon = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    statuses = {
+        "cu-a": Status(
+            state="online",
+            outbox_depth=4,
+            hardware={"printer": "paper_out", "card": "no_reader", "camera": "failed"},
+            fleet=UnitReport(
+                config_version=0, certificate_expires=soon, refused=2, last_refusal="command: expired"
+            ),
+        ),
+        "cu-b": Status(
+            state="online",
+            hardware={"printer": ["not", "a", "state"], "card": {"x": 1}},
+            fleet=UnitReport(certificate_expires="not a time", config_error="<script>"),
+        ),
+    }
+    for unit, status in statuses.items():
+        record_status(engine, topics.status(unit), msgspec.json.encode(status), datetime.now(UTC))
+    record_status(
+        engine, topics.status("cu-unknown"), msgspec.json.encode(statuses["cu-a"]), datetime.now(UTC)
+    )
+    record_status(engine, topics.status("cu-c"), b"{not json", datetime.now(UTC))
+    view = {unit.device_id: unit for unit in fleet_view(engine).units}
+    assert set(view) == {"cu-a", "cu-b", "cu-c"}
+    texts = [alert.text for alert in view["cu-a"].alerts]
+    assert "プリンターの用紙切れ" in texts
+    assert "カードリーダーが見つかりません" in texts
+    assert "カメラが故障しています" in texts
+    assert "拒否した設定・コマンド 2件（最後：command: expired）" in texts
+    assert any(text.startswith("証明書の期限が近づいています") for text in texts)
+    assert view["cu-a"].worst == "alert"
+    assert view["cu-a"].outbox_depth == 4
+    assert [alert.text for alert in view["cu-b"].alerts] == ["設定を適用できません：<script>"]
+    assert view["cu-b"].printer == "—"
+    assert view["cu-c"].state == "unknown"
