@@ -61,6 +61,8 @@ class UnitView:
     printer: str
     camera: str
     alerts: list[Alert]
+    last_command: str
+    """The last remote command the unit ran and its outcome ("" if none)."""
 
     @property
     def worst(self) -> str:
@@ -182,6 +184,7 @@ def unit_view(device: Device, row: UnitChannel, now: datetime) -> UnitView:
         printer=PRINTER_NAMES.get(str(hardware.get("printer")), "—"),
         camera=CAMERA_NAMES.get(str(hardware.get("camera")), "—"),
         alerts=alerts,
+        last_command=report.last_command if report else "",
     )
 
 

@@ -1,6 +1,7 @@
-"""The fleet console in headless Chromium: an admin watches two real units, one goes offline (kill -9: the
-broker publishes its last will) and its row turns to an offline alert without a reload; staff without the
-admin role are refused. With MADOGUCHI_SCREENSHOTS=DIR the page is saved as DIR/fleet-console.png."""
+"""The fleet console in headless Chromium: an admin watches two real units, prints a test slip on one with a
+signed command, then that unit goes offline (kill -9: the broker publishes its last will) and its row turns
+to an offline alert without a reload; staff without the admin role are refused. With
+MADOGUCHI_SCREENSHOTS=DIR the page is saved as DIR/fleet-console.png."""
 
 import os
 import signal
@@ -30,6 +31,7 @@ class Console:
     workdir: Path
     central: Service
     units: dict[str, Service]
+    printer: VirtualPrinter
 
     def unit_id(self, name: str) -> str:
         return str(httpx.get(self.units[name].health_url, timeout=10).json()["device_id"])
@@ -66,7 +68,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             for name, port in printers.items()
         }
         try:
-            yield Console(workdir, central, units)
+            yield Console(workdir, central, units, printer)
         finally:
             for unit in units.values():
                 unit.kill(signal.SIGTERM)
@@ -111,6 +113,10 @@ def test_a_unit_going_offline_turns_into_an_alert_on_the_console(page: Page, con
     expect(second.locator("li.level-alert", has_text="プリンターに接続できません")).to_be_visible()
     expect(first.locator("li", has_text="プリンター")).to_have_count(0)
     expect(first.locator("li", has_text="オフライン")).to_have_count(0)
+    first.locator("select[name=name]").select_option(label="テスト印刷")
+    first.locator("button", has_text="送信").click()  # a signed command, through central's fleet loop
+    expect(first.locator(".last-command")).to_have_text("前回：print_test_slip: done")
+    assert b"TEST" in console.printer.wait_for_jobs(1)[0]
 
     console.units["window-1"].kill()  # kill -9: the broker publishes the unit's last will
     expect(first.locator("td").nth(2)).to_have_text("オフライン")  # htmx polling, no reload
