@@ -49,6 +49,8 @@ CONFIG_FILE = "remote-config.json"
 SEEN_FILE = "commands-seen.json"
 QUEUE_SIZE = 64
 """Messages waiting to be handled; more at once are refused (central sends one config and few commands)."""
+REFUSAL_LOG_EVERY = 60.0
+"""Seconds between warnings about refused messages (each is counted and reported in the heartbeat)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class RemoteControl:
         self._seen: dict[str, int] = self._load_seen()
         self._issued_ms = 0
         self._report = UnitReport()
+        self._refusal_logged = -REFUSAL_LOG_EVERY
 
     def attach(
         self,
@@ -115,7 +118,10 @@ class RemoteControl:
 
     async def run(self) -> None:
         """Apply the saved configuration, then handle messages until cancelled."""
-        await self._restore()
+        try:
+            await self._restore()
+        except Exception:  # a damaged file: central's retained configuration arrives anyway
+            log.exception("fleet channel: the saved configuration could not be applied")
         while True:
             topic, payload = await self._queue.get()
             try:
@@ -129,7 +135,10 @@ class RemoteControl:
 
     def _refuse(self, reason: str) -> None:
         self._report = structs.replace(self._report, refused=self._report.refused + 1, last_refusal=reason)
-        log.warning("refused from the fleet channel: %s", reason)
+        now = time.monotonic()
+        if now - self._refusal_logged >= REFUSAL_LOG_EVERY:  # a flood of forgeries must not flood the log
+            self._refusal_logged = now
+            log.warning("fleet channel: %d refused so far (last: %s)", self._report.refused, reason)
         self._changed()
 
     async def _restore(self) -> None:
