@@ -72,6 +72,7 @@ class Link:
         hardware_health: Callable[[], dict[str, Any]] = dict,
         window: int = WINDOW,
         retry_after: float = RETRY_AFTER,
+        office_queue: tuple[str, Callable[[bytes], None]] | None = None,
         remote: Remote | None = None,
     ) -> None:
         self._outbox = outbox
@@ -82,6 +83,8 @@ class Link:
         self._hardware_health = hardware_health
         self._window = window
         self._retry_after = retry_after
+        self._office_queue = office_queue
+        """(office id, receiver): also follow the office's queue state, for the kiosk's wait display."""
         self._remote = remote
         self._wake = asyncio.Event()
         self._hardware_wake = asyncio.Event()
@@ -147,6 +150,8 @@ class Link:
     async def _session(self, client: aiomqtt.Client) -> None:
         self._reset()
         await client.subscribe(topics.acks(self._device_id), qos=1)
+        if self._office_queue is not None:
+            await client.subscribe(topics.office_queue(self._office_queue[0]), qos=1)
         for topic in self._remote.topics() if self._remote else ():
             await client.subscribe(topic, qos=1)
         self.connected.set()
@@ -175,6 +180,11 @@ class Link:
         acks = topics.acks(self._device_id)
         async for message in client.messages:
             payload = message.payload if isinstance(message.payload, bytes) else b""
+            if self._office_queue is not None and message.topic.matches(
+                topics.office_queue(self._office_queue[0])
+            ):
+                self._office_queue[1](payload)
+                continue
             if self._remote is not None and message.topic.value != acks:
                 self._remote.receive(message.topic.value, payload)
                 continue

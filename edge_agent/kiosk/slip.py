@@ -14,6 +14,7 @@ from edge_agent.submission import SubmissionCreated
 from protocol.facts import Facts
 from protocol.plan import Plan, Text
 from protocol.qr_seal import CaseQr, seal_qr
+from protocol.queue import status_url
 
 MAX_QR_CHARS = 1451
 """Alphanumeric capacity of QR version 25 at ECC M, the largest that prints at 4 dots a module on 80 mm."""
@@ -62,9 +63,16 @@ def _stops(plan: Plan) -> list[CounterStop]:
 
 
 def build_slip(
-    *, office: str, created: SubmissionCreated, language: str, qr_text: str, issued: datetime
+    *,
+    office: str,
+    created: SubmissionCreated,
+    language: str,
+    qr_text: str,
+    issued: datetime,
+    status_base: str = "",
 ) -> Slip:
-    """The slip for a sealed submission, headings in Japanese and the citizen's language."""
+    """The slip for a sealed submission, headings in Japanese and the citizen's language; with the ticket's
+    status page under `status_base` (central's public URL) when one is given."""
     plan = created.plan
     return Slip(
         office=office,
@@ -74,4 +82,5 @@ def build_slip(
         documents=[both(document.name) for document in plan.documents],
         qr_text=qr_text,
         issued_at=issued.strftime("%Y-%m-%d %H:%M"),
+        status_url=status_url(status_base, created.submission_id) if status_base else "",
     )
