@@ -7,6 +7,7 @@ replayed) configurations and commands. Thresholds are constants here; `MADOGUCHI
 shortens the time-based ones for a demo or a test. Times are shown in the city's time zone.
 """
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -189,11 +190,29 @@ def unit_view(device: Device, row: UnitChannel, now: datetime) -> UnitView:
 
 
 @dataclass(frozen=True, slots=True)
+class RolloutView:
+    """The latest rollout, as the console shows it."""
+
+    id: int
+    version: int
+    previous_version: int
+    pilot: list[str]
+    stage: str
+    reason: str
+
+    @classmethod
+    def of(cls, row: Rollout) -> "RolloutView":
+        """The view of a rollout row."""
+        pilot = json.loads(row.pilot)
+        return cls(row.id or 0, row.version, row.previous_version, pilot, row.stage, row.reason)
+
+
+@dataclass(frozen=True, slots=True)
 class FleetView:
-    """The whole console: every unrevoked unit, and the latest rollout."""
+    """The whole console: every unrevoked unit, and the latest rollout (also the JSON of /api/staff/fleet)."""
 
     units: list[UnitView]
-    rollout: Rollout | None
+    rollout: "RolloutView | None"
     at: str
 
 
@@ -208,4 +227,5 @@ def fleet_view(engine: Engine, now: datetime | None = None) -> FleetView:
         ).all()
         units = [unit_view(device, channel(session, device.id), now) for device in devices]
         session.commit()
-        return FleetView(units, latest_rollout(session), city_time(now))
+        rollout = latest_rollout(session)
+        return FleetView(units, RolloutView.of(rollout) if rollout else None, city_time(now))

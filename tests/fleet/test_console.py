@@ -118,11 +118,16 @@ def test_a_unit_going_offline_turns_into_an_alert_on_the_console(page: Page, con
     expect(first.locator(".last-command")).to_have_text("前回：print_test_slip: done")
     assert b"TEST" in console.printer.wait_for_jobs(1)[0]
 
+    first_id = console.unit_id("window-1")
     console.units["window-1"].kill()  # kill -9: the broker publishes the unit's last will
     expect(first.locator("td").nth(2)).to_have_text("オフライン")  # htmx polling, no reload
     expect(first.locator("li.level-alert", has_text="オフラインが続いています")).to_be_visible()
     expect(first).to_have_class("alert")
     expect(second.locator("td").nth(2)).to_have_text("オンライン")
+    answer = page.request.get("/api/staff/fleet")  # the same for monitoring scripts
+    assert answer.status == 200
+    states = {unit["device_id"]: unit["state"] for unit in answer.json()["units"]}
+    assert states == {console.unit_id("window-2"): "online", first_id: "offline"}
     if shots := os.environ.get("MADOGUCHI_SCREENSHOTS"):
         page.screenshot(path=str(Path(shots) / "fleet-console.png"), full_page=True)
 

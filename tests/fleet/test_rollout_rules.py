@@ -94,6 +94,15 @@ def test_a_pilot_offline_too_long_halts_the_rollout(engine: Engine, tmp_path: Pa
         halt_if_failing(engine, datetime.now(UTC) + timedelta(minutes=11))
         == "cu-b offline for more than 600 s"
     )
+    shown = msgspec.to_builtins(fleet_view(engine))["rollout"]  # as the console and its JSON show it
+    assert shown == {
+        "id": rollout.id,
+        "version": version,
+        "previous_version": 0,
+        "pilot": ["cu-b"],
+        "stage": "halted",
+        "reason": "cu-b offline for more than 600 s",
+    }
 
 
 def test_promote_waits_for_every_pilot_then_every_unit_and_new_ones_get_the_version(
