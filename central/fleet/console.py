@@ -10,9 +10,8 @@ from typing import Annotated
 from litestar import get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotFoundException, ValidationException
-from litestar.params import Body
+from litestar.exceptions import NotFoundException
+from litestar.params import PathParameter, URLEncodedBody
 from litestar.response import Redirect, Response
 from msgspec import Struct
 
@@ -70,13 +69,11 @@ class FleetConsole(StaffController):
         self,
         state: State,
         staff: NamedDependency[Staff],
-        device_id: str,
-        data: Annotated[CommandForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        device_id: Annotated[str, PathParameter(max_length=64)],
+        data: URLEncodedBody[CommandForm],
     ) -> Redirect:
         """Queue a command for a unit; central signs and sends it within seconds."""
         need_role(staff, Role.ADMIN)
-        if len(device_id) > 64:
-            raise ValidationException("端末IDが長すぎます")
         try:
             queue_command(state.engine, device_id, data.name, staff.name)
         except KeyError as exc:
