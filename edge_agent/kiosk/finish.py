@@ -64,7 +64,7 @@ async def seal_and_print(kiosk: KioskContext, facts: Facts, key: str | None) -> 
     Raises MissingFacts or one of FACTS_ERRORS, like the API, when the facts are incomplete.
     """
     created = await submit(kiosk.services, facts, key=key)
-    issued = datetime.now().astimezone()
+    issued = datetime.now(kiosk.settings.zone)
     identity = kiosk.services.identity
     qr_text = await anyio.to_thread.run_sync(case_qr_text, identity, created, facts, issued.isoformat())
     slip = build_slip(

@@ -1,9 +1,27 @@
 """Moves through kiosk screens that several browser tests share; they find elements by structure, not by
 text, so the same steps work in every language."""
 
+import os
+from pathlib import Path
+
+from PIL import Image
 from playwright.sync_api import Page
 
 from .conftest import Unit
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def save_screenshot(name: str, image: Image.Image | Page) -> None:
+    """Keep a picture for docs/screenshots/ when MADOGUCHI_SCREENSHOTS=1 (the docs are refreshed on purpose,
+    never as a side effect of an ordinary test run)."""
+    if os.environ.get("MADOGUCHI_SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if isinstance(image, Image.Image):
+        image.save(SCREENSHOTS / name)
+    else:
+        image.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 def begin(page: Page, unit: Unit, language: str, event: str) -> None:
