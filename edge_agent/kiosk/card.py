@@ -94,6 +94,7 @@ async def read_card(request: Request[Any, Any, Any], kiosk: KioskContext) -> Res
     except CardError as error:
         return kiosk.page("card_insert.html.jinja", session.language, status=422, error=_message(error))
     session.applicant = person
+    session.card_read = True
     return go("/kiosk/household")
 
 

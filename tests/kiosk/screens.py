@@ -2,6 +2,7 @@
 text, so the same steps work in every language."""
 
 import os
+from datetime import date
 from pathlib import Path
 
 from PIL import Image
@@ -40,19 +41,31 @@ def enter_pin(page: Page, pin: str) -> None:
     page.locator('form.pin button[type="submit"]').click()
 
 
+def fill_date(page: Page, name: str, iso: str) -> None:
+    """The kiosk's date entry in Western years: year typed, month and day chosen."""
+    year, month, day = iso.split("-")
+    page.locator(f'select[name="{name}_era"]').select_option("AD")
+    page.locator(f'input[name="{name}_year"]').fill(year)
+    page.locator(f'select[name="{name}_month"]').select_option(str(int(month)))
+    page.locator(f'select[name="{name}_day"]').select_option(str(int(day)))
+
+
 def answer_one(page: Page) -> None:
-    """Answer the question on screen (last choice, first box or a sample text); wait for the next."""
+    """Answer the question on screen (last choice, first box, today or a sample text); wait for the next."""
     form = page.locator("form.question")
     field = form.locator("#answer")
-    if field.count() and field.get_attribute("type") != "number":
-        samples = {"date": "2026-11-01", "tel": "099-000-0000"}
-        field.fill(samples.get(field.get_attribute("type") or "", "みどり市中央町一丁目２番３号"))
-    checkboxes = form.locator('input[type="checkbox"]')
+    if form.locator('select[name="value_era"]').count():
+        fill_date(page, "value", date.today().isoformat())
+    elif field.count() and field.get_attribute("data-keyboard") != "digits":
+        field.fill("みどり市中央町一丁目２番３号")
+    elif field.count() and field.get_attribute("type") == "tel":
+        field.fill("099-000-0000")
+    checkboxes = form.locator('input[type="checkbox"]:not([disabled])')
     if checkboxes.count():
         checkboxes.first.check()
     choices = form.locator('button[name="value"]')
     with page.expect_navigation():
-        (choices.last if choices.count() else form.locator('button[type="submit"]')).click()
+        (choices.last if choices.count() else form.locator('button[type="submit"]').first).click()
 
 
 def answer_everything(page: Page) -> int:
@@ -69,7 +82,7 @@ def fill_person(
 ) -> None:
     """The kiosk's person form (typed entry, or a household member with a relation), then submit."""
     page.locator("#name").fill(name)
-    page.locator("#birth_date").fill(birth_date)
+    fill_date(page, "birth_date", birth_date)
     page.locator(f'input[name="sex"][value="{sex}"]').check()
     if relation:
         page.locator("#relation").select_option(relation)
