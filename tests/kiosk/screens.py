@@ -11,6 +11,10 @@ from playwright.sync_api import Page
 from .conftest import Unit
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WHOLE_PAGE = """() => {
+  const main = document.querySelector("main");
+  return main.offsetTop + main.scrollHeight + document.querySelector("footer").offsetHeight;
+}"""
 
 
 def save_screenshot(name: str, image: Image.Image | Page) -> None:
@@ -21,8 +25,13 @@ def save_screenshot(name: str, image: Image.Image | Page) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     if isinstance(image, Image.Image):
         image.save(SCREENSHOTS / name)
-    else:
-        image.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        return
+    size = image.viewport_size or {"width": 1280, "height": 800}
+    whole = int(image.evaluate(WHOLE_PAGE))
+    if whole > size["height"]:  # the kiosk scrolls inside <main>: a taller window shows all of it at once
+        image.set_viewport_size({"width": size["width"], "height": whole})
+    image.screenshot(path=str(SCREENSHOTS / name))
+    image.set_viewport_size(size)
 
 
 def begin(page: Page, unit: Unit, language: str, event: str) -> None:
@@ -88,4 +97,4 @@ def fill_person(
         page.locator("#relation").select_option(relation)
     if address:
         page.locator("#address").fill(address)
-    page.locator('form.fields button[type="submit"]').click()
+    page.locator('button[type="submit"][form="person"]').click()

@@ -94,7 +94,7 @@ def kiosk_pages(page: Page, unit: Unit, card: VirtualCard, language: str, questi
     for path in ("/kiosk/scan", "/kiosk/typed"):
         page.goto(unit.url + path)
         found += axe.violations(page)
-    page.locator('form.fields button[type="submit"]').click()
+    page.locator('button[form="person"]').click()
     found += axe.violations(page)  # typed entry with errors
     card.tries_left = 1
     page.goto(unit.url + "/kiosk/card")

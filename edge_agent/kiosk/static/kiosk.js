@@ -82,7 +82,9 @@
       candidates.replaceChildren();
       show(target.dataset.keyboard);
     };
-    fields.forEach(function (target) { target.addEventListener("focus", function () { choose(target); }); });
+    fields.forEach(function (target) {
+      target.addEventListener("focus", function () { if (target !== field) { choose(target); } });
+    });
     if (field) { show(field.dataset.keyboard); }
     const change = function (value) {
       field.value = value;
