@@ -123,7 +123,7 @@ async def scan_poll(request: Request[Any, Any, Any], kiosk: KioskContext) -> Res
         return Response(_("This QR code is not a pre-entry code."), media_type="text/plain")
     await anyio.to_thread.run_sync(kiosk.scanner.stop, session.token)
     session.prefill(facts)
-    return Response("", status_code=200, headers={HX_REDIRECT: "/kiosk/household"})
+    return Response("", status_code=200, headers={HX_REDIRECT: "/kiosk/review"})  # check, then confirm
 
 
 HANDLERS = [card, card_wait, read_card, scan, scan_poll]

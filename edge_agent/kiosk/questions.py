@@ -15,7 +15,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect
 
 from procedures.answers import InvalidAnswerError, check_answer
-from procedures.asked import AskedQuestion
+from procedures.asked import AskedQuestion, posted_answer
 from procedures.navigator import next_questions
 from procedures.people import APPLICANT_ID
 from protocol.facts import AnswerValue
@@ -25,7 +25,6 @@ from .dates import posted_date
 from .i18n import N_
 from .session import KioskSession
 
-LIST_TYPES = frozenset({"multi", "members"})
 CARD_HOLDERS = "card_members"
 """The catalog's "who has a My Number Card" question: an applicant whose card was just read has one."""
 FUTURE_DAYS = 31
@@ -34,17 +33,10 @@ PAST_DAYS = 366
 
 
 def _value(question: AskedQuestion, form: FormMultiDict) -> AnswerValue:
-    """The raw answer from the form, in the type the catalog's checker expects."""
-    if question.type in LIST_TYPES:
-        return [str(item) for item in form.getall("value", [])]
-    raw = str(form.get("value", "")).strip()
-    if question.type == "yes_no":
-        return {"yes": True, "no": False}.get(raw)
-    if question.type == "number":
-        return int(raw) if raw.isdecimal() and raw.isascii() else None
+    """The raw answer from the form (a date from its era, year, month and day)."""
     if question.type == "date":
         return posted_date(form, "value")
-    return raw
+    return posted_answer(question.type, [str(item) for item in form.getall("value", [])])
 
 
 def _asked(kiosk: KioskContext, session: KioskSession) -> list[AskedQuestion]:

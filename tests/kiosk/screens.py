@@ -98,3 +98,24 @@ def fill_person(
     if address:
         page.locator("#address").fill(address)
     page.locator('button[type="submit"][form="person"]').click()
+
+
+def answer_preentry(page: Page) -> int:
+    """Answer the pre-entry page's question pages (first choice, no boxes ticked, today, sample texts) until
+    its QR shows; returns how many questions there were."""
+    questions = 0
+    while not page.locator("img.qr").count():
+        fieldsets = page.locator("form fieldset")
+        for index in range(fieldsets.count()):
+            fieldset = fieldsets.nth(index)
+            questions += 1
+            if fieldset.locator('input[type="radio"]').count():
+                fieldset.locator('input[type="radio"]').last.check()
+            elif fieldset.locator('input[type="date"]').count():
+                fieldset.locator('input[type="date"]').fill(date.today().isoformat())
+            elif fieldset.locator('input[type="tel"]').count():
+                fieldset.locator('input[type="tel"]').fill("099-000-0000")
+            elif fieldset.locator('input[type="text"]').count():
+                fieldset.locator('input[type="text"]').fill("長崎県長崎市出島町１－１")
+        page.locator('button[value="make"]').click()
+    return questions
