@@ -34,7 +34,10 @@ from central.fleet.services import certificate_loops, start_fleet
 from central.forms.controller import FormsController
 from central.ingest.workers import RESTART_DELAY, IngestWorkers
 from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
+from central.kpi.controller import KpiPages, RatingController
 from central.preentry.controller import PreEntryController
+from central.queue.broadcast import queue_loops
+from central.queue.controller import QueuePages
 from central.queue.hub import QueueHub
 from central.settings import Settings
 from central.webhooks.controller import WebhookController
@@ -119,6 +122,9 @@ def create_app(settings: Settings) -> Litestar:
             AccessLogController,
             WebhookController,
             PreEntryController,
+            QueuePages,
+            KpiPages,
+            RatingController,
             create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
         ],
         lifespan=[
@@ -130,6 +136,7 @@ def create_app(settings: Settings) -> Litestar:
                 webhook_loops,
                 retention_loops,
                 session_loops,
+                queue_loops,
             ),
         ],  # 6. the background loops, which need everything above; they stop first
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),

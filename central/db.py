@@ -11,6 +11,8 @@ from sqlalchemy import Engine, event
 from sqlmodel import SQLModel, create_engine
 
 from central import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from central.kpi import models as kpi_models  # noqa: F401 - the KPI slice's ratings
+from central.queue import models as queue_models  # noqa: F401 - and the queue's
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -10,11 +10,12 @@ characters CP932 maps to other code points (〜 → ～, − → －, …) are m
 Never logs values.
 """
 
+import contextlib
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 Encoding = Literal["utf-8", "cp932"]
 COLUMNS = [
@@ -157,7 +158,7 @@ def _cp932_cell(cell: str, missing: list[str]) -> str:
     return "".join(kept)
 
 
-def _encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[str]]:
+def encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[str]]:
     """The cells as the encoding can carry them, and the code points it could not."""
     if encoding == "utf-8":
         return cells, []
@@ -165,27 +166,42 @@ def _encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[st
     return [_cp932_cell(cell, missing) for cell in cells], missing
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: IO[bytes], encoding: Encoding) -> CsvReport:
-    """Write the header and every record's rows; returns the report of unencodable characters."""
+class RowWriter(Protocol):
+    """What `csv.writer` returns, as far as callers use it."""
+
+    def writerow(self, row: Iterable[str], /) -> Any:
+        """Write one row."""
+
+
+@contextlib.contextmanager
+def csv_writer(out: IO[bytes], encoding: Encoding) -> Iterator[RowWriter]:
+    """A CSV writer onto `out`: UTF-8 with a BOM (so Excel reads it as UTF-8) or CP932, CRLF line ends.
+
+    Cells must already be `encodable`; `out` stays open."""
     text = io.TextIOWrapper(out, encoding="cp932" if encoding == "cp932" else "utf-8-sig", newline="")
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    report = CsvReport()
-    for record in records:
-        for cells in rows_of(record):
-            kept, missing = _encodable(cells, encoding)
-            report.rows += 1
-            if missing:
-                report.unencodable.append(
-                    Unencodable(
-                        report.rows,
-                        record["case_id"],
-                        record["procedure_id"],
-                        cells[11],
-                        missing,
-                    )
-                )
-            writer.writerow([*kept, " ".join(missing)])
+    yield csv.writer(text, lineterminator="\r\n")
     text.flush()
     text.detach()
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: IO[bytes], encoding: Encoding) -> CsvReport:
+    """Write the header and every record's rows; returns the report of unencodable characters."""
+    report = CsvReport()
+    with csv_writer(out, encoding) as writer:
+        writer.writerow(COLUMNS)
+        for record in records:
+            for cells in rows_of(record):
+                kept, missing = encodable(cells, encoding)
+                report.rows += 1
+                if missing:
+                    report.unencodable.append(
+                        Unencodable(
+                            report.rows,
+                            record["case_id"],
+                            record["procedure_id"],
+                            cells[11],
+                            missing,
+                        )
+                    )
+                writer.writerow([*kept, " ".join(missing)])
     return report

@@ -65,7 +65,8 @@ def submitted_facts(
 
 @get("/review")
 async def review(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
-    """What will be printed: the counters in order, what each does, what to bring, writing saved."""
+    """Everything that will be sent (household, answers), then what will be printed: the counters in order
+    (with their current wait), what each does, what to bring, writing saved."""
     session = kiosk.session(request)
     if session.ticket is not None:
         return go("/kiosk/done")
@@ -79,6 +80,7 @@ async def review(request: Request[Any, Any, Any], kiosk: KioskContext) -> Respon
     except FACTS_ERRORS:
         return go("/kiosk/household")
     relations = kiosk.relations(session.language)
+    waits = kiosk.services.queue.waits([counter.id for counter in plan.counters])
     return kiosk.page(
         "review.html.jinja",
         session.language,
@@ -88,6 +90,7 @@ async def review(request: Request[Any, Any, Any], kiosk: KioskContext) -> Respon
         relations=relations,
         sexes=SEXES,
         shown_date=shown_date,
+        waits=waits,
     )
 
 
@@ -124,6 +127,7 @@ async def seal_and_print(kiosk: KioskContext, facts: Facts, key: str | None) -> 
         language=facts.language,
         qr_text=qr_text,
         issued=issued,
+        status_base=kiosk.settings.status_base or identity.central_url,
     )
     return created.ticket, slip, await print_slip(kiosk, slip)
 

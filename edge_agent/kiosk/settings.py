@@ -34,6 +34,9 @@ class KioskSettings:
     def zone(self) -> ZoneInfo:
         """The city's time zone."""
         return ZoneInfo(self.time_zone)
+    status_base: str | None = None
+    """Central's public URL, under which the slip prints the ticket's status page
+    (MADOGUCHI_KIOSK_STATUS_URL); None: the URL the unit enrolled with."""
 
     @classmethod
     def from_environment(cls) -> "KioskSettings":
@@ -46,6 +49,7 @@ class KioskSettings:
             if (previews := os.environ.get("MADOGUCHI_KIOSK_SLIP_PREVIEWS"))
             else None,
             time_zone=os.environ.get("MADOGUCHI_TIME_ZONE") or DEFAULT_TIME_ZONE,
+            status_base=os.environ.get("MADOGUCHI_KIOSK_STATUS_URL") or None,
         )
 
     def admin_pin_matches(self, candidate: str) -> bool:

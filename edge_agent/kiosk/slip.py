@@ -18,6 +18,7 @@ from edge_agent.submission import SubmissionCreated
 from protocol.facts import Facts
 from protocol.plan import Plan, Text
 from protocol.qr_seal import CaseQr, seal_qr
+from protocol.queue import status_url
 
 from .i18n import N_, translations
 
@@ -64,6 +65,7 @@ def slip_headings(language: str) -> SlipHeadings:
         stops=heading(N_("Counters to visit, in this order"), language),
         documents=heading(N_("Please bring"), language),
         qr=heading(N_("Show this QR code at each counter"), language),
+        status=heading(N_("Check your turn on your phone"), language),
     )
 
 
@@ -89,9 +91,16 @@ def _stops(plan: Plan) -> list[CounterStop]:
 
 
 def build_slip(
-    *, office: str, created: SubmissionCreated, language: str, qr_text: str, issued: datetime
+    *,
+    office: str,
+    created: SubmissionCreated,
+    language: str,
+    qr_text: str,
+    issued: datetime,
+    status_base: str = "",
 ) -> Slip:
-    """The slip for a sealed submission; `issued` is printed as it is given, with its zone (e.g. JST)."""
+    """The slip for a sealed submission; `issued` is printed as it is given, with its zone (e.g. JST); with
+    the ticket's status page under `status_base` (central's public URL) when one is given."""
     plan = created.plan
     return Slip(
         office=office,
@@ -102,4 +111,5 @@ def build_slip(
         qr_text=qr_text,
         issued_at=issued.strftime("%Y-%m-%d %H:%M %Z").strip(),
         headings=slip_headings(language),
+        status_url=status_url(status_base, created.submission_id) if status_base else "",
     )

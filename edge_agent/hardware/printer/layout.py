@@ -53,7 +53,8 @@ def listed(items: list[str]) -> str:
 
 
 def slip_blocks(slip: Slip) -> list[Block]:
-    """The slip from top to bottom: office and time, queue number, the counters as a checklist, documents, QR.
+    """The slip from top to bottom: office and time, queue number (and its status page), the counters as a
+    checklist, documents, the case QR.
 
     Kept short (a household's slip should not reach the floor): one line per counter, its place and what
     is done there as one wrapped paragraph each, documents as one paragraph.
@@ -63,7 +64,11 @@ def slip_blocks(slip: Slip) -> list[Block]:
     blocks: list[Block] = [Text(top, center=True), Rule()]
     if headings.ticket:
         blocks.append(Text(headings.ticket, center=True))
-    blocks += [Text(slip.ticket, size=4, center=True), Rule()]
+    blocks.append(Text(slip.ticket, size=4, center=True))
+    if slip.status_url:
+        blocks += [Text(headings.status, center=True)] if headings.status else []
+        blocks += [QrCode(slip.status_url), Text(slip.status_url, center=True)]
+    blocks.append(Rule())
     if headings.stops:
         blocks.append(Text(headings.stops))
     for number, stop in enumerate(slip.stops, start=1):

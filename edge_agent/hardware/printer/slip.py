@@ -32,6 +32,8 @@ class SlipHeadings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_o
     """Before the documents to bring."""
     qr: str = ""
     """Below the case QR: show it at each counter."""
+    status: str = ""
+    """Above the status page's QR: follow your turn on your phone."""
 
 
 class Slip(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -51,4 +53,6 @@ class Slip(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True
     """The case QR's payload: Base45 text (QR alphanumeric mode); empty for no QR."""
     issued_at: str = ""
     """When the slip was issued, as text to print with its zone (e.g. 2026-04-01 10:15 JST)."""
+    status_url: str = ""
+    """The ticket's status page (its place in the queue, on the citizen's phone); empty for none."""
     headings: SlipHeadings = msgspec.field(default_factory=SlipHeadings)
