@@ -34,6 +34,7 @@ class KioskSettings:
     def zone(self) -> ZoneInfo:
         """The city's time zone."""
         return ZoneInfo(self.time_zone)
+
     status_base: str | None = None
     """Central's public URL, under which the slip prints the ticket's status page
     (MADOGUCHI_KIOSK_STATUS_URL); None: the URL the unit enrolled with."""
