@@ -117,5 +117,6 @@ def answer_preentry(page: Page) -> int:
                 fieldset.locator('input[type="tel"]').fill("099-000-0000")
             elif fieldset.locator('input[type="text"]').count():
                 fieldset.locator('input[type="text"]').fill("長崎県長崎市出島町１－１")
-        page.locator('button[value="make"]').click()
+        with page.expect_navigation():
+            page.locator('button[value="make"]').click()
     return questions
