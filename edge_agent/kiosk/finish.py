@@ -46,7 +46,8 @@ def shown_answer(question: AskedQuestion, value: AnswerValue, language: str) -> 
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
-        return "、".join(labels.get(item, item) for item in value) if value else _("None")
+        separator = "、" if language.startswith("ja") else ", "
+        return separator.join(labels.get(item, item) for item in value) if value else _("None")
     if question.type == "date" and isinstance(value, str):
         return shown_date(value, language)
     return labels.get(str(value), str(value))
