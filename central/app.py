@@ -25,7 +25,15 @@ from central.background import Loop, background
 from central.cases.controller import CaseApi, CasePages
 from central.cases.interview_controller import InterviewPages
 from central.cases.prepare import preparation_loops
+from central.catalog.controller import CatalogPages
 from central.db import make_engine
+from central.displays.alerts import alert_loops
+from central.displays.congestion import congestion_loops
+from central.displays.congestion_controller import CongestionController
+from central.displays.display_controller import DisplayController
+from central.displays.status_controller import StatusController
+from central.displays.web import STATIC as PUBLIC_STATIC
+from central.errors import APP_ERROR_HANDLERS
 from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
 from central.fleet.dynsec import CENTRAL_PUBLISHER
@@ -117,6 +125,7 @@ def create_app(settings: Settings) -> Litestar:
             CasePages,
             CaseApi,
             InterviewPages,
+            CatalogPages,
             ExportController,
             FormsController,
             AccessLogController,
@@ -125,6 +134,10 @@ def create_app(settings: Settings) -> Litestar:
             QueuePages,
             KpiPages,
             RatingController,
+            DisplayController,
+            CongestionController,
+            StatusController,
+            create_static_files_router("/displays/static", [PUBLIC_STATIC], include_in_schema=False),
             create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
         ],
         lifespan=[
@@ -137,7 +150,10 @@ def create_app(settings: Settings) -> Litestar:
                 retention_loops,
                 session_loops,
                 queue_loops,
+                congestion_loops,
+                alert_loops,
             ),
         ],  # 6. the background loops, which need everything above; they stop first
+        exception_handlers=APP_ERROR_HANDLERS,  # the last resort: logged without personal data, a plain 500
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
     )

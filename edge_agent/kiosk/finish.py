@@ -6,6 +6,7 @@ slip can be printed again). Only the answers the review showed are submitted (an
 is no longer asked is dropped). Nothing here logs personal data or the slip's QR.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from procedures.asked import AskedQuestion
 from procedures.navigator import given_answers
 from procedures.planner import FACTS_ERRORS
 from protocol.citizen_text import SEXES
-from protocol.facts import AnswerValue, Facts
+from protocol.facts import Animal, AnswerValue, Facts
 from protocol.plan import Plan
 from protocol.wareki import wareki_iso
 
@@ -40,14 +41,24 @@ def shown_date(value: str, language: str) -> str:
 
 
 def shown_answer(question: AskedQuestion, value: AnswerValue, language: str) -> str:
-    """An answer in words, as the citizen gave it."""
+    """An answer in words, as the citizen gave it (choices, people, grades and animals by their labels)."""
     _ = translations(language).gettext
-    labels = {option.id: option.label.citizen for option in question.options}
+    labels = {option.id: option.label.citizen for option in [*question.options, *question.members]}
+    separator = "、" if language.startswith("ja") else ", "
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, list):
-        separator = "、" if language.startswith("ja") else ", "
-        return separator.join(labels.get(item, item) for item in value) if value else _("None")
+    if isinstance(value, dict):  # grades: member → grade
+        value = [
+            f"{labels.get(key, key)}: {labels.get(str(grade), str(grade))}" for key, grade in value.items()
+        ]
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        words = [
+            f"{labels.get(item.kind, item.kind)} {item.name}"
+            if isinstance(item, Animal)
+            else labels.get(str(item), str(item))
+            for item in value
+        ]
+        return separator.join(words) if words else _("None")
     if question.type == "date" and isinstance(value, str):
         return shown_date(value, language)
     return labels.get(str(value), str(value))

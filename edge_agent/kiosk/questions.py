@@ -18,6 +18,7 @@ from procedures.answers import InvalidAnswerError, check_answer
 from procedures.asked import AskedQuestion, posted_answer
 from procedures.navigator import next_questions
 from procedures.people import APPLICANT_ID
+from procedures.posted import ANIMAL_ROWS, animals_from, grades_from
 from protocol.facts import AnswerValue
 
 from .context import KioskContext, go
@@ -30,12 +31,19 @@ CARD_HOLDERS = "card_members"
 FUTURE_DAYS = 31
 PAST_DAYS = 366
 """A date answer further from today than this is questioned once ("is this date right?")."""
+ANIMAL_ROWS_FIELDS = ("animal_kind", "animal_name", "animal_registration")
 
 
 def _value(question: AskedQuestion, form: FormMultiDict) -> AnswerValue:
-    """The raw answer from the form (a date from its era, year, month and day)."""
+    """The raw answer from the form: a date from its era, year, month and day; grades and animals from their
+    rows; the rest as `posted_answer` reads it. Raises InvalidAnswerError for an animal row without a name."""
     if question.type == "date":
         return posted_date(form, "value")
+    if question.type == "grades":
+        return grades_from("grade.", ((str(key), str(value)) for key, value in form.multi_items()))
+    if question.type == "animals":
+        rows = [[str(item) for item in form.getall(name, [])] for name in ANIMAL_ROWS_FIELDS]
+        return animals_from(question.id, *rows)
     return posted_answer(question.type, [str(item) for item in form.getall("value", [])])
 
 
@@ -98,6 +106,7 @@ def _page(
         returning=returning,
         step=3,
         progress=(answered + 1, answered + max(remaining, 1)),
+        animal_rows=ANIMAL_ROWS,
     )
 
 
@@ -141,11 +150,11 @@ async def answer(request: Request[Any, Any, Any], kiosk: KioskContext) -> Respon
     )
     if current is None:  # answered already (a double tap) or no longer asked
         return go("/kiosk/question")
-    choices = [option.id for option in current.options]
-    raw = _value(current, form)
-    if isinstance(raw, list):
-        raw = sorted({*raw, *_locked(session, current)}, key=choices.index)
+    choices = [option.id for option in current.members or current.options]
     try:
+        raw = _value(current, form)
+        if isinstance(raw, list) and (locked := _locked(session, current)):
+            raw = [*raw, *locked]  # the card's holder stays ticked (the checker orders and dedupes)
         value = check_answer(kiosk.catalog.question_by_id[current.id], raw, choices)
     except InvalidAnswerError:
         error = N_("Please answer this question.")

@@ -16,7 +16,7 @@ from edge_agent.hardware.printer import CounterStop, Slip, SlipHeadings
 from edge_agent.identity import Identity
 from edge_agent.submission import SubmissionCreated
 from protocol.facts import Facts
-from protocol.plan import Plan, Text
+from protocol.plan import Plan, PlannedProcedure, Text
 from protocol.qr_seal import CaseQr, seal_qr
 from protocol.queue import status_url
 
@@ -77,8 +77,20 @@ def counter_name(name: Text) -> str:
     return f"{_NOTE.sub('', name.ja)} / {name.citizen}"
 
 
+GUIDANCE = N_("information only")
+"""Marks a guidance procedure (案内) on the slip: nothing to sign there."""
+
+
+def _label(procedure: PlannedProcedure, language: str) -> str:
+    """A procedure's name in the citizen's language; guidance is marked 【案内】 (and in their language)."""
+    if procedure.kind != "guidance":
+        return procedure.name.citizen
+    mark = translations(language).gettext(GUIDANCE)
+    return f"【案内】{procedure.name.citizen}" + ("" if language.startswith("ja") else f" ({mark})")
+
+
 def _stops(plan: Plan) -> list[CounterStop]:
-    names = {procedure.id: procedure.name.citizen for procedure in plan.procedures}
+    names = {procedure.id: _label(procedure, plan.language) for procedure in plan.procedures}
     return [
         CounterStop(
             name=counter_name(counter.name),

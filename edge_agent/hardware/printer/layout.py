@@ -80,7 +80,7 @@ def slip_blocks(slip: Slip) -> list[Block]:
         documents = listed(slip.documents)
         blocks += [Rule(), Text(f"{headings.documents}: {documents}" if headings.documents else documents)]
     if slip.qr_text:
-        blocks += [Rule(), QrCode(slip.qr_text)]
+        blocks += [Rule(), QrCode(slip.qr_text)] if not slip.documents else [QrCode(slip.qr_text)]
         if headings.qr:
             blocks.append(Text(headings.qr, center=True))
     return blocks

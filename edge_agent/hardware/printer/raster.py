@@ -19,7 +19,7 @@ from .layout import Block, QrCode, Rule, Text, wrap
 
 BASE_DOTS = 24
 """Height of a normal character in dots; a cell (half-width character) is half of it."""
-LEADING = 4
+LEADING = 3
 """Dots between lines (Devanagari marks above and below the letters reach into them)."""
 QUIET_ZONE = 4
 MAX_MODULE_DOTS = 4
@@ -153,8 +153,8 @@ def _draw_text(block: Text, width_dots: int) -> Image.Image:
 
 
 def _draw_rule(width_dots: int) -> Image.Image:
-    image = Image.new("1", (width_dots, BASE_DOTS // 2), 1)
-    ImageDraw.Draw(image).line((0, BASE_DOTS // 4, width_dots, BASE_DOTS // 4), fill=0, width=2)
+    image = Image.new("1", (width_dots, BASE_DOTS // 3), 1)
+    ImageDraw.Draw(image).line((0, BASE_DOTS // 6, width_dots, BASE_DOTS // 6), fill=0, width=2)
     return image
 
 
