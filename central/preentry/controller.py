@@ -33,7 +33,16 @@ from protocol.qr_seal import PreEntryQr, seal_qr
 from .form import LIMITS, Entry, check, member_count
 from .i18n import LANGUAGES, N_, html_lang, translations
 from .keys import ISSUER, load_or_create_signer
-from .questionnaire import PREFIX, SHOWN, InvalidAnswerError, InvalidPersonError, advance, carried, encode
+from .questionnaire import (
+    ANIMAL_ROWS,
+    PREFIX,
+    SHOWN,
+    InvalidAnswerError,
+    InvalidPersonError,
+    advance,
+    carried,
+    encode,
+)
 
 _environment = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
@@ -168,6 +177,7 @@ class PreEntryController(Controller):
                 answers_text=encode(progress.answers),
                 prefix=PREFIX,
                 shown=SHOWN,
+                animal_rows=ANIMAL_ROWS,
             )
         facts = msgspec.structs.replace(facts, answers={question.id: value for question, value in given})
         return _qr_page(state, catalog, entry, facts)

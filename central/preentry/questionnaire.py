@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import msgspec
 
@@ -18,6 +19,7 @@ from procedures.asked import AskedQuestion, posted_answer
 from procedures.catalog import Catalog
 from procedures.navigator import next_questions
 from procedures.people import InvalidPersonError
+from procedures.posted import ANIMAL_ROWS, animals_from, grades_from
 from protocol.facts import AnswerValue, Facts
 
 PREFIX = "q_"
@@ -64,20 +66,14 @@ def advance(
         asked = next_questions(catalog, msgspec.structs.replace(facts, answers=state.answers), today)
         taken = False
         for question in asked:
-            values = posted(PREFIX + question.id)
-            if (
-                values is None
-                and question.type in ("multi", "members")
-                and posted(PREFIX + question.id + SHOWN)
-            ):
-                values = []
-            if values is None or question.id in state.problems:
+            if question.id in state.problems:
                 continue
-            choices = [option.id for option in question.options]
+            choices = [option.id for option in question.members or question.options]
             try:
-                value = check_answer(
-                    catalog.question_by_id[question.id], posted_answer(question.type, values), choices
-                )
+                value = _posted_value(question, posted)
+                if value is _ABSENT:
+                    continue
+                value = check_answer(catalog.question_by_id[question.id], value, choices)
             except InvalidAnswerError:
                 state.problems.add(question.id)
                 continue
@@ -89,4 +85,39 @@ def advance(
             return state
 
 
-__all__ = ["InvalidAnswerError", "InvalidPersonError", "Questionnaire", "advance", "carried", "encode"]
+_ABSENT: Any = object()
+"""The page did not show the question (it is asked on the next page)."""
+MARKED = frozenset({"multi", "members", "grades", "animals"})
+"""Questions whose empty answer posts nothing: the page marks them with q_<id>_shown."""
+
+
+def _posted_value(question: AskedQuestion, posted: Callable[[str], list[str] | None]) -> Any:
+    """A question's answer as the page posted it (unchecked), or _ABSENT."""
+    name = PREFIX + question.id
+    if question.type in MARKED and posted(name + SHOWN) is None:
+        return _ABSENT
+    if question.type == "grades":
+        pairs = [
+            (f"{name}.{member.id}", value)
+            for member in question.members
+            for value in posted(f"{name}.{member.id}") or []
+        ]
+        return grades_from(name + ".", pairs)
+    if question.type == "animals":
+        rows = [posted(f"{name}_{part}") or [] for part in ("kind", "name", "registration")]
+        return animals_from(question.id, *rows)
+    values = posted(name)
+    if values is None and question.type not in MARKED:
+        return _ABSENT
+    return posted_answer(question.type, values or [])
+
+
+__all__ = [
+    "ANIMAL_ROWS",
+    "InvalidAnswerError",
+    "InvalidPersonError",
+    "Questionnaire",
+    "advance",
+    "carried",
+    "encode",
+]
