@@ -53,6 +53,8 @@ class Resolution:
     open: tuple[str, ...]
     askable: tuple[str, ...]
     member_choices: Mapping[str, tuple[str, ...]]
+    shown: tuple[str, ...] = ()
+    """The questions these facts show and answer, in asking order (an answer to a hidden one is ignored)."""
 
 
 Checker = Callable[[Question, Any, Sequence[str]], AnswerValue]
@@ -165,6 +167,7 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
     open_ids: list[str] = []
     askable: list[str] = []
     member_choices: dict[str, tuple[str, ...]] = {}
+    shown: list[str] = []
     for compiled in catalog.questions:
         question = compiled.question
         if _reads_open(compiled, open_ids):
@@ -179,10 +182,11 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
         if question.id in facts.answers:
             given = facts.answers[question.id]
             values[question.id] = check_answer(question, given, member_choices.get(question.id, ()))
+            shown.append(question.id)
         else:
             open_ids.append(question.id)
             askable.append(question.id)
-    return Resolution(values, tuple(open_ids), tuple(askable), member_choices)
+    return Resolution(values, tuple(open_ids), tuple(askable), member_choices, tuple(shown))
 
 
 def _member_choices(

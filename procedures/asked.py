@@ -5,9 +5,12 @@ Labels are catalog texts, never personal data, except member options, which list
 question must never be logged.
 """
 
+from collections.abc import Sequence
+
 import msgspec
 
 from procedures.model import QuestionType, Texts
+from protocol.facts import AnswerValue
 from protocol.plan import Text
 
 
@@ -35,3 +38,20 @@ class AskedQuestion(msgspec.Struct, frozen=True):
     min: int | None
     max: int | None
     members: list[QuestionOption] = msgspec.field(default_factory=list)
+
+
+LIST_TYPES = frozenset({"multi", "members"})
+"""Questions answered with several choices (checkboxes)."""
+
+
+def posted_answer(question_type: QuestionType, values: Sequence[str]) -> AnswerValue:
+    """A web form's values for one question, in the type `check_answer` expects (the kiosk and the pre-entry
+    page read the same questions the same way); `check_answer` then decides whether it is an answer."""
+    if question_type in LIST_TYPES:
+        return [str(item) for item in values]
+    raw = str(values[0]).strip() if values else ""
+    if question_type == "yes_no":
+        return {"yes": True, "no": False}.get(raw)
+    if question_type == "number":
+        return int(raw) if raw.isdecimal() and raw.isascii() else None
+    return raw

@@ -21,7 +21,7 @@ from procedures.people import InvalidPersonError, Person, condition_views, peopl
 from protocol.facts import Animal, AnswerValue, Facts
 from protocol.plan import FilledForm, Plan, PlannedCounter, PlannedDocument, PlannedProcedure, Text
 
-__all__ = ["MissingFacts", "make_plan", "next_questions"]
+__all__ = ["MissingFacts", "given_answers", "make_plan", "next_questions"]
 
 
 def _context(catalog: Catalog, facts: Facts, people: Sequence[Person], resolution: Resolution) -> Context:
@@ -223,32 +223,45 @@ def _documents(
     ]
 
 
+def _asked(
+    catalog: Catalog, question_id: str, resolution: Resolution, names: dict[str, str], language: str
+) -> AskedQuestion:
+    question = catalog.question_by_id[question_id]
+    options = [QuestionOption(option.id, localize(option.label, language)) for option in question.options]
+    people_options = [
+        QuestionOption(member_id, Text(names[member_id], names[member_id]))
+        for member_id in resolution.member_choices.get(question_id, ())
+    ]
+    if question.type in ("member", "members"):
+        options, people_options = people_options + options, []
+    return AskedQuestion(
+        id=question.id,
+        type=question.type,
+        label=localize(question.label, language),
+        options=options,
+        min=question.min,
+        max=question.max,
+        members=people_options if question.type in MEMBER_TYPES else [],
+    )
+
+
 def next_questions(catalog: Catalog, facts: Facts, today: date) -> list[AskedQuestion]:
     """The questions that can be asked now, in order (the kiosk shows the first); empty when complete."""
     people = checked_people(catalog, facts, today)
     names = {person.id: person.name for person in people}
     resolution = resolve(catalog, facts, people)
-    asked = []
-    for question_id in resolution.askable:
-        question = catalog.question_by_id[question_id]
-        options = [
-            QuestionOption(option.id, localize(option.label, facts.language)) for option in question.options
-        ]
-        people_options = [
-            QuestionOption(member_id, Text(names[member_id], names[member_id]))
-            for member_id in resolution.member_choices.get(question_id, ())
-        ]
-        if question.type in ("member", "members"):
-            options, people_options = people_options + options, []
-        asked.append(
-            AskedQuestion(
-                id=question.id,
-                type=question.type,
-                label=localize(question.label, facts.language),
-                options=options,
-                min=question.min,
-                max=question.max,
-                members=people_options if question.type in MEMBER_TYPES else [],
-            )
-        )
-    return asked
+    return [
+        _asked(catalog, question_id, resolution, names, facts.language) for question_id in resolution.askable
+    ]
+
+
+def given_answers(catalog: Catalog, facts: Facts, today: date) -> list[tuple[AskedQuestion, AnswerValue]]:
+    """The questions these facts show and answer, in asking order, each as it was asked with its answer:
+    what a citizen checks before confirming (answers to questions no longer shown are left out)."""
+    people = checked_people(catalog, facts, today)
+    names = {person.id: person.name for person in people}
+    resolution = resolve(catalog, facts, people)
+    return [
+        (_asked(catalog, question_id, resolution, names, facts.language), resolution.values[question_id])
+        for question_id in resolution.shown
+    ]

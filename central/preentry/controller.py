@@ -1,4 +1,5 @@
-"""`/preentry/`: the public pre-entry page (a form, then the sealed QR) and its signing key's public half.
+"""`/preentry/`: the public pre-entry page (details, the kiosk's questionnaire, the sealed QR) and its signing
+key's public half.
 
 No login: anyone may make a pre-entry QR. Nothing posted is stored or logged; the QR is sealed to the
 counter key so only counter units and central can read it. Because it is public, every post is bounded (body
@@ -6,28 +7,42 @@ size, field lengths, a budget per client address) before any sealing or QR drawi
 """
 
 import base64
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import segno
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
+from litestar.datastructures import FormMultiDict, State
 from litestar.enums import MediaType
 
 from central.accounts.auth import STAFF_HEADERS
 from central.throttle import Throttle
 from procedures.asked import localize
 from procedures.catalog import Catalog
+from procedures.navigator import given_answers
 from procedures.planner import CatalogPlanner
 from protocol.citizen_text import EVENTS, SEXES
+from protocol.facts import Facts
 from protocol.qr_seal import PreEntryQr, seal_qr
 
 from .form import LIMITS, Entry, check, member_count
 from .i18n import LANGUAGES, N_, html_lang, translations
 from .keys import ISSUER, load_or_create_signer
+from .questionnaire import (
+    ANIMAL_ROWS,
+    PREFIX,
+    SHOWN,
+    InvalidAnswerError,
+    InvalidPersonError,
+    advance,
+    carried,
+    encode,
+)
 
 _environment = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
@@ -71,6 +86,15 @@ def _page(
     return Response(html, media_type=MediaType.HTML, status_code=status)
 
 
+def _getter(posted: FormMultiDict) -> Callable[[str], list[str] | None]:
+    """A posted field's values, or None when the page did not post it."""
+
+    def values(name: str) -> list[str] | None:
+        return [str(value) for value in posted.getall(name)] if name in posted else None
+
+    return values
+
+
 def _language(value: str | None) -> str:
     return value if value in LANGUAGES else "ja"
 
@@ -80,9 +104,23 @@ MAX_BODY = 64 * 1024
 POSTS_PER_CLIENT = Throttle(limit=60, window=600.0)
 """Posts (add a member, make the QR) one client address may send per 10 minutes: more than a family needs."""
 TOO_MANY = N_("Too many requests from this device. Please wait a few minutes and try again.")
+START_AGAIN = N_("Some answers no longer fit these details. Please check them and continue.")
 TOO_BIG_FOR_QR = N_(
     "The details are too long for one QR code. Please shorten them, or enter family members at the counter."
 )
+
+
+def _qr_page(state: State, catalog: Catalog, entry: Entry, facts: Facts) -> Response[str]:
+    """The sealed QR of complete facts (or the form again if they are too long for one QR)."""
+    payload = PreEntryQr(created_at=datetime.now(UTC).isoformat(), facts=facts)
+    text = seal_qr(payload, counter=state.counter_key, issuer=ISSUER, signer=_signer(state))
+    try:
+        image = segno.make(text, error="m").png_data_uri(scale=6, border=4)
+    except segno.DataOverflowError:
+        return _page(
+            "form.html.jinja", facts.language, catalog, status=422, entry=entry, notice=TOO_BIG_FOR_QR
+        )
+    return _page("qr.html.jinja", facts.language, catalog, image=image)
 
 
 class PreEntryController(Controller):
@@ -99,7 +137,7 @@ class PreEntryController(Controller):
 
     @post("/", request_max_body_size=MAX_BODY)
     async def submit(self, request: Request[Any, Any, State], state: State) -> Response[str]:
-        """Add a member row, or check the entry and show its sealed QR."""
+        """Add a member row, or check the details, then ask the questions, then show the sealed QR."""
         posted = await request.form()
         values = {key: str(value) for key, value in posted.items()}
         language = _language(values.get("lang"))
@@ -114,17 +152,35 @@ class PreEntryController(Controller):
             return response
         if values.get("action") == "add":
             return _page("form.html.jinja", language, catalog, entry=Entry.from_form(values, members + 1))
-        entry = Entry.from_form(values, members)
+        details = {
+            key: value for key, value in values.items() if not key.startswith(PREFIX) and key != "answers"
+        }
+        entry = Entry.from_form(details, members)
         facts = check(entry, set(catalog.relations))
-        if facts is None:
-            return _page("form.html.jinja", language, catalog, status=422, entry=entry)
-        payload = PreEntryQr(created_at=datetime.now(UTC).isoformat(), facts=facts)
-        text = seal_qr(payload, counter=state.counter_key, issuer=ISSUER, signer=_signer(state))
+        if facts is None or values.get("action") == "edit":
+            return _page("form.html.jinja", language, catalog, status=200 if facts else 422, entry=entry)
         try:
-            image = segno.make(text, error="m").png_data_uri(scale=6, border=4)
-        except segno.DataOverflowError:
-            return _page("form.html.jinja", language, catalog, status=422, entry=entry, notice=TOO_BIG_FOR_QR)
-        return _page("qr.html.jinja", language, catalog, image=image)
+            earlier = {**facts.answers, **carried(values.get("answers", ""))}
+            progress = advance(catalog, facts, earlier, _getter(posted))
+            facts = msgspec.structs.replace(facts, answers=progress.answers)
+            given = given_answers(catalog, facts, date.today())
+        except (InvalidAnswerError, InvalidPersonError):
+            return _page("form.html.jinja", language, catalog, status=422, entry=entry, notice=START_AGAIN)
+        if progress.open:
+            return _page(
+                "questions.html.jinja",
+                language,
+                catalog,
+                status=422 if progress.problems else 200,
+                entry=entry,
+                state=progress,
+                answers_text=encode(progress.answers),
+                prefix=PREFIX,
+                shown=SHOWN,
+                animal_rows=ANIMAL_ROWS,
+            )
+        facts = msgspec.structs.replace(facts, answers={question.id: value for question, value in given})
+        return _qr_page(state, catalog, entry, facts)
 
     @get("/key", sync_to_thread=False)
     def key(self, state: State) -> dict[str, str]:

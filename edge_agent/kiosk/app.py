@@ -24,13 +24,14 @@ from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.submission import EdgeServices
 from procedures.catalog import Catalog
 
-from . import admin, card, finish, questions, start
+from . import admin, card, finish, keyboard, questions, start
 from .context import START, KioskContext, SessionGone
 from .settings import KioskSettings
 
 STATIC = Path(__file__).resolve().parent / "static"
 SWEEP_SECONDS = 1.0
-SCREENS = [*start.HANDLERS, *card.HANDLERS, *questions.HANDLERS, *finish.HANDLERS, *admin.HANDLERS]
+SCREENS = [*start.HANDLERS, *card.HANDLERS, *questions.HANDLERS, *finish.HANDLERS, *keyboard.HANDLERS]
+SCREENS += admin.HANDLERS
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
 

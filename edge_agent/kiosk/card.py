@@ -94,6 +94,7 @@ async def read_card(request: Request[Any, Any, Any], kiosk: KioskContext) -> Res
     except CardError as error:
         return kiosk.page("card_insert.html.jinja", session.language, status=422, error=_message(error))
     session.applicant = person
+    session.card_read = True
     return go("/kiosk/household")
 
 
@@ -122,7 +123,7 @@ async def scan_poll(request: Request[Any, Any, Any], kiosk: KioskContext) -> Res
         return Response(_("This QR code is not a pre-entry code."), media_type="text/plain")
     await anyio.to_thread.run_sync(kiosk.scanner.stop, session.token)
     session.prefill(facts)
-    return Response("", status_code=200, headers={HX_REDIRECT: "/kiosk/household"})
+    return Response("", status_code=200, headers={HX_REDIRECT: "/kiosk/review"})  # check, then confirm
 
 
 HANDLERS = [card, card_wait, read_card, scan, scan_poll]

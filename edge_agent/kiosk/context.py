@@ -20,12 +20,16 @@ from procedures.asked import localize
 from procedures.catalog import Catalog
 from protocol.wareki import wareki_iso
 
-from .i18n import LANGUAGES, html_lang, translations
+from .dates import ERA_NAMES, era_parts
+from .i18n import LANGUAGES, N_, html_lang, translations
+from .kana import KanaConverter
 from .scanner import QrScanner
 from .session import KioskSession, SessionStore
 from .settings import AdminLock, KioskSettings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STEPS = (N_("What"), N_("Who"), N_("Questions"), N_("Check"), N_("Slip"))
+"""The progress bar at the top of every citizen screen; a page passes `step` (1-5) to light its part."""
 COOKIE = "kiosk"
 START = "/kiosk/"
 
@@ -37,6 +41,7 @@ _environment = Environment(
     lstrip_blocks=True,
 )
 _environment.filters["wareki"] = wareki_iso
+_environment.globals.update(era_parts=era_parts, era_names=ERA_NAMES)
 
 
 class SessionGone(Exception):  # noqa: N818  # a redirect to the start screen, not an error
@@ -56,8 +61,11 @@ class KioskContext:
     admin_sessions: SessionStore = field(init=False)
     """Open admin menus, apart from citizens' sessions."""
     admin_lock: AdminLock = field(init=False)
+    converter: KanaConverter = field(init=False)
+    """The on-screen keyboard's kana→kanji dictionary (loaded on first use)."""
 
     def __post_init__(self) -> None:
+        self.converter = KanaConverter()
         self.sessions = SessionStore(self.settings.idle_seconds)
         self.scanner = QrScanner(self.hardware)
         self.admin_sessions = SessionStore(self.settings.idle_seconds)
@@ -87,11 +95,13 @@ class KioskContext:
     def page(self, template: str, language: str, *, status: int = 200, **context: Any) -> Response[str]:
         """Render a screen in a kiosk language."""
         html = _environment.get_template(template).render(
-            **{"error": None, "back": None, **context},
+            **{"error": None, "back": None, "step": None, **context},
             _=translations(language).gettext,
             lang=language,
             html_lang=html_lang(language),
             languages=LANGUAGES,
+            steps=STEPS,
+            converter_ready=self.converter.available,
             idle_seconds=self.settings.idle_seconds,
             city=self.localized(self.catalog.meta.city, language),
         )

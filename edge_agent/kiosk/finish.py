@@ -1,45 +1,109 @@
-"""Review, confirm, slip: the plan is shown, then sealed into the outbox, then the slip is printed.
+"""Review, confirm, slip: everything that will be submitted and the plan are shown, each with a way to change
+it; then the case is sealed into the outbox, then the slip is printed.
 
 The submission is durable before the citizen is told it is done; a printer problem never loses it (the
-slip can be printed again). Nothing here logs personal data or the slip's QR.
+slip can be printed again). Only the answers the review showed are submitted (an answer to a question that
+is no longer asked is dropped). Nothing here logs personal data or the slip's QR.
 """
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 import anyio
 import anyio.to_thread
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from edge_agent.hardware.printer import PrinterError, Slip
 from edge_agent.submission import submit
 from procedures.answers import MissingFacts
+from procedures.asked import AskedQuestion
+from procedures.navigator import given_answers
 from procedures.planner import FACTS_ERRORS
-from protocol.facts import Facts
+from protocol.citizen_text import SEXES
+from protocol.facts import Animal, AnswerValue, Facts
 from protocol.plan import Plan
+from protocol.wareki import wareki_iso
 
 from .context import KioskContext, go
+from .i18n import translations
+from .session import KioskSession
 from .slip import build_slip, case_qr_text
+
+
+def shown_date(value: str, language: str) -> str:
+    """A date as a citizen reads it: 和暦 with the Western year for Japanese, ISO otherwise."""
+    if language.startswith("ja"):
+        return f"{wareki_iso(value)}（{value[:4]}年）"
+    return value
+
+
+def shown_answer(question: AskedQuestion, value: AnswerValue, language: str) -> str:
+    """An answer in words, as the citizen gave it (choices, people, grades and animals by their labels)."""
+    _ = translations(language).gettext
+    labels = {option.id: option.label.citizen for option in [*question.options, *question.members]}
+    separator = "、" if language.startswith("ja") else ", "
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dict):  # grades: member → grade
+        value = [
+            f"{labels.get(key, key)}: {labels.get(str(grade), str(grade))}" for key, grade in value.items()
+        ]
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        words = [
+            f"{labels.get(item.kind, item.kind)} {item.name}"
+            if isinstance(item, Animal)
+            else labels.get(str(item), str(item))
+            for item in value
+        ]
+        return separator.join(words) if words else _("None")
+    if question.type == "date" and isinstance(value, str):
+        return shown_date(value, language)
+    return labels.get(str(value), str(value))
+
+
+def submitted_facts(
+    kiosk: KioskContext, session: KioskSession
+) -> tuple[Facts, list[tuple[AskedQuestion, str]]]:
+    """The facts to seal (only the answers still asked) and those answers in words, in asking order."""
+    facts = session.facts()
+    given = given_answers(kiosk.catalog, facts, date.today())
+    answers = {question.id: value for question, value in given}
+    shown = [(question, shown_answer(question, value, session.language)) for question, value in given]
+    return msgspec.structs.replace(facts, answers=answers), shown
 
 
 @get("/review")
 async def review(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
-    """What will be printed: the counters in order (with their current wait), what each does, what to bring,
-    writing saved."""
+    """Everything that will be sent (household, answers), then what will be printed: the counters in order
+    (with their current wait), what each does, what to bring, writing saved."""
     session = kiosk.session(request)
     if session.ticket is not None:
         return go("/kiosk/done")
     if session.applicant is None or session.life_event is None:
         return go("/kiosk/identity")
     try:
-        plan = kiosk.services.planner(session.facts())
+        facts, answers = submitted_facts(kiosk, session)
+        plan = kiosk.services.planner(facts)
     except MissingFacts:
         return go("/kiosk/question")
     except FACTS_ERRORS:
         return go("/kiosk/household")
+    relations = kiosk.relations(session.language)
     waits = kiosk.services.queue.waits([counter.id for counter in plan.counters])
-    return kiosk.page("review.html.jinja", session.language, session=session, plan=plan, waits=waits)
+    return kiosk.page(
+        "review.html.jinja",
+        session.language,
+        session=session,
+        plan=plan,
+        answers=answers,
+        relations=relations,
+        sexes=SEXES,
+        shown_date=shown_date,
+        waits=waits,
+    )
 
 
 def office_name(kiosk: KioskContext, plan: Plan) -> str:
@@ -66,7 +130,7 @@ async def seal_and_print(kiosk: KioskContext, facts: Facts, key: str | None) -> 
     Raises MissingFacts or one of FACTS_ERRORS, like the API, when the facts are incomplete.
     """
     created = await submit(kiosk.services, facts, key=key)
-    issued = datetime.now().astimezone()
+    issued = datetime.now(kiosk.settings.zone)
     identity = kiosk.services.identity
     qr_text = await anyio.to_thread.run_sync(case_qr_text, identity, created, facts, issued.isoformat())
     slip = build_slip(
@@ -87,9 +151,8 @@ async def confirm(request: Request[Any, Any, Any], kiosk: KioskContext) -> Redir
     if session.ticket is not None:
         return go("/kiosk/done")
     try:
-        session.ticket, session.slip, session.printed = await seal_and_print(
-            kiosk, session.facts(), session.token
-        )
+        facts, _ = submitted_facts(kiosk, session)
+        session.ticket, session.slip, session.printed = await seal_and_print(kiosk, facts, session.token)
     except (MissingFacts, *FACTS_ERRORS):
         return go("/kiosk/question")
     return go("/kiosk/done")

@@ -27,6 +27,12 @@ class KioskSession:
     household: list[Member] = field(default_factory=list)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     """In the order they were given, so "back" can take the last one away."""
+    drafts: dict[str, AnswerValue] = field(default_factory=dict)
+    """Answers taken away by "back", shown again (preselected) when their question comes back."""
+    card_read: bool = False
+    """The applicant was read from their My Number Card (so they have one)."""
+    automatic: set[str] = field(default_factory=set)
+    """Questions the kiosk answered itself (the card answers them): "back" skips over them."""
     ticket: str | None = None
     slip: Slip | None = None
     """Kept after confirming so a failed print can be retried."""
@@ -44,12 +50,19 @@ class KioskSession:
             answers=dict(self.answers),
         )
 
+    def forget_answers(self) -> None:
+        """The household changed: answers about members are asked again (nothing is preselected)."""
+        self.answers.clear()
+        self.drafts.clear()
+        self.automatic.clear()
+
     def prefill(self, facts: Facts) -> None:
         """Take over facts prepared elsewhere (a pre-entry QR); the kiosk language stays as chosen."""
         self.life_event = facts.life_event
         self.applicant = facts.applicant
         self.household = list(facts.household)
         self.answers = dict(facts.answers)
+        self.card_read = False
 
 
 class SessionStore:

@@ -8,8 +8,10 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 DEFAULT_IDLE_SECONDS = 90.0
+DEFAULT_TIME_ZONE = "Asia/Tokyo"
 MAX_FAILURES = 5
 LOCK_SECONDS = 300.0
 
@@ -25,6 +27,14 @@ class KioskSettings:
     slip_previews: Path | None = None
     """Demo and development only (MADOGUCHI_KIOSK_SLIP_PREVIEWS): also save each printed slip as a PNG here.
     A slip holds no plaintext personal data (the case QR is sealed), so this never writes any."""
+    time_zone: str = DEFAULT_TIME_ZONE
+    """The city's time zone (MADOGUCHI_TIME_ZONE, IANA name): slips print their time in it, with the zone."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The city's time zone."""
+        return ZoneInfo(self.time_zone)
+
     status_base: str | None = None
     """Central's public URL, under which the slip prints the ticket's status page
     (MADOGUCHI_KIOSK_STATUS_URL); None: the URL the unit enrolled with."""
@@ -39,6 +49,7 @@ class KioskSettings:
             slip_previews=Path(previews)
             if (previews := os.environ.get("MADOGUCHI_KIOSK_SLIP_PREVIEWS"))
             else None,
+            time_zone=os.environ.get("MADOGUCHI_TIME_ZONE") or DEFAULT_TIME_ZONE,
             status_base=os.environ.get("MADOGUCHI_KIOSK_STATUS_URL") or None,
         )
 

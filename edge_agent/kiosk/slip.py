@@ -1,14 +1,18 @@
 """From a sealed submission to the slip the kiosk prints: counters in order, documents, and the case QR.
 
-The slip itself carries no personal data; the case QR does, sealed to the counter key and signed by this
-unit, and holds only what fits an 80 mm slip (QR version 25 at most). Nothing here logs or writes to disk.
+Headings come from the kiosk's gettext catalogs (Japanese, then the citizen's language; やさしい日本語 alone
+for やさしい日本語), counters are named in Japanese (as their signs are) and in the citizen's language, and
+the rest is in the citizen's language. The slip itself carries no personal data; the case QR does, sealed to
+the counter key and signed by this unit, and holds only what fits an 80 mm slip (QR version 25 at most).
+Nothing here logs or writes to disk.
 """
 
+import re
 from datetime import datetime
 
 import msgspec
 
-from edge_agent.hardware.printer import CounterStop, Slip
+from edge_agent.hardware.printer import CounterStop, Slip, SlipHeadings
 from edge_agent.identity import Identity
 from edge_agent.submission import SubmissionCreated
 from protocol.facts import Facts
@@ -18,14 +22,9 @@ from protocol.queue import status_url
 
 from .i18n import N_, translations
 
+_NOTE = re.compile(r"（[^）]*）")
 MAX_QR_CHARS = 1451
 """Alphanumeric capacity of QR version 25 at ECC M, the largest that prints at 4 dots a module on 80 mm."""
-
-
-def both(text: Text) -> str:
-    """A plan text in Japanese, followed by the citizen's language when that differs."""
-    japanese, citizen = text.ja, text.citizen
-    return japanese if citizen == japanese else f"{japanese} / {citizen}"
 
 
 def case_qr_text(identity: Identity, created: SubmissionCreated, facts: Facts, issued_at: str) -> str:
@@ -51,25 +50,52 @@ def case_qr_text(identity: Identity, created: SubmissionCreated, facts: Facts, i
     return text
 
 
+def heading(message: str, language: str) -> str:
+    """A slip heading from the catalogs: Japanese, then the citizen's language; Japanese readers get one."""
+    citizen = translations(language).gettext(message)
+    if language.startswith("ja"):
+        return citizen
+    return f"{translations('ja').gettext(message)} / {citizen}"
+
+
+def slip_headings(language: str) -> SlipHeadings:
+    """Every fixed text of the slip in a kiosk language."""
+    return SlipHeadings(
+        ticket=heading(N_("Your number"), language),
+        stops=heading(N_("Counters to visit, in this order"), language),
+        documents=heading(N_("Please bring"), language),
+        qr=heading(N_("Show this QR code at each counter"), language),
+        status=heading(N_("Check your turn on your phone"), language),
+    )
+
+
+def counter_name(name: Text) -> str:
+    """A counter as its sign says (Japanese, without the parenthesised note when the citizen's language
+    follows with the whole name), then in the citizen's language."""
+    if name.citizen == name.ja:
+        return name.ja
+    return f"{_NOTE.sub('', name.ja)} / {name.citizen}"
+
+
 GUIDANCE = N_("information only")
 """Marks a guidance procedure (案内) on the slip: nothing to sign there."""
 
 
 def _label(procedure: PlannedProcedure, language: str) -> str:
-    """A procedure's name; guidance is marked 【案内】 (and in the citizen's language)."""
+    """A procedure's name in the citizen's language; guidance is marked 【案内】 (and in their language)."""
     if procedure.kind != "guidance":
-        return both(procedure.name)
+        return procedure.name.citizen
     mark = translations(language).gettext(GUIDANCE)
-    return f"【案内】{both(procedure.name)}" + ("" if language.startswith("ja") else f" ({mark})")
+    return f"【案内】{procedure.name.citizen}" + ("" if language.startswith("ja") else f" ({mark})")
 
 
 def _stops(plan: Plan) -> list[CounterStop]:
     names = {procedure.id: _label(procedure, plan.language) for procedure in plan.procedures}
     return [
         CounterStop(
-            name=both(counter.name),
+            name=counter_name(counter.name),
             floor=f"{counter.floor}F",
-            location=counter.location.ja,
+            location=counter.location.citizen,
             procedures=[names[procedure_id] for procedure_id in counter.procedures],
         )
         for counter in plan.visiting_order()
@@ -85,16 +111,17 @@ def build_slip(
     issued: datetime,
     status_base: str = "",
 ) -> Slip:
-    """The slip for a sealed submission, headings in Japanese and the citizen's language; with the ticket's
-    status page under `status_base` (central's public URL) when one is given."""
+    """The slip for a sealed submission; `issued` is printed as it is given, with its zone (e.g. JST); with
+    the ticket's status page under `status_base` (central's public URL) when one is given."""
     plan = created.plan
     return Slip(
         office=office,
         ticket=created.ticket,
         language=language,
         stops=_stops(plan),
-        documents=[both(document.name) for document in plan.documents],
+        documents=[document.name.citizen for document in plan.documents],
         qr_text=qr_text,
-        issued_at=issued.strftime("%Y-%m-%d %H:%M"),
+        issued_at=issued.strftime("%Y-%m-%d %H:%M %Z").strip(),
+        headings=slip_headings(language),
         status_url=status_url(status_base, created.submission_id) if status_base else "",
     )

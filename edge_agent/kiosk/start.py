@@ -4,10 +4,12 @@ Every screen has a way back; "start over" and the idle timeout wipe the session.
 in-memory session only and is never logged.
 """
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, get_args
 
 import anyio.to_thread
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Redirect
@@ -16,9 +18,12 @@ from protocol.citizen_text import EVENTS, SEXES
 from protocol.facts import LifeEvent, Member, Person, Sex
 
 from .context import COOKIE, START, KioskContext, go
+from .dates import posted_date
 from .i18n import LANGUAGES, N_
+from .session import KioskSession
 
 MAX_HOUSEHOLD = 12
+MEMBER_TYPES = frozenset({"member", "members"})
 
 
 @get("/", sync_to_thread=False)
@@ -91,23 +96,31 @@ def _person_problem(name: str, birth_date: str, sex: str) -> str | None:
     except ValueError:
         return N_("Please enter the date of birth.")
     if sex not in SEXES:
-        return N_("Please choose one.")
+        return N_("Please choose the sex.")
     return None
+
+
+def _posted(form: Mapping[str, object], keys: tuple[str, ...]) -> dict[str, str]:
+    """The person form's fields, stripped; the birth date put together from its parts."""
+    values = {key: str(form.get(key, "")).strip() for key in keys}
+    values["birth_date"] = posted_date(form, "birth_date")
+    return values
 
 
 @get("/typed", sync_to_thread=False)
 def typed(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
-    """Type the basic four facts when there is no card and no pre-entry QR."""
+    """Type the basic four facts when there is no card and no pre-entry QR (prefilled when changing them)."""
     session = kiosk.session(request)
-    return kiosk.page("typed.html.jinja", session.language, sexes=SEXES, error=None, values={})
+    person = session.applicant if session.applicant is not None and not session.card_read else None
+    values = msgspec.structs.asdict(person) if person is not None else {}
+    return kiosk.page("typed.html.jinja", session.language, sexes=SEXES, error=None, values=values)
 
 
 @post("/typed")
 async def save_typed(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
     """Check and keep the typed applicant."""
     session = kiosk.session(request)
-    form = await request.form()
-    values = {key: str(form.get(key, "")).strip() for key in ("name", "address", "birth_date", "sex")}
+    values = _posted(await request.form(), ("name", "address", "sex"))
     problem = _person_problem(values["name"], values["birth_date"], values["sex"]) or (
         None if values["address"] else N_("Please enter the address.")
     )
@@ -116,6 +129,7 @@ async def save_typed(request: Request[Any, Any, Any], kiosk: KioskContext) -> Re
         return kiosk.page(page, session.language, status=422, sexes=SEXES, error=problem, values=values)
     sex: Sex = values["sex"]  # type: ignore[assignment]  # checked against SEXES
     session.applicant = Person(values["name"], values["address"], values["birth_date"], sex)
+    session.card_read = False
     return go("/kiosk/household")
 
 
@@ -138,19 +152,26 @@ async def remove_member(request: Request[Any, Any, Any], kiosk: KioskContext) ->
     index = await field(request, "index")
     if index.isdigit() and int(index) < len(session.household):
         del session.household[int(index)]
-        session.answers.clear()
+        session.forget_answers()
     return go("/kiosk/household")
 
 
+def _member_index(session: KioskSession, posted: str) -> int | None:
+    """The household row being changed, or None when a member is added."""
+    return int(posted) if posted.isdecimal() and int(posted) < len(session.household) else None
+
+
 @get("/household/add", sync_to_thread=False)
-def add_member_form(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str]:
-    """One member: name, relation, birth date, sex."""
+def add_member_form(request: Request[Any, Any, Any], kiosk: KioskContext, index: str = "") -> Response[str]:
+    """One member: name, relation, birth date, sex (prefilled when changing a member)."""
     session = kiosk.session(request)
-    return _member_page(kiosk, session.language, error=None, values={})
+    row = _member_index(session, index)
+    values = msgspec.structs.asdict(session.household[row]) if row is not None else {}
+    return _member_page(kiosk, session.language, error=None, values=values, index=row)
 
 
 def _member_page(
-    kiosk: KioskContext, language: str, *, error: str | None, values: dict[str, str]
+    kiosk: KioskContext, language: str, *, error: str | None, values: dict[str, str], index: int | None
 ) -> Response[str]:
     relations = kiosk.relations(language)
     return kiosk.page(
@@ -161,26 +182,34 @@ def _member_page(
         sexes=SEXES,
         error=error,
         values=values,
+        index=index,
     )
 
 
 @post("/household/add")
 async def add_member(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
-    """Check and add a member."""
+    """Check and add a member, or change the one being edited."""
     session = kiosk.session(request)
     form = await request.form()
-    values = {key: str(form.get(key, "")).strip() for key in ("name", "relation", "birth_date", "sex")}
+    values = _posted(form, ("name", "relation", "sex"))
+    row = _member_index(session, str(form.get("index", "")))
     problem = _person_problem(values["name"], values["birth_date"], values["sex"]) or (
-        None if values["relation"] in kiosk.catalog.relations else N_("Please choose one.")
+        None if values["relation"] in kiosk.catalog.relations else N_("Please choose the relation.")
     )
-    if problem or len(session.household) >= MAX_HOUSEHOLD:
-        return _member_page(
-            kiosk, session.language, error=problem or N_("Please ask the staff."), values=values
-        )
+    if problem or (row is None and len(session.household) >= MAX_HOUSEHOLD):
+        error = problem or N_("Please ask the staff.")
+        return _member_page(kiosk, session.language, error=error, values=values, index=row)
     sex: Sex = values["sex"]  # type: ignore[assignment]  # checked against SEXES
-    session.household.append(Member(values["name"], values["relation"], values["birth_date"], sex))
-    session.answers.clear()
-    return go("/kiosk/household")
+    member = Member(values["name"], values["relation"], values["birth_date"], sex)
+    if row is None:
+        session.household.append(member)
+        session.forget_answers()
+        return go("/kiosk/household")
+    session.household[row] = member
+    about_members = [key for key in session.answers if kiosk.catalog.question_by_id[key].type in MEMBER_TYPES]
+    for key in about_members:  # asked again (the change may change who they offer), preselected
+        session.drafts[key] = session.answers.pop(key)
+    return go("/kiosk/review")
 
 
 HANDLERS = [languages, start, finish, event, choose_event, identity, typed, save_typed]

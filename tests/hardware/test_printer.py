@@ -18,6 +18,7 @@ from edge_agent.hardware.printer import (
     PrinterOfflineError,
     PrinterUnreachableError,
     Slip,
+    SlipHeadings,
     SlipPrinter,
 )
 from edge_agent.hardware.printer.emulator import VirtualPrinter
@@ -48,6 +49,12 @@ def slip() -> Slip:
         ],
         documents=["本人確認書類", "転出証明書"],
         qr_text=QR_TEXT,
+        headings=SlipHeadings(
+            ticket="受付番号 / Your number",
+            stops="お回りいただく窓口 / Counters to visit",
+            documents="お持ちいただくもの / Please bring",
+            qr="このQRコードをお見せください / Show this QR code",
+        ),
     )
 
 
@@ -69,11 +76,12 @@ def test_kanji_mode_text_and_native_qr(virtual_printer: VirtualPrinter, slip: Sl
     for expected in (
         "中央区役所",
         "A-012",
-        "□ 1. 市民課",
-        "1F 3番窓口",
-        "・転入届",
-        "・国民健康保険 加入",
-        "・転出証明書",
+        "□1 市民課 → 3番窓口",
+        "転入届・マイナンバーカード住所変更",
+        "□2 保険年金課 → 12番窓口",
+        "国民健康保険 加入・ｶﾅ",
+        "Please bring: 本人確認書",
+        "類・転出証明書",
     ):
         assert expected in text
     assert "受付番号 / Your number" in text
@@ -103,9 +111,10 @@ def test_raster_mode_matches_the_preview_and_its_qr_decodes(
 def test_language_outside_cp932_falls_back_to_raster_lines(
     virtual_printer: VirtualPrinter, slip: Slip
 ) -> None:
-    printer_for(virtual_printer, japanese="kanji").print_slip(msgspec.structs.replace(slip, language="ko"))
+    korean = SlipHeadings(ticket="접수 번호", stops="방문할 창구", documents="지참할 것", qr="QR 코드")
+    printer_for(virtual_printer, japanese="kanji").print_slip(msgspec.structs.replace(slip, headings=korean))
     decoded = decode(virtual_printer.wait_for_jobs(1)[0])
-    assert "□ 1. 市民課" in decoded.lines
+    assert "□1 市民課 → 3番窓口" in decoded.lines
     assert not any("번호" in line for line in decoded.lines)
     assert len(decoded.images) == 4, "the four Korean headings are printed as images"
 
@@ -143,5 +152,5 @@ def test_file_printer_has_no_status_but_prints(tmp_path: Path, slip: Slip) -> No
     printer.print_slip(slip)
     decoded = decode((tmp_path / "lp0").read_bytes())
     assert decoded.status_requests == []
-    assert "□ 2. 保険年金課" in decoded.lines
+    assert "□2 保険年金課 → 12番窓口" in decoded.lines
     assert decoded.qr_payloads == [QR_TEXT.encode("ascii")]

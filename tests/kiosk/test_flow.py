@@ -90,6 +90,7 @@ def test_back_undoes_one_answer(page: Page, unit: Unit, card: VirtualCard) -> No
     expect(page.locator("h1")).not_to_have_text(first)
     page.locator('form[action="/kiosk/question/back"] button').click()
     expect(page.locator("h1")).to_have_text(first)
+    expect(page.locator("#answer")).to_have_value("みどり市中央町一丁目２番３号")  # shown again, not cleared
 
 
 def test_one_try_left_is_never_tried(page: Page, unit: Unit, card: VirtualCard) -> None:
@@ -123,11 +124,7 @@ def test_paper_out_keeps_the_case_and_prints_again(page: Page, unit: Unit) -> No
     _ = translations("ja").gettext
     begin(page, unit, "ja", "certificates")
     page.locator('a[href="/kiosk/typed"]').click()
-    page.locator("#name").fill(HOLDER.name)
-    page.locator("#birth_date").fill(HOLDER.birth_date)
-    page.locator('input[name="sex"][value="2"]').check()
-    page.locator("#address").fill(HOLDER.address)
-    page.locator('form.fields button[type="submit"]').click()
+    fill_person(page, HOLDER.name, HOLDER.birth_date, "2", address=HOLDER.address)
     page.locator('a[href="/kiosk/question"]').click()
     answer_everything(page)
     cases = len(case_ids(unit.workdir))

@@ -10,12 +10,13 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pyzbar.pyzbar import decode as zbar
 
+from central.preentry.i18n import translations
 from protocol.qr_seal import PreEntryQr, QrKind, open_qr
 from testbed.processes import Service
 from tests.hardware.escpos_decode import decode
 
 from .conftest import Unit, jobs_after
-from .screens import answer_everything, begin
+from .screens import answer_preentry, begin
 
 APPLICANT = ("出島　明", "長崎県長崎市出島町１－１", "1990-07-07")
 CHILD = ("出島　光", "2019-03-03")
@@ -36,6 +37,8 @@ def make_preentry_qr(page: Page, central: Service, language: str) -> bytes:
     page.locator('input[name="m0_sex"][value="2"]').check()
     page.locator("#m0_relation").select_option("child")
     page.locator('button[value="make"]').click()
+    expect(page.locator("h1")).to_have_text(translations(language).gettext("A few questions"))
+    assert answer_preentry(page) >= 10, "the whole questionnaire is answered at home"
     source = page.locator("img.qr").get_attribute("src")
     assert source is not None
     assert source.startswith("data:image/png;base64,")
@@ -49,14 +52,13 @@ def test_round_trip_to_a_printed_slip(page: Page, unit: Unit, stack: tuple[Path,
     try:
         begin(page, unit, "en", "move_in")
         page.locator('a[href="/kiosk/scan"]').click()
-        people = page.locator(".people")
-        expect(people).to_contain_text(APPLICANT[0], timeout=20_000)
-        expect(people).to_contain_text(CHILD[0])
+        household = page.locator("table.review").first  # scan, check, confirm: no question left
+        expect(household).to_contain_text(APPLICANT[0], timeout=20_000)
+        expect(household).to_contain_text(CHILD[0])
     finally:
         (unit.camera / "phone.png").unlink()
+    expect(page.locator("table.review").nth(1)).to_contain_text("099-000-0000")
     before = len(unit.printer.jobs)
-    page.locator('a[href="/kiosk/question"]').click()
-    answer_everything(page)
     page.locator('form[action="/kiosk/confirm"] button').click()
     expect(page.locator(".ticket")).to_be_visible()
     [job] = jobs_after(unit.printer, before)

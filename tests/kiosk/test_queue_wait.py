@@ -14,7 +14,7 @@ from testbed.broker import Broker
 from tests.spine.helpers import wait_until
 
 from .conftest import HOLDER, Unit
-from .screens import answer_everything, begin
+from .screens import answer_everything, begin, fill_person
 
 WAITING, MINUTES = 37, 53
 """Figures no real queue of the test session has, so the screen can only have them from this state."""
@@ -50,11 +50,7 @@ def test_review_shows_the_current_wait_at_the_plans_counters(page: Page, unit: U
     )
     begin(page, unit, "ja", "certificates")
     page.locator('a[href="/kiosk/typed"]').click()
-    page.locator("#name").fill(HOLDER.name)
-    page.locator("#birth_date").fill(HOLDER.birth_date)
-    page.locator('input[name="sex"][value="2"]').check()
-    page.locator("#address").fill(HOLDER.address)
-    page.locator('form.fields button[type="submit"]').click()
+    fill_person(page, HOLDER.name, HOLDER.birth_date, "2", address=HOLDER.address)
     page.locator('a[href="/kiosk/question"]').click()
     answer_everything(page)
     wanted = _("About %(minutes)s min wait now (%(people)s waiting)") % {

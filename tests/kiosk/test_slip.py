@@ -1,15 +1,32 @@
-"""The slip the kiosk prints for a big household: both languages, no personal data in print, and a case QR
-that stays within what an 80 mm slip can print (QR version 25) yet carries the whole household."""
+"""The slip the kiosk prints for a big household: both languages, no personal data in print, a case QR that
+stays within what an 80 mm slip can print (QR version 25) yet carries the whole household, headings from
+the catalogs in every kiosk language with no missing glyph, the city's time zone, and a five-person move-in
+slip at most 22 cm long in Japanese, 28 cm in the other languages (measured on the ESC/POS bytes a raster
+printer receives)."""
 
+import functools
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import msgspec
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
+from pyzbar.pyzbar import ZBarSymbol
+from pyzbar.pyzbar import decode as zbar_decode
 
+from edge_agent.hardware.printer import Slip, SlipPrinter
+from edge_agent.hardware.printer.emulator import VirtualPrinter
+from edge_agent.hardware.printer.layout import Text, slip_blocks
+from edge_agent.hardware.printer.raster import missing_glyphs
 from edge_agent.identity import Identity, tls_files
+from edge_agent.kiosk.i18n import LANGUAGES, translations
+from edge_agent.kiosk.settings import KioskSettings
 from edge_agent.kiosk.slip import MAX_QR_CHARS, build_slip, case_qr_text
+from edge_agent.profile import NetworkPrinter
 from edge_agent.submission import SubmissionCreated
+from procedures.catalog import Catalog
 from procedures.loader import load_catalog_dir
 from procedures.navigator import make_plan
 from procedures.planner import SAMPLE_CATALOG
@@ -17,19 +34,43 @@ from protocol.facts import Facts
 from protocol.keys import CityPrivateKey
 from protocol.plan import Plan
 from protocol.qr_seal import CaseQr, CounterKey, open_qr
+from tests.hardware.escpos_decode import decode, stack
+
+from .screens import save_screenshot
+
+DOTS_PER_CM = 203 / 2.54
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@functools.cache
+def sample_catalog() -> Catalog:
+    return load_catalog_dir(SAMPLE_CATALOG)
 
 
 def ibusuki(language: str) -> tuple[Facts, Plan]:
-    catalog = load_catalog_dir(SAMPLE_CATALOG)
+    catalog = sample_catalog()
     example = next(item for item in catalog.content.examples if item.id == "ibusuki_roleplay")
     facts = msgspec.structs.replace(msgspec.convert(example.facts, Facts), language=language)
     plan = make_plan(catalog, facts, datetime.fromisoformat(example.today).date())
     return facts, plan
 
 
-def test_big_household_slip(tmp_path: Path) -> None:
-    facts, plan = ibusuki("vi")
-    identity = Identity(
+def five_person_move_in(language: str) -> tuple[Facts, Plan]:
+    """The Ibusuki family without the grandparents: two parents and three children moving in."""
+    catalog = sample_catalog()
+    example = next(item for item in catalog.content.examples if item.id == "ibusuki_roleplay")
+    facts = msgspec.structs.replace(msgspec.convert(example.facts, Facts), language=language)
+    answers = {
+        key: value for key, value in facts.answers.items() if key not in ("care_levels", "care_carried_over")
+    }
+    answers.update(nhi_members=["0", "1", "2", "3", "4"], disability_members=[], card_members=["0", "1"])
+    answers["care_levels"] = {}  # nobody in the five has a care level
+    facts = msgspec.structs.replace(facts, household=facts.household[:4], answers=answers)
+    return facts, make_plan(catalog, facts, datetime(2026, 11, 20).date())
+
+
+def identity_for(tmp_path: Path) -> Identity:
+    return Identity(
         device_id="cu-test",
         office_id="honcho",
         city=CityPrivateKey.generate().public,
@@ -42,6 +83,11 @@ def test_big_household_slip(tmp_path: Path) -> None:
         tls=tls_files(tmp_path, 1),
         generation=1,
     )
+
+
+def test_big_household_slip(tmp_path: Path) -> None:
+    facts, plan = ibusuki("vi")
+    identity = identity_for(tmp_path)
     created = SubmissionCreated(submission_id="0190-test", ticket="A-007", plan=plan)
     qr = case_qr_text(identity, created, facts, "2026-11-20T10:00:00+09:00")
     assert len(qr) <= MAX_QR_CHARS
@@ -56,3 +102,70 @@ def test_big_household_slip(tmp_path: Path) -> None:
     printed = msgspec.json.encode(msgspec.structs.replace(slip, qr_text="")).decode()
     assert all(person.name not in printed for person in facts.household)
     assert facts.applicant.address not in printed
+
+
+def slip_for(tmp_path: Path, language: str) -> Slip:
+    facts, plan = five_person_move_in(language)
+    created = SubmissionCreated(submission_id="0190-test", ticket="A-007", plan=plan)
+    issued = datetime(2026, 11, 20, 1, 5, tzinfo=ZoneInfo("UTC")).astimezone(TOKYO)
+    qr = case_qr_text(identity_for(tmp_path), created, facts, issued.isoformat())
+    return build_slip(office="みどり市 本庁舎", created=created, language=language, qr_text=qr, issued=issued)
+
+
+@pytest.fixture(scope="module")
+def raster_printer() -> Iterator[tuple[VirtualPrinter, SlipPrinter]]:
+    """An 80 mm printer that prints everything as raster, so the paper is exactly what the bytes draw."""
+    with VirtualPrinter() as virtual:
+        settings = NetworkPrinter(host="127.0.0.1", port=virtual.port, japanese="raster", qr="raster")
+        yield virtual, SlipPrinter(settings)
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_language_has_catalog_headings_and_fonts(tmp_path: Path, language: str) -> None:
+    slip = slip_for(tmp_path, language)
+    texts = [block.text for block in slip_blocks(slip) if isinstance(block, Text)]
+    assert not missing_glyphs("".join(texts)), "every character has a font that draws it"
+    _ = translations(language).gettext
+    assert slip.headings.ticket.endswith(_("Your number"))
+    if language.startswith("ja"):
+        assert slip.headings.ticket == _("Your number"), "やさしい日本語 and Japanese slips: one heading"
+    assert slip.issued_at == "2026-11-20 10:05 JST"
+    assert not any(stop.location.startswith(stop.floor) for stop in slip.stops), "no 2F before 2階"
+
+
+@pytest.mark.parametrize("language", ["ja", "en", "ne"])
+def test_five_person_slip_is_short_and_its_qr_reads(
+    tmp_path: Path, language: str, raster_printer: tuple[VirtualPrinter, SlipPrinter]
+) -> None:
+    slip = slip_for(tmp_path, language)
+    virtual, printer = raster_printer
+    before = len(virtual.jobs)
+    printer.print_slip(slip)
+    paper = stack(decode(virtual.wait_for_jobs(before + 1)[before]).images)
+    limit_cm = 22 if language == "ja" else 28  # half the 44 cm of before; longer words in other languages
+    assert paper.height <= limit_cm * DOTS_PER_CM, f"{paper.height / DOTS_PER_CM:.1f} cm"
+    symbols = zbar_decode(paper.convert("L"), symbols=[ZBarSymbol.QRCODE])
+    assert [symbol.data.decode("ascii") for symbol in symbols] == [slip.qr_text]
+    if language == "en":
+        save_screenshot("slip.png", paper)
+
+
+def test_english_slip_says_where_in_english(tmp_path: Path) -> None:
+    slip = slip_for(tmp_path, "en")
+    assert slip.stops[0].name.startswith("市民課 / Citizens Division")
+    assert slip.stops[0].location.startswith("Right of the main entrance")
+    procedures = [procedure.removeprefix("【案内】") for stop in slip.stops for procedure in stop.procedures]
+    assert all(procedure.isascii() for procedure in procedures)
+
+
+def test_easy_japanese_slip_is_easy(tmp_path: Path) -> None:
+    slip = slip_for(tmp_path, "ja-easy")
+    assert slip.headings.ticket == translations("ja-easy").gettext("Your number") != "受付番号"
+    assert any("かい" in stop.location for stop in slip.stops)
+
+
+def test_slip_time_zone_follows_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MADOGUCHI_TIME_ZONE", raising=False)
+    assert KioskSettings.from_environment().zone == TOKYO
+    monkeypatch.setenv("MADOGUCHI_TIME_ZONE", "Pacific/Honolulu")
+    assert KioskSettings.from_environment().zone == ZoneInfo("Pacific/Honolulu")

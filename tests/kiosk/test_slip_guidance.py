@@ -25,6 +25,7 @@ def test_guidance_is_marked_on_the_slip_and_forms_are_not() -> None:
     )
     lines = [line for stop in slip.stops for line in stop.procedures]
     guidance = [line for line in lines if line.startswith("【案内】")]
-    assert any("印鑑登録証" in line and line.endswith("(information only)") for line in guidance)
+    seal_card = next(procedure for procedure in plan.procedures if "印鑑登録証" in procedure.name.ja)
+    assert any(seal_card.name.citizen in line and line.endswith("(information only)") for line in guidance)
     assert not any(line.startswith("【案内】住民異動届") for line in lines)
     assert len(guidance) == sum(procedure.kind == "guidance" for procedure in plan.procedures)

@@ -8,9 +8,11 @@ import msgspec
 import pytest
 
 from procedures.answers import InvalidAnswerError, MissingFacts
+from procedures.asked import posted_answer
 from procedures.catalog import Catalog
 from procedures.conditions import ConditionEvaluationError, compile_condition, make_context
-from procedures.navigator import make_plan, next_questions
+from procedures.model import QuestionType
+from procedures.navigator import given_answers, make_plan, next_questions
 from procedures.people import InvalidBirthDateError, age_on, people_of
 from protocol.facts import Facts, Person
 from protocol.plan import Plan
@@ -178,3 +180,34 @@ def test_debug_logging_never_shows_the_household(catalog: Catalog, caplog: pytes
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "指宿" not in logged
     assert "is_applicant" not in logged
+
+
+def test_given_answers_are_the_shown_ones_in_asking_order(catalog: Catalog) -> None:
+    """What the kiosk's review shows and submits: an answer to a question no longer asked is left out."""
+    full = facts_of(catalog, "ibusuki_roleplay")
+    given = given_answers(catalog, full, TODAY)
+    order = [compiled.question.id for compiled in catalog.questions]
+    ids = [question.id for question, _ in given]
+    assert ids == sorted(full.answers, key=order.index)
+    assert {question.id: value for question, value in given}["care_carried_over"] is True
+    no_care = _with_answers(full, {**full.answers, "care_levels": {}})
+    assert "care_carried_over" not in [question.id for question, _ in given_answers(catalog, no_care, TODAY)]
+
+
+@pytest.mark.parametrize(
+    ("question_type", "values", "expected"),
+    [
+        ("yes_no", ["yes"], True),
+        ("yes_no", ["maybe"], None),
+        ("number", ["2"], 2),
+        ("number", ["２"], None),
+        ("members", ["0", "2"], ["0", "2"]),
+        ("multi", [], []),
+        ("text", [" ポチ "], "ポチ"),
+        ("date", [], ""),
+    ],
+)
+def test_posted_answer_reads_a_form_as_the_checker_expects(
+    question_type: QuestionType, values: list[str], expected: object
+) -> None:
+    assert posted_answer(question_type, values) == expected

@@ -6,7 +6,7 @@
 
 from .device import PrinterDevice
 from .errors import CoverOpenError, PaperOutError, PrinterError, PrinterOfflineError, PrinterUnreachableError
-from .slip import CounterStop, Slip
+from .slip import CounterStop, Slip, SlipHeadings
 from .slip_printer import SlipPrinter
 from .status import PrinterStatus
 
@@ -20,5 +20,6 @@ __all__ = [
     "PrinterStatus",
     "PrinterUnreachableError",
     "Slip",
+    "SlipHeadings",
     "SlipPrinter",
 ]

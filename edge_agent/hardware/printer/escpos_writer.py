@@ -96,7 +96,12 @@ class SlipWriter:
             return
         room = cells_per_line // block.size - block.indent
         self._printer._raw(_size_command(block.size) + _ALIGN[block.center])
-        for line in wrap(block.text, lambda candidate: _cells(candidate) <= room):
-            text = " " * block.indent + line
+        lines = wrap(
+            block.text,
+            lambda candidate: _cells(candidate) <= room,
+            lambda candidate: _cells(candidate) <= room - block.hanging,
+        )
+        for number, line in enumerate(lines):
+            text = " " * (block.indent + (block.hanging if number else 0)) + line
             self._printer._raw(KANJI_ON + text.encode("cp932") + KANJI_OFF + LINE_FEED)
         self._printer._raw(_size_command(1))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from .slip import Slip, heading
+from .slip import Slip
 
 Size = Literal[1, 2, 4]
 """Character magnification: 1 normal, 2 for headings, 4 for the queue number."""
@@ -24,6 +24,8 @@ class Text:
     center: bool = False
     indent: int = 0
     """Indentation of every line, in character cells."""
+    hanging: int = 0
+    """Extra indentation of the lines after the first (a checklist item's text under its box)."""
 
 
 @dataclass(frozen=True)
@@ -40,47 +42,78 @@ class QrCode:
 
 Block = Text | Rule | QrCode
 
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+"""Japanese and Chinese: no spaces between words, so a line may break between any two characters."""
+
+
+def listed(items: list[str]) -> str:
+    """Items in one paragraph: "・" between Japanese or Chinese items (in CP932, so Kanji mode prints it),
+    "; " between the others (lines break after it)."""
+    return ("・" if all(_CJK.search(item) for item in items) else "; ").join(items)
+
 
 def slip_blocks(slip: Slip) -> list[Block]:
-    """The slip from top to bottom: office, queue number (and its status page), counters in order, documents,
-    the case QR."""
-    blocks: list[Block] = [Text(slip.office, size=2, center=True)]
-    if slip.issued_at:
-        blocks.append(Text(slip.issued_at, center=True))
-    blocks += [Rule(), Text(heading("ticket", slip.language), center=True)]
+    """The slip from top to bottom: office and time, queue number (and its status page), the counters as a
+    checklist, documents, the case QR.
+
+    Kept short (a household's slip should not reach the floor): one line per counter, its place and what
+    is done there as one wrapped paragraph each, documents as one paragraph.
+    """
+    headings = slip.headings
+    top = "  ".join(part for part in (slip.office, slip.issued_at) if part)
+    blocks: list[Block] = [Text(top, center=True), Rule()]
+    if headings.ticket:
+        blocks.append(Text(headings.ticket, center=True))
     blocks.append(Text(slip.ticket, size=4, center=True))
     if slip.status_url:
-        blocks += [Text(heading("status", slip.language), center=True), QrCode(slip.status_url)]
-        blocks.append(Text(slip.status_url, center=True))
-    blocks += [Rule(), Text(heading("stops", slip.language))]
+        blocks += [Text(headings.status, center=True)] if headings.status else []
+        blocks += [QrCode(slip.status_url), Text(slip.status_url, center=True)]
+    blocks.append(Rule())
+    if headings.stops:
+        blocks.append(Text(headings.stops))
     for number, stop in enumerate(slip.stops, start=1):
-        blocks.append(Text(f"□ {number}. {stop.name}", size=2))
-        if where := " ".join(part for part in (stop.floor, stop.location) if part):
-            blocks.append(Text(where, indent=4))
-        blocks += [Text(f"・{procedure}", indent=4) for procedure in stop.procedures]
+        where = stop.location or stop.floor
+        blocks.append(Text(f"□{number} {stop.name}" + (f" → {where}" if where else ""), hanging=3))
+        if stop.procedures:
+            blocks.append(Text(listed(stop.procedures), indent=3))
     if slip.documents:
-        blocks += [Rule(), Text(heading("documents", slip.language))]
-        blocks += [Text(f"・{document}", indent=2) for document in slip.documents]
+        documents = listed(slip.documents)
+        blocks += [Rule(), Text(f"{headings.documents}: {documents}" if headings.documents else documents)]
     if slip.qr_text:
-        blocks += [Rule(), QrCode(slip.qr_text), Text(heading("qr", slip.language), center=True)]
+        blocks += [Rule(), QrCode(slip.qr_text)] if not slip.documents else [QrCode(slip.qr_text)]
+        if headings.qr:
+            blocks.append(Text(headings.qr, center=True))
     return blocks
 
 
-def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:
-    """Greedy line breaking: at spaces where the text has them, between any two characters otherwise."""
+_NO_LINE_START = frozenset("、。・，．）」』】〕！？ー")
+"""Japanese punctuation that must not begin a line (禁則): the character before it moves down too."""
+
+
+def wrap(text: str, fits: Callable[[str], bool], rest: Callable[[str], bool] | None = None) -> list[str]:
+    """Greedy line breaking: at spaces, and between any two CJK characters; a word without CJK characters
+    moves to the next line whole unless it is longer than a line.
+
+    `rest` says what fits on the lines after the first (a hanging indent); by default the same as `fits`.
+    """
     lines: list[str] = []
     line = ""
+
+    def room(candidate: str) -> bool:
+        return (fits if not lines or rest is None else rest)(candidate)
+
     for token in re.findall(r"\S+\s*", text) or [""]:
-        if fits(line + token.rstrip()):
+        if room(line + token.rstrip()):
             line += token
             continue
-        if line:
+        if line and not _CJK.search(token):
             lines.append(line.rstrip())
             line = ""
         for character in token:
-            if line and not fits(line + character.rstrip()):
-                lines.append(line.rstrip())
-                line = ""
+            if line and not room(line + character.rstrip()):
+                carried = line[-1] if character in _NO_LINE_START and len(line) > 1 else ""
+                lines.append(line[: len(line) - len(carried)].rstrip())
+                line = carried
             line += character
     lines.append(line.rstrip())
     return lines

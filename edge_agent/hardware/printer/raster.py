@@ -1,8 +1,10 @@
 """Draw slip blocks as a 1-bit image: the PNG preview, and what raster-mode printers print.
 
-Text is drawn with a CJK font from the system (fonts-noto-cjk, else IPA Gothic) at the printer's resolution
-(203 dpi: a 24-dot base font, like the printers' own Font A), so the preview is the printed slip dot for dot.
-This module draws; it must never talk to a printer.
+Text is drawn at the printer's resolution (203 dpi: a 24-dot base font, like the printers' own Font A), so the
+preview is the printed slip dot for dot. Each run of text is drawn with the first system font that has its
+characters (Noto Sans CJK for Japanese, Chinese and Korean, Noto Sans for Vietnamese and other Latin, Noto
+Sans Devanagari for Nepali; see scripts/apt-packages.txt) and shaped by Pillow's Raqm layout, so every kiosk
+language prints. This module draws; it must never talk to a printer.
 """
 
 import functools
@@ -10,17 +12,25 @@ import io
 from pathlib import Path
 
 import segno
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from .layout import Block, QrCode, Rule, Text, wrap
 
 BASE_DOTS = 24
 """Height of a normal character in dots; a cell (half-width character) is half of it."""
+LEADING = 3
+"""Dots between lines (Devanagari marks above and below the letters reach into them)."""
 QUIET_ZONE = 4
-_FONTS = (
+MAX_MODULE_DOTS = 4
+"""A QR module is at most 4 dots (0.5 mm): big enough for the counters' cameras, short enough for the slip."""
+FONTS = (
     (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 0),  # index 0: Noto Sans CJK JP
     (Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"), 0),
+    (Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"), 0),
+    (Path("/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"), 0),
 )
+"""Fonts in the order they are tried for each character; the missing ones are skipped."""
 
 
 class FontMissingError(RuntimeError):
@@ -28,11 +38,57 @@ class FontMissingError(RuntimeError):
 
 
 @functools.cache
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    for path, index in _FONTS:
+def _installed() -> tuple[tuple[Path, int, frozenset[int]], ...]:
+    """The installed fonts with the code points each one draws."""
+    found = []
+    for path, index in FONTS:
         if path.exists():
-            return ImageFont.truetype(str(path), size, index=index)
-    raise FontMissingError("install fonts-noto-cjk to print Japanese as raster")
+            with TTFont(path, fontNumber=index, lazy=True) as font:
+                found.append((path, index, frozenset(font.getBestCmap())))
+    if not found:
+        raise FontMissingError("install fonts-noto-cjk to print Japanese as raster")
+    return tuple(found)
+
+
+@functools.cache
+def _font(choice: int, size: int) -> ImageFont.FreeTypeFont:
+    path, index, _ = _installed()[choice]
+    return ImageFont.truetype(str(path), size, index=index, layout_engine=ImageFont.Layout.RAQM)
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """The characters of `text` (other than white space and joiners) that no installed font can draw."""
+    fonts = _installed()
+    return {
+        character
+        for character in text
+        if not character.isspace()
+        and character not in "\u200c\u200d"
+        and not any(ord(character) in cmap for _, _, cmap in fonts)
+    }
+
+
+def runs(text: str) -> list[tuple[int, str]]:
+    """The text cut into runs, each with the font that draws it: a run goes on while its font has the
+    next character (spaces and marks stay with their word), so a word is never split between fonts."""
+    fonts = _installed()
+    result: list[tuple[int, str]] = []
+    for character in text:
+        code = ord(character)
+        if result and (character.isspace() or code in fonts[result[-1][0]][2]):
+            result[-1] = (result[-1][0], result[-1][1] + character)
+            continue
+        choice = next((number for number, (_, _, cmap) in enumerate(fonts) if code in cmap), 0)
+        if result and result[-1][0] == choice:
+            result[-1] = (choice, result[-1][1] + character)
+        else:
+            result.append((choice, character))
+    return result
+
+
+def text_width(text: str, size: int) -> float:
+    """Dots a line takes at a character height of `size` dots."""
+    return sum(_font(choice, size).getlength(part) for choice, part in runs(text))
 
 
 def qr_code(text: str) -> segno.QRCode:
@@ -41,9 +97,9 @@ def qr_code(text: str) -> segno.QRCode:
 
 
 def qr_module_dots(text: str, width_dots: int) -> int:
-    """The largest module size (dots) at which the QR and its quiet zone fit the paper, at most 8."""
+    """The largest module size (dots) at which the QR and its quiet zone fit the paper, at most 4."""
     modules = int(qr_code(text).symbol_size(scale=1, border=QUIET_ZONE)[0])
-    size = min(8, width_dots // modules)
+    size = min(MAX_MODULE_DOTS, width_dots // modules)
     if size < 2:
         raise ValueError("the QR payload is too long for this paper width")
     return size
@@ -55,30 +111,50 @@ def _qr_image(text: str, width_dots: int) -> Image.Image:
     return Image.open(io.BytesIO(buffer.getvalue())).convert("1")
 
 
-def _text_lines(block: Text, width_dots: int) -> list[str]:
-    font = _font(BASE_DOTS * block.size)
-    indent_dots = block.indent * BASE_DOTS // 2
-    return wrap(block.text, lambda line: font.getlength(line) <= width_dots - indent_dots)
+def _indents(block: Text) -> tuple[int, int]:
+    """Dots before the first line and before the others."""
+    first = block.indent * BASE_DOTS // 2
+    return first, first + block.hanging * BASE_DOTS // 2
+
+
+def text_lines(block: Text, width_dots: int) -> list[str]:
+    """The block's text broken into the lines printed at this paper width."""
+    size = BASE_DOTS * block.size
+    first, rest = _indents(block)
+    return wrap(
+        block.text,
+        lambda line: text_width(line, size) <= width_dots - first,
+        lambda line: text_width(line, size) <= width_dots - rest,
+    )
+
+
+def line_height(size: int) -> int:
+    """Dots from one line to the next for characters `size` times the base height."""
+    return BASE_DOTS * size + LEADING
 
 
 def _draw_text(block: Text, width_dots: int) -> Image.Image:
-    font = _font(BASE_DOTS * block.size)
-    lines = _text_lines(block, width_dots)
-    ascent, descent = font.getmetrics()
-    line_height = ascent + descent
-    image = Image.new("1", (width_dots, line_height * len(lines)), 1)
+    size = BASE_DOTS * block.size
+    lines = text_lines(block, width_dots)
+    height = line_height(block.size)
+    baseline = (height - size) // 2 + round(size * 0.88)
+    image = Image.new("1", (width_dots, height * len(lines)), 1)
     draw = ImageDraw.Draw(image)
+    first, rest = _indents(block)
     for row, line in enumerate(lines):
-        x = block.indent * BASE_DOTS // 2
+        x = float(rest if row else first)
         if block.center:
-            x = max(0, (width_dots - int(font.getlength(line))) // 2)
-        draw.text((x, row * line_height), line, font=font, fill=0)
+            x = max(0.0, (width_dots - text_width(line, size)) / 2)
+        for choice, part in runs(line):
+            font = _font(choice, size)
+            draw.text((x, row * height + baseline), part, font=font, fill=0, anchor="ls")
+            x += font.getlength(part)
     return image
 
 
 def _draw_rule(width_dots: int) -> Image.Image:
-    image = Image.new("1", (width_dots, BASE_DOTS), 1)
-    ImageDraw.Draw(image).line((0, BASE_DOTS // 2, width_dots, BASE_DOTS // 2), fill=0, width=2)
+    image = Image.new("1", (width_dots, BASE_DOTS // 3), 1)
+    ImageDraw.Draw(image).line((0, BASE_DOTS // 6, width_dots, BASE_DOTS // 6), fill=0, width=2)
     return image
 
 
@@ -112,4 +188,14 @@ def png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["BASE_DOTS", "FontMissingError", "QrCode", "draw_block", "draw_blocks", "png", "qr_module_dots"]
+__all__ = [
+    "BASE_DOTS",
+    "FontMissingError",
+    "QrCode",
+    "draw_block",
+    "draw_blocks",
+    "missing_glyphs",
+    "png",
+    "qr_module_dots",
+    "text_lines",
+]
