@@ -7,7 +7,8 @@ zxing-cpp (a maintained library) reads most frames in a few milliseconds. It giv
 blurred into each other (motion, a cheap webcam, a code held far away) and on curled or creased paper,
 which `qr_grid` samples module by module on a grid that bends with the paper and redraws clean; zxing-cpp
 decodes the drawing, so its error correction and checks still decide. Where zxing-cpp finds a code but
-cannot read it, its outline tells the grid where to look.
+cannot read it, its outline tells the grid where to look. A frame smeared along one line (the slip moved)
+in which neither reads a code has the blur undone (`qr_motion`) and goes through both again.
 bench/qr.py measures what each stage adds (docs/hardware.md).
 """
 
@@ -16,6 +17,7 @@ import zxingcpp
 
 from .camera import Frame
 from .qr_grid import Points, redrawn_codes
+from .qr_motion import deblurred, streak_direction
 
 _QR_CODES = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCodeModel2)
 """Our printers and segno make Model 2 QR codes. zxing-cpp's `QRCode` also takes Micro QR and rMQR, and on the
@@ -24,6 +26,21 @@ bench it found a Micro QR "230258" inside one of our codes."""
 
 def decode_frame(frame: Frame) -> list[str]:
     """The ASCII payloads of the QR codes in a greyscale frame, each once; cheapest stage first."""
+    found = _decoded(frame)
+    if found:
+        return found
+    direction = streak_direction(frame)
+    if direction is None:
+        return []
+    for sharpened in deblurred(frame, direction):
+        found = _decoded(sharpened)
+        if found:
+            return found
+    return []
+
+
+def _decoded(frame: Frame) -> list[str]:
+    """zxing-cpp on the frame, then on the module grid's drawings."""
     found, outlines = _read(frame)
     if found:
         return found
