@@ -25,15 +25,26 @@ from central.background import Loop, background
 from central.cases.controller import CaseApi, CasePages
 from central.cases.interview_controller import InterviewPages
 from central.cases.prepare import preparation_loops
+from central.catalog.controller import CatalogPages
 from central.db import make_engine
+from central.displays.alerts import alert_loops
+from central.displays.congestion import congestion_loops
+from central.displays.congestion_controller import CongestionController
+from central.displays.display_controller import DisplayController
+from central.displays.status_controller import StatusController
+from central.displays.web import STATIC as PUBLIC_STATIC
+from central.errors import APP_ERROR_HANDLERS
 from central.exports.controller import ExportController
+from central.fleet.channel import fleet_loops, status_reader
+from central.fleet.console import FleetConsole
 from central.fleet.controller import EnrolmentController
+from central.fleet.counter_keys import load_counter_keys
 from central.fleet.dynsec import CENTRAL_PUBLISHER
 from central.fleet.publisher import CentralPublisher
 from central.fleet.services import certificate_loops, start_fleet
 from central.forms.controller import FormsController
 from central.ingest.workers import RESTART_DELAY, IngestWorkers
-from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
+from central.keys import load_or_create_city_key, load_or_create_signing_key
 from central.kpi.controller import KpiPages, RatingController
 from central.preentry.controller import PreEntryController
 from central.queue.broadcast import queue_loops
@@ -43,6 +54,7 @@ from central.settings import Settings
 from central.webhooks.controller import WebhookController
 from central.webhooks.sender import webhook_loops
 from procedures.planner import CatalogPlanner
+from protocol import topics
 from protocol.urls import parse_broker_url
 
 STAFF_STATIC = Path(__file__).resolve().parent / "static"
@@ -76,7 +88,10 @@ def create_app(settings: Settings) -> Litestar:
         state.queue_hub = QueueHub()  # every office's live queue state, for displays and status pages
         state.city_key = load_or_create_city_key(settings.data_dir)  # 1. the keys
         state.signing_key = load_or_create_signing_key(settings.data_dir)
-        state.counter_key = load_or_create_counter_key(settings.data_dir)
+        counter_keys = load_counter_keys(
+            settings.data_dir
+        )  # the current one, and the previous during its grace
+        state.counter_key, state.counter_keys = counter_keys.current, counter_keys.usable
         state.engine = make_engine(settings.db_url)  # 2. the tables
         state.staff_planner = await asyncio.to_thread(CatalogPlanner.load, settings.catalog)  # 3. the catalog
         state.fleet, state.unit_broker_url = await asyncio.to_thread(
@@ -95,7 +110,10 @@ def create_app(settings: Settings) -> Litestar:
             state.ingest = ingest
             await ingest.start()
             state.publisher = CentralPublisher(
-                parse_broker_url(settings.broker_url), settings.mqtt_tls(CENTRAL_PUBLISHER)
+                parse_broker_url(settings.broker_url),
+                settings.mqtt_tls(CENTRAL_PUBLISHER),
+                follow=[topics.ALL_STATUS],
+                on_message=status_reader(state.engine),
             )
             publishing = asyncio.create_task(state.publisher.run(), name="central-publisher")
         try:
@@ -113,10 +131,12 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             health,
             EnrolmentController,
+            FleetConsole,
             LoginController,
             CasePages,
             CaseApi,
             InterviewPages,
+            CatalogPages,
             ExportController,
             FormsController,
             AccessLogController,
@@ -125,6 +145,10 @@ def create_app(settings: Settings) -> Litestar:
             QueuePages,
             KpiPages,
             RatingController,
+            DisplayController,
+            CongestionController,
+            StatusController,
+            create_static_files_router("/displays/static", [PUBLIC_STATIC], include_in_schema=False),
             create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
         ],
         lifespan=[
@@ -132,12 +156,16 @@ def create_app(settings: Settings) -> Litestar:
             background(
                 ingest_loops,
                 certificate_loops,
+                fleet_loops,
                 preparation_loops,
                 webhook_loops,
                 retention_loops,
                 session_loops,
                 queue_loops,
+                congestion_loops,
+                alert_loops,
             ),
         ],  # 6. the background loops, which need everything above; they stop first
+        exception_handlers=APP_ERROR_HANDLERS,  # the last resort: logged without personal data, a plain 500
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
     )

@@ -10,6 +10,7 @@ from protocol.mqtt import TlsFiles
 from protocol.urls import parse_broker_url
 
 DEFAULT_DATA_DIR = Path("var/central")
+TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 def default_workers() -> int:
@@ -31,6 +32,9 @@ class Settings:
     """Ingest worker processes (each verifies, opens and stores its share of the submissions)."""
     catalog: Path = SAMPLE_CATALOG
     """The city's procedure catalog (directory or published bundle) that staff and the pre-entry page use."""
+    behind_tls: bool = field(default_factory=lambda: os.environ.get("MADOGUCHI_BEHIND_TLS", "") in TRUE)
+    """Browsers reach central over HTTPS (a TLS proxy in front): the session cookie is `Secure` even when the
+    proxy does not say so in `X-Forwarded-Proto`. Env MADOGUCHI_BEHIND_TLS=1."""
 
     @property
     def broker_tls(self) -> bool:

@@ -1,11 +1,11 @@
 """`madoguchi provision ...`: IT's commands against central's data: set up the CA, central's identities and
 the broker (`init`), enrolment tokens and serial numbers, revocation, the broker's files, and the city key's
-recovery shares (provisioning/key_cli.py). Keys are written 0600 and never printed."""
+recovery shares (provisioning/key_cli.py), remote configuration, rollouts and commands
+(provisioning/fleet_cli.py). Keys are written 0600 and never printed."""
 
 import asyncio
 import shlex
 import socket
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -17,10 +17,11 @@ from central.fleet.broker_admin import BrokerAdminError
 from central.fleet.ca_store import CityCA
 from central.fleet.dynsec import EnrolledUnit, central_identities
 from central.fleet.eviction import EvictionIncomplete
-from central.fleet.grants import add_serial, approve_serial, issue_token, serials
+from central.fleet.grants import add_serial, approve_serial, issue_token, serials, token_ttl
 from central.fleet.setup import BrokerSetup
 from central.models import Device
 from central.settings import Settings
+from provisioning.fleet_cli import command, config, rollout
 from provisioning.init import FleetInit, provision_fleet
 from provisioning.key_cli import key_recover, key_split
 from provisioning.mosquitto import CONF_FILE, DEFAULT_PORT, BrokerSettings, write_broker_files
@@ -135,13 +136,13 @@ def init(
     "--ttl-hours",
     default=24.0,
     show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Hours until the token expires (more than 0)",
+    type=float,
+    help="Hours until the token expires (above 0, at most 720: 30 days)",
 )
 def token(data_dir: str | None, db_url: str | None, office: str, profile: str, ttl_hours: float) -> None:
     """Print a single-use, expiring enrolment token."""
     try:
-        click.echo(issue_token(_engine(data_dir, db_url), office, timedelta(hours=ttl_hours), profile))
+        click.echo(issue_token(_engine(data_dir, db_url), office, token_ttl(ttl_hours), profile))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -242,3 +243,6 @@ def mosquitto_config(
 
 provision.add_command(key_split)
 provision.add_command(key_recover)
+provision.add_command(config)
+provision.add_command(rollout)
+provision.add_command(command)

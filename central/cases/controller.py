@@ -97,7 +97,7 @@ class CasePages(StaffController):
         self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
     ) -> Response[str]:
         """The inbox's rows alone: htmx polls this for live updates."""
-        cases = inbox(state.engine, staff, wanted)
+        cases = inbox(state.engine, staff, wanted, logged=False)
         return render("staff/inbox_rows.html", cases=cases, statuses=STATUSES, origins=ORIGINS)
 
     @get("/cases/{case_id:str}", sync_to_thread=True)
@@ -165,7 +165,7 @@ class CasePages(StaffController):
     @post("/counter", sync_to_thread=True)
     def open_qr(self, state: State, staff: NamedDependency[Staff], data: URLEncodedBody[QrForm]) -> Redirect:
         """Open the case on a slip, recording it if it has not synced yet."""
-        case_id = open_by_qr(state.engine, state.counter_key, state.staff_planner, staff, data.qr)
+        case_id = open_by_qr(state.engine, state.counter_keys, state.staff_planner, staff, data.qr)
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
 
 

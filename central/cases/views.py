@@ -177,8 +177,9 @@ def procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProced
     return grouped
 
 
-def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary]:
-    """The newest cases of the user's offices that match the filter."""
+def inbox(engine: Engine, staff: Staff, wanted: InboxFilter, *, logged: bool = True) -> list[CaseSummary]:
+    """The newest cases of the user's offices that match the filter; the view is access-logged per office
+    unless `logged` is False (the live rows htmx polls every few seconds, under a logged page view)."""
     offices = staff.offices & {wanted.office} if wanted.office else staff.offices
     query = select(Case).where(col(Case.office_id).in_(offices), col(Case.prepared_at).is_not(None))
     if wanted.day is not None:
@@ -203,7 +204,12 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
     with Session(engine) as session:
         cases = list(session.exec(query))
         procedures = procedures_of(session, [case.id for case in cases])
-    return [summary_of(case, procedures[case.id]) for case in cases]
+        summaries = [summary_of(case, procedures[case.id]) for case in cases]
+        if logged:
+            for office in sorted(offices):
+                log.record(session, staff.name, "inbox", office_id=office, detail=f"{len(cases)} cases")
+            session.commit()
+    return summaries
 
 
 def load_case(session: Session, staff: Staff, case_id: str) -> Case:

@@ -12,9 +12,11 @@ from edge_agent.hardware.printer import CounterStop, Slip
 from edge_agent.identity import Identity
 from edge_agent.submission import SubmissionCreated
 from protocol.facts import Facts
-from protocol.plan import Plan, Text
+from protocol.plan import Plan, PlannedProcedure, Text
 from protocol.qr_seal import CaseQr, seal_qr
 from protocol.queue import status_url
+
+from .i18n import N_, translations
 
 MAX_QR_CHARS = 1451
 """Alphanumeric capacity of QR version 25 at ECC M, the largest that prints at 4 dots a module on 80 mm."""
@@ -49,8 +51,20 @@ def case_qr_text(identity: Identity, created: SubmissionCreated, facts: Facts, i
     return text
 
 
+GUIDANCE = N_("information only")
+"""Marks a guidance procedure (案内) on the slip: nothing to sign there."""
+
+
+def _label(procedure: PlannedProcedure, language: str) -> str:
+    """A procedure's name; guidance is marked 【案内】 (and in the citizen's language)."""
+    if procedure.kind != "guidance":
+        return both(procedure.name)
+    mark = translations(language).gettext(GUIDANCE)
+    return f"【案内】{both(procedure.name)}" + ("" if language.startswith("ja") else f" ({mark})")
+
+
 def _stops(plan: Plan) -> list[CounterStop]:
-    names = {procedure.id: both(procedure.name) for procedure in plan.procedures}
+    names = {procedure.id: _label(procedure, plan.language) for procedure in plan.procedures}
     return [
         CounterStop(
             name=both(counter.name),

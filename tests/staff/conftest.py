@@ -7,9 +7,18 @@ from collections.abc import Iterator
 
 import pytest
 
+from central.webhooks.targets import ALLOW_ENV
 from testbed.broker import Broker
 from testbed.services import central_service
 from tests.staff.support import StaffCentral
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_receivers() -> Iterator[None]:
+    """Test webhook receivers listen on 127.0.0.1: the allow-list names it for the staff suite's centrals."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ALLOW_ENV, "127.0.0.1")
+        yield
 
 
 @pytest.fixture(scope="session")
