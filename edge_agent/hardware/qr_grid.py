@@ -408,8 +408,10 @@ def _bend(image: Image, fit: Points, version: int) -> tuple[Image, Image]:
     weights = np.zeros((side, len(nodes)))
     weights[np.arange(side), before] = 1 - along  # beyond the outer nodes: extended along the last gap
     weights[np.arange(side), before + 1] = along
-    across, down = (np.asarray(weights @ shifts[..., axis] @ weights.T, dtype=np.float32) for axis in (0, 1))
-    return across, down
+    shift_x, shift_y = (
+        np.asarray(weights @ shifts[..., axis] @ weights.T, dtype=np.float32) for axis in (0, 1)
+    )
+    return shift_x, shift_y
 
 
 def _dark_modules(values: Image) -> npt.NDArray[np.bool_]:
