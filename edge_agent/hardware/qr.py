@@ -4,15 +4,20 @@ Our payloads (case QRs, pre-entry QRs) are Base45 text in a Model 2 QR code's al
 decoded bytes are ASCII; other codes are not ours and are skipped. Payloads are sealed data: never log them.
 
 zxing-cpp (a maintained library) reads most frames in a few milliseconds. It gives up on small modules
-blurred into each other (motion, a cheap webcam, a code held far away), which `qr_grid` samples module by
-module and redraws clean; zxing-cpp decodes the drawing, so its error correction and checks still decide.
+blurred into each other (motion, a cheap webcam, a code held far away) and on curled or creased paper,
+which `qr_grid` samples module by module on a grid that bends with the paper and redraws clean; zxing-cpp
+decodes the drawing, so its error correction and checks still decide. Where zxing-cpp finds a code but
+cannot read it, its outline tells the grid where to look. A frame smeared along one line (the slip moved)
+in which neither reads a code has the blur undone (`qr_motion`) and goes through both again.
 bench/qr.py measures what each stage adds (docs/hardware.md).
 """
 
+import numpy as np
 import zxingcpp
 
 from .camera import Frame
-from .qr_grid import redrawn_code
+from .qr_grid import Points, redrawn_codes
+from .qr_motion import deblurred, streak_direction
 
 _QR_CODES = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCodeModel2)
 """Our printers and segno make Model 2 QR codes. zxing-cpp's `QRCode` also takes Micro QR and rMQR, and on the
@@ -21,17 +26,39 @@ bench it found a Micro QR "230258" inside one of our codes."""
 
 def decode_frame(frame: Frame) -> list[str]:
     """The ASCII payloads of the QR codes in a greyscale frame, each once; cheapest stage first."""
-    found = _read(frame)
+    found = _decoded(frame)
     if found:
         return found
-    drawn = redrawn_code(frame)
-    return [] if drawn is None else _read(drawn)
+    direction = streak_direction(frame)
+    if direction is None:
+        return []
+    for sharpened in deblurred(frame, direction):
+        found = _decoded(sharpened)
+        if found:
+            return found
+    return []
 
 
-def _read(image: Frame) -> list[str]:
+def _decoded(frame: Frame) -> list[str]:
+    """zxing-cpp on the frame, then on the module grid's drawings."""
+    found, outlines = _read(frame)
+    if found:
+        return found
+    for drawn in redrawn_codes(frame, outlines):
+        found, _ = _read(drawn)
+        if found:
+            return found
+    return []
+
+
+def _read(image: Frame) -> tuple[list[str], list[Points]]:
+    """The ASCII payloads zxing-cpp reads, and the outlines of the codes it finds but cannot read."""
     texts: list[str] = []
-    for code in zxingcpp.read_barcodes(image, formats=_QR_CODES, try_invert=False):
+    outlines: list[Points] = []
+    for code in zxingcpp.read_barcodes(image, formats=_QR_CODES, try_invert=False, return_errors=True):
         if not code.valid:
+            corners = (code.position.top_left, code.position.top_right, code.position.bottom_right)
+            outlines.append(np.array([(p.x, p.y) for p in (*corners, code.position.bottom_left)], np.float64))
             continue
         try:
             text = code.bytes.decode("ascii")
@@ -39,4 +66,4 @@ def _read(image: Frame) -> list[str]:
             continue
         if text not in texts:
             texts.append(text)
-    return texts
+    return texts, outlines

@@ -2,15 +2,18 @@
 
 Small modules under defocus, motion blur and perspective blur into their neighbours, and the decoders give
 up on them. This stage finds the code's finder patterns, reads its version from the version blocks, fits a
-grid to every finder and alignment pattern, decides each module dark or light (taking out its neighbours'
-share of the blur) and redraws the code with a quiet zone. It must never decode: the drawing goes back to
+grid to every finder and alignment pattern, bends it between the alignment patterns where the paper is
+curled or creased, decides each module dark or light (taking out its neighbours' share of the blur) and
+redraws the code with a quiet zone and its fixed patterns. It must never decode: the drawing goes back to
 zxing-cpp, which keeps error correction and format checks. For codes from version 7 (ours are 10 to 25),
-which carry their version in the symbol. One homography: a curled or creased slip is not for this stage.
+which carry their version in the symbol.
 """
 
+import functools
 import itertools
 import math
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple, Protocol
 
 import cv2
 import numpy as np
@@ -44,6 +47,9 @@ _SEARCH_MODULES = 3
 _FIT_ROUNDS = 3
 _FIT_TOLERANCE = 0.4
 """Largest distance (in modules) between a found pattern and the fit for the pattern to count."""
+_BEND_MIN_MATCH = 0.3
+"""An alignment pattern that matches its template worse than this does not bend the grid (its neighbours'
+shift stands in for it)."""
 _THRESHOLD_WINDOW = 15
 """Modules across the neighbourhood whose mean brightness is the first guess of dark or light."""
 _EQUALISER_ROUNDS = 2
@@ -57,17 +63,19 @@ _VERSION_POLYNOMIAL = 0x1F25
 _VERSIONS_WITH_INFORMATION = range(7, 41)
 
 
-def redrawn_code(frame: Frame) -> Frame | None:
+def redrawn_codes(frame: Frame, outlines: list[Points]) -> Iterator[Frame]:
     """The code sampled at each module's centre on a grid fitted to its finder and alignment patterns, drawn
-    clean for the decoder; None when no three finder patterns are found."""
+    clean for the decoder: first where three finder patterns are found, then in each outline (the four
+    corners, clockwise from the top left, of a code zxing-cpp found but could not read)."""
     sharp = _sharpened(frame)
     image = sharp.astype(np.float32)
     finders = _finders(sharp, image)
-    if finders is None:
-        return None
-    version = _version(image, finders)
-    fit = _fitted(image, finders, version)
-    return _drawn(_dark_modules(_samples(image, fit, symbol_side(version))))
+    located: list[_Located] = [] if finders is None else [finders]
+    located += [_Outline(outline) for outline in outlines]
+    for where in located:
+        version = _version(image, where)
+        fit = _fitted(image, where, version)
+        yield _drawn(_dark_modules(_samples(image, fit, version)), version)
 
 
 def _sharpened(frame: Frame) -> Frame:
@@ -151,13 +159,39 @@ class _Finders(NamedTuple):
 
     frame: Points
     offsets: Points
-    module: float
+    ring_module: float
+
+    def module(self, side: float) -> float:
+        """The module size in pixels, from the finders' rings."""
+        return self.ring_module
 
     def fit(self, side: float) -> Points:
         """Module coordinates to frame (a homography), for a code of `side` modules."""
         centres = np.repeat([[3.5, 3.5], [side - 3.5, 3.5], [3.5, side - 3.5]], 5, axis=0)
         fit, _ = cv2.findHomography(centres + self.offsets, self.frame)
         return np.asarray(fit, dtype=np.float64)
+
+
+class _Located(Protocol):
+    """Where a code lies in the frame, before its version is known."""
+
+    def fit(self, side: float) -> Points: ...
+
+    def module(self, side: float) -> float: ...
+
+
+class _Outline(NamedTuple):
+    """A code's four corners, clockwise from its top left: zxing-cpp's outline of a code it cannot read."""
+
+    corners: Points
+
+    def module(self, side: float) -> float:
+        """The module size in pixels, along the outline's top edge."""
+        return float(np.linalg.norm(self.corners[1] - self.corners[0])) / side
+
+    def fit(self, side: float) -> Points:
+        square = np.array([[0, 0], [side, 0], [side, side], [0, side]], dtype=np.float32)
+        return np.asarray(cv2.getPerspectiveTransform(square, self.corners.astype(np.float32)), np.float64)
 
 
 def _rings(smooth: Frame, image: Image, window: int, offset: int) -> list[_Ring]:
@@ -250,7 +284,7 @@ def _triangle(rings: list[_Ring]) -> tuple[_Ring, _Ring, _Ring] | None:
     return best
 
 
-def _version(image: Image, finders: _Finders) -> int:
+def _version(image: Image, finders: _Located) -> int:
     """The version whose word best matches the version blocks beside the top-right and bottom-left finders.
 
     The blocks lie close to the finders, so each version's finder fit finds its blocks; the words differ in
@@ -284,26 +318,27 @@ def _patterns(version: int) -> list[tuple[float, float, Image]]:
     return patterns
 
 
-def _fitted(image: Image, finders: _Finders, version: int) -> Points:
+def _fitted(image: Image, finders: _Located, version: int) -> Points:
     """Module coordinates to frame, fitted to every finder and alignment pattern found near where the
     previous fit expects it, starting from the finders' fit. Version 25 has 25 patterns, so a few
     misplaced matches (blur, noise) are outvoted and the perspective is right across the whole code."""
-    fit = finders.fit(symbol_side(version))
+    side = symbol_side(version)
+    fit = finders.fit(side)
+    module = finders.module(side)
     patterns = _patterns(version)
     expected = np.array([(x, y) for x, y, _ in patterns])
     for _ in range(_FIT_ROUNDS):
-        found = np.array([_found_at(image, fit, x, y, template) for x, y, template in patterns])
-        refit, _ = cv2.findHomography(
-            expected, _mapped(fit, found), cv2.RANSAC, _FIT_TOLERANCE * finders.module
-        )
+        found = np.array([_found_at(image, fit, x, y, template)[0] for x, y, template in patterns])
+        refit, _ = cv2.findHomography(expected, _mapped(fit, found), cv2.RANSAC, _FIT_TOLERANCE * module)
         if refit is None:
             break
         fit = np.asarray(refit, dtype=np.float64)
     return fit
 
 
-def _found_at(image: Image, fit: Points, x: float, y: float, template: Image) -> Points:
-    """Where the pattern expected at (x, y) really is, in the module coordinates of `fit`."""
+def _found_at(image: Image, fit: Points, x: float, y: float, template: Image) -> tuple[Points, float]:
+    """Where the pattern expected at (x, y) really is, in the module coordinates of `fit`, and how well it
+    matches its template there."""
     half = template.shape[0] / _PATCH_SCALE / 2 + _SEARCH_MODULES
     step = 1 / _PATCH_SCALE
     to_patch = np.array([[step, 0, x - half + step / 2], [0, step, y - half + step / 2], [0, 0, 1]])
@@ -311,9 +346,9 @@ def _found_at(image: Image, fit: Points, x: float, y: float, template: Image) ->
     patch = cv2.warpPerspective(
         image, fit @ to_patch, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=255.0
     )
-    _, _, _, corner = cv2.minMaxLoc(cv2.matchTemplate(patch, template, cv2.TM_CCOEFF_NORMED))
+    _, match, _, corner = cv2.minMaxLoc(cv2.matchTemplate(patch, template, cv2.TM_CCOEFF_NORMED))
     centre = np.array(corner) * step + [x - half, y - half] + template.shape[0] * step / 2
-    return np.asarray(centre, dtype=np.float64)
+    return np.asarray(centre, dtype=np.float64), float(match)
 
 
 def _mapped(fit: Points, points: Points) -> Points:
@@ -328,11 +363,55 @@ def _sampled(image: Image, points: Points) -> Image:
     return np.asarray(values, dtype=np.float32).ravel()
 
 
-def _samples(image: Image, fit: Points, side: int) -> Image:
-    """The brightness at each module's centre, side x side."""
+def _samples(image: Image, fit: Points, version: int) -> Image:
+    """The brightness at each module's centre, side x side, on the fitted grid bent to the patterns."""
+    side = symbol_side(version)
     centres = np.arange(side) + 0.5
+    shift_x, shift_y = _bend(image, fit, version)
     xs, ys = np.meshgrid(centres, centres)
-    return _sampled(image, _mapped(fit, np.c_[xs.ravel(), ys.ravel()])).reshape(side, side)
+    points = np.c_[(xs + shift_x).ravel(), (ys + shift_y).ravel()]
+    return _sampled(image, _mapped(fit, points)).reshape(side, side)
+
+
+def _bend(image: Image, fit: Points, version: int) -> tuple[Image, Image]:
+    """How far (in modules, across and down) each module lies from where the homography puts it.
+
+    One homography cannot follow a curled or creased slip. The alignment patterns lie on a grid; each one's
+    shift from the fit, and each finder's at the grid's corners, is interpolated linearly between them and
+    extrapolated beyond them (a curl bends most at the slip's edge). A pattern not found (a poor match) takes
+    its neighbours' mean shift.
+    """
+    side = symbol_side(version)
+    nodes = [centre + 0.5 for centre in alignment_centres(version)]
+    last = len(nodes) - 1
+    finders = {(0, 0): (3.5, 3.5), (0, last): (side - 3.5, 3.5), (last, 0): (3.5, side - 3.5)}
+    shifts = np.full((len(nodes), len(nodes), 2), np.nan)
+    for (row, down), (column, across) in itertools.product(enumerate(nodes), repeat=2):
+        finder = finders.get((row, column))
+        x, y = finder or (across, down)
+        found, match = _found_at(image, fit, x, y, _FINDER if finder else _ALIGNMENT)
+        if finder or match >= _BEND_MIN_MATCH:
+            shifts[row, column] = found - (x, y)
+    for _ in range(len(nodes)):
+        missing = np.argwhere(np.isnan(shifts[..., 0]))
+        if not len(missing):
+            break
+        padded = np.pad(shifts, ((1, 1), (1, 1), (0, 0)), constant_values=np.nan)
+        for row, column in missing:
+            around = padded[[row, row + 2, row + 1, row + 1], [column + 1, column + 1, column, column + 2]]
+            if not np.isnan(around[:, 0]).all():
+                shifts[row, column] = np.nanmean(around, axis=0)
+    shifts = np.nan_to_num(shifts)
+    centres = np.arange(side) + 0.5
+    before = np.clip(np.searchsorted(nodes, centres) - 1, 0, last - 1)  # the nodes each module lies between
+    along = (centres - np.take(nodes, before)) / (np.take(nodes, before + 1) - np.take(nodes, before))
+    weights = np.zeros((side, len(nodes)))
+    weights[np.arange(side), before] = 1 - along  # beyond the outer nodes: extended along the last gap
+    weights[np.arange(side), before + 1] = along
+    shift_x, shift_y = (
+        np.asarray(weights @ shifts[..., axis] @ weights.T, dtype=np.float32) for axis in (0, 1)
+    )
+    return shift_x, shift_y
 
 
 def _dark_modules(values: Image) -> npt.NDArray[np.bool_]:
@@ -361,7 +440,42 @@ def _dark_modules(values: Image) -> npt.NDArray[np.bool_]:
     return dark
 
 
-def _drawn(dark: npt.NDArray[np.bool_]) -> Frame:
-    """The modules drawn clean, with a quiet zone, for the decoder."""
-    modules = np.pad(np.where(dark, 0, 255).astype(np.uint8), _QUIET_ZONE, constant_values=255)
+def _drawn(dark: npt.NDArray[np.bool_], version: int) -> Frame:
+    """The modules drawn clean, with a quiet zone and the fixed patterns as the standard draws them (a module
+    misread there can keep zxing-cpp from finding the code at all), for the decoder."""
+    fixed, fixed_dark = fixed_patterns(version)
+    modules = np.pad(
+        np.where(np.where(fixed, fixed_dark, dark), 0, 255).astype(np.uint8), _QUIET_ZONE, constant_values=255
+    )
     return np.kron(modules, np.ones((_DRAWN_SCALE, _DRAWN_SCALE), dtype=np.uint8))
+
+
+@functools.cache
+def fixed_patterns(version: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which modules every code of `version` has in the same place, and which of those are dark: the finder
+    patterns with their separators, the timing patterns, the alignment patterns, the dark module and the
+    version information."""
+    side = symbol_side(version)
+    fixed = np.zeros((side + 2, side + 2), dtype=bool)  # a module's margin all round: separators fit whole
+    dark = np.zeros((side + 2, side + 2), dtype=bool)
+    finder = np.pad(np.pad(np.ones((3, 3), dtype=bool), 1), 1, constant_values=True)
+    for top, left in ((0, 0), (0, side - 7), (side - 7, 0)):
+        fixed[top : top + 9, left : left + 9] = True
+        dark[top + 1 : top + 8, left + 1 : left + 8] = finder
+    fixed, dark = fixed[1:-1, 1:-1], dark[1:-1, 1:-1]
+    timing = np.arange(8, side - 8)
+    fixed[6, timing] = fixed[timing, 6] = True
+    dark[6, timing] = dark[timing, 6] = timing % 2 == 0
+    alignment = np.pad(np.pad([[True]], 1), 1, constant_values=True)
+    centres = alignment_centres(version)
+    for row, column in itertools.product(centres, repeat=2):
+        if (row, column) not in {(6, 6), (6, centres[-1]), (centres[-1], 6)}:
+            fixed[row - 2 : row + 3, column - 2 : column + 3] = True
+            dark[row - 2 : row + 3, column - 2 : column + 3] = alignment
+    fixed[side - 8, 8] = dark[side - 8, 8] = True
+    word = version_information(version)
+    for bit in range(18):
+        near, far = bit // 3, side - 11 + bit % 3
+        fixed[near, far] = fixed[far, near] = True
+        dark[near, far] = dark[far, near] = bool(word >> bit & 1)
+    return fixed, dark

@@ -23,7 +23,8 @@ from edge_agent.hardware.camera import CameraError, open_camera
 from edge_agent.hardware.camera.folder import FolderSource
 from edge_agent.hardware.printer.raster import qr_code
 from edge_agent.hardware.qr import decode_frame
-from edge_agent.hardware.qr_grid import alignment_centres, symbol_side, version_information
+from edge_agent.hardware.qr_grid import alignment_centres, fixed_patterns, symbol_side, version_information
+from edge_agent.hardware.qr_motion import streak_direction
 from edge_agent.profile import FolderCamera, OpencvCamera
 from protocol import base45
 
@@ -43,6 +44,19 @@ def faded_print(seed: int) -> Array:
     """The version 25 code printed faded (grey, patchy, a dead head dot), photographed at the counter."""
     rng = np.random.default_rng(seed)
     return counter_photo(printed_qr(VERSION_25), replace(base_scene(rng), fade=True), rng)
+
+
+def curled_print(seed: int) -> Array:
+    """The version 25 code on a slip whose end curls up off its roll, photographed at the counter."""
+    rng = np.random.default_rng(seed)
+    return counter_photo(printed_qr(VERSION_25), replace(base_scene(rng), curl=True), rng)
+
+
+def moving_print(seed: int) -> Array:
+    """The version 25 code on a slip moved by 6 to 8 pixels while the shutter was open."""
+    rng = np.random.default_rng(seed)
+    scene = replace(base_scene(rng), motion=rng.uniform(6, 8), defocus=0.5)
+    return counter_photo(printed_qr(VERSION_25), scene, rng)
 
 
 def blurred_handheld(seed: int) -> Array:
@@ -77,6 +91,31 @@ def test_version_25_photo_that_zxing_alone_misses_is_read_even_turned(photo: Cal
     assert decode_frame(frame) == [VERSION_25]
     for turn in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_180):
         assert decode_frame(np.ascontiguousarray(cv2.rotate(frame, turn))) == [VERSION_25]
+
+
+def test_curled_slip_is_read_on_a_grid_bent_to_its_alignment_patterns() -> None:
+    frame = curled_print(12)  # the chain before the grid bent (one homography) did not read it either
+    assert zxing_alone(frame) == [], "zxing-cpp reads this photo by itself now: pick a harder one"
+    assert decode_frame(frame) == [VERSION_25]
+
+
+def test_moving_slip_is_read_once_its_blur_is_undone() -> None:
+    frame = moving_print(1)
+    assert zxing_alone(frame) == [], "zxing-cpp reads this photo by itself now: pick a harder one"
+    assert streak_direction(frame) is not None
+    assert decode_frame(frame) == [VERSION_25]
+
+
+def test_streak_direction_follows_the_blur_and_still_frames_have_none() -> None:
+    _, still = small_codes(1, seed=5)[0]
+    assert streak_direction(still) is None
+    lines = {0.0: np.ones((1, 9)), 90.0: np.ones((9, 1)), 45.0: np.eye(9)}  # x right, y down
+    for degrees, line in lines.items():
+        streaked = np.asarray(cv2.filter2D(still, -1, (line / line.sum()).astype(np.float32)), dtype=np.uint8)
+        direction = streak_direction(streaked)
+        assert direction is not None
+        off = abs((np.rad2deg(direction) - degrees + 90) % 180 - 90)
+        assert off < 10, (degrees, np.rad2deg(direction))
 
 
 def test_frames_without_a_code_give_nothing() -> None:
@@ -121,6 +160,15 @@ def test_alignment_patterns_and_version_information_are_where_the_encoder_puts_t
             bits = [version_information(version) >> bit & 1 for bit in range(18)]
             assert [dark[bit // 3, side - 11 + bit % 3] for bit in range(18)] == bits
             assert [dark[side - 11 + bit % 3, bit // 3] for bit in range(18)] == bits
+
+
+def test_fixed_patterns_are_the_encoders() -> None:
+    for version in range(7, 41):
+        symbol = segno.make_qr("A", version=version, error="l", mask=version % 8, boost_error=False)
+        dark = (np.array([list(row) for row in symbol.matrix]) & 1).astype(bool)
+        fixed, fixed_dark = fixed_patterns(version)
+        assert (dark[fixed] == fixed_dark[fixed]).all(), version
+        assert fixed.sum() > 3 * 64 + 2 * (symbol_side(version) - 16) + 36, "finders, timing, version"
 
 
 def test_folder_camera_frames_decode_in_name_order(tmp_path: Path) -> None:
