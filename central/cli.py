@@ -3,6 +3,7 @@
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import uvicorn
@@ -14,7 +15,7 @@ from central.db import make_engine
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
 from central.models import Role
-from central.settings import Settings
+from central.settings import DatabaseMismatchError, Settings
 from central.webhooks.endpoints import add_endpoint
 from protocol.urls import parse_listen
 
@@ -23,7 +24,17 @@ db_option = click.option(
     "db_url",
     help="Database URL (default: SQLite in the data dir; env MADOGUCHI_DB)",
 )
-data_option = click.option("--data-dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
+data_option = click.option(
+    "--data-dir", help="Central's data dir (env MADOGUCHI_DATA_DIR); it names central's database"
+)
+
+
+def settings_from(data_dir: str | None, db_url: str | None, **more: Any) -> Settings:
+    """The settings for a command; a `--db` other than the data dir's recorded database is a usage error."""
+    try:
+        return Settings.resolve(data_dir=data_dir, db_url=db_url, **more)
+    except DatabaseMismatchError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -71,12 +82,8 @@ def serve(
     catalog: Path | None,
 ) -> None:
     """Serve HTTP and ingest submissions from the broker."""
-    settings = Settings.resolve(
-        data_dir=data_dir,
-        db_url=db_url,
-        broker_url=broker_url,
-        ingest_workers=ingest_workers,
-        catalog=catalog,
+    settings = settings_from(
+        data_dir, db_url, broker_url=broker_url, ingest_workers=ingest_workers, catalog=catalog, serving=True
     )
     try:
         host, port = parse_listen(listen)
@@ -125,7 +132,7 @@ def export(
 
     CSV rows with characters CP932 lacks are listed on stderr, one line per row.
     """
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     engine = make_engine(settings.db_url)
     wanted = ExportRequest(
         fmt=fmt,
@@ -180,7 +187,7 @@ def user_add(
 ) -> None:
     """Create a staff user, or reset an existing one; the password is read from stdin."""
     password = sys.stdin.readline().rstrip("\r\n")
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # users may be added before central first starts
     engine = make_engine(settings.db_url)
     try:
@@ -208,7 +215,7 @@ def webhook_add(
     url: str, procedures: tuple[str, ...], secret: str | None, db_url: str | None, data_dir: str | None
 ) -> None:
     """Send approved procedures to URL, signed; prints the signing secret."""
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     engine = make_engine(settings.db_url)
     try:
         click.echo(add_endpoint(engine, url, list(procedures), secret))
@@ -226,7 +233,7 @@ def webhook_add(
 )
 def purge(db_url: str | None, data_dir: str | None, before: str | None) -> None:
     """Purge cases past retention (MADOGUCHI_RETENTION_DAYS, default five years); prints how many."""
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     engine = make_engine(settings.db_url)
     try:
         click.echo(purge_before(engine, parse_since(before) or retention_cutoff()))
