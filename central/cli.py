@@ -11,6 +11,7 @@ import uvicorn
 from central.accounts.service import add_user
 from central.app import create_app
 from central.audit.retention import purge_before, retention_cutoff
+from central.cases.approval import set_departments
 from central.db import make_engine
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
@@ -175,6 +176,13 @@ def user() -> None:
     multiple=True,
     help="A counter the user works at (repeatable)",
 )
+@click.option(
+    "--department",
+    "departments",
+    multiple=True,
+    help="A department (課, as the catalog names it, e.g. 市民課) whose procedures the user approves "
+    "(repeatable; supervisors and admins approve every department)",
+)
 @db_option
 @data_option
 def user_add(
@@ -182,6 +190,7 @@ def user_add(
     role: str,
     offices: tuple[str, ...],
     counters: tuple[str, ...],
+    departments: tuple[str, ...],
     db_url: str | None,
     data_dir: str | None,
 ) -> None:
@@ -192,6 +201,7 @@ def user_add(
     engine = make_engine(settings.db_url)
     try:
         add_user(engine, name, role, password, list(offices), list(counters))
+        set_departments(engine, name, departments)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
     finally:

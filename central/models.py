@@ -251,3 +251,27 @@ class WebhookDelivery(SQLModel, table=True):
     next_attempt_at: datetime = Field(index=True)
     last_error: str = ""
     delivered_at: datetime | None = None
+
+
+class CaseVersion(SQLModel, table=True):
+    """One version of a case: after every change (correction, status, approval, return, reopening) the facts
+    as they then stood, who changed what, and the comment of a return. Version 1 is the case as received."""
+
+    __tablename__ = "case_version"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(index=True)
+    number: int
+    at: datetime
+    user_name: str
+    change: str = Field(sa_column=Column(Text, nullable=False), description="what changed, in Japanese")
+    procedure_id: str | None = None
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    facts: str = Field(sa_column=Column(Text, nullable=False), description="the facts after the change")
+
+
+class StaffDepartment(SQLModel, table=True):
+    """A department (課, as the catalog names it in Japanese) whose procedures a member of staff approves."""
+
+    __tablename__ = "staff_department"
+    user_name: str = Field(primary_key=True)
+    department: str = Field(primary_key=True)

@@ -17,7 +17,11 @@ from litestar.response import Redirect, Response
 
 from central.accounts.service import Staff
 from central.cases import actions
+from central.cases.answers import answers_by_procedure
+from central.cases.approval import approvable_departments
 from central.cases.counter import open_by_qr
+from central.cases.labels import SEXES, StaffLabels, office_names
+from central.cases.versions import return_comments
 from central.cases.views import (
     CASE_STATUSES,
     ORIGINS,
@@ -28,6 +32,7 @@ from central.cases.views import (
     case_detail,
     inbox,
 )
+from central.models import ProcedureStatus
 from central.templates import render
 from central.web import StaffController
 
@@ -46,6 +51,22 @@ class CorrectionForm(msgspec.Struct):
     gaiji: str = ""
 
 
+class ReturnForm(msgspec.Struct):
+    """Why a procedure goes back to the counter."""
+
+    comment: str
+
+
+class BulkApproveForm(msgspec.Struct):
+    """The cases ticked in the inbox."""
+
+    case_id: list[str] | str = msgspec.field(default_factory=list)
+
+    def ids(self) -> list[str]:
+        """The ticked case ids (one tick arrives as a plain string)."""
+        return [self.case_id] if isinstance(self.case_id, str) else self.case_id
+
+
 class QrForm(msgspec.Struct):
     """The text of a slip's QR, as a USB scanner types it or the camera reads it."""
 
@@ -57,16 +78,22 @@ def inbox_filter(
     counter: FromQuery[str | None] = None,
     procedure: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
-    day: Annotated[
-        str | None, QueryParameter(description="city calendar day, YYYY-MM-DD (Asia/Tokyo)")
-    ] = None,
+    day: Annotated[str | None, QueryParameter(description="city calendar day, YYYY-MM-DD")] = None,
+    q: Annotated[str | None, QueryParameter(description="a ticket number or part of a name")] = None,
 ) -> InboxFilter:
     """The inbox filter from the query; empty fields (as an HTML form sends them) mean any."""
     try:
         chosen = date.fromisoformat(day) if day else None
     except ValueError as exc:
         raise ValidationException("受付日の形式が正しくありません（YYYY-MM-DD）") from exc
-    return InboxFilter(office or None, counter or None, procedure or None, status or None, chosen)
+    if q is not None and len(q) > 100:
+        raise ValidationException("検索語が長すぎます")
+    return InboxFilter(office or None, counter or None, procedure or None, status or None, chosen, q or None)
+
+
+def staff_labels(state: State) -> StaffLabels:
+    """The labels for the city's catalog and offices."""
+    return StaffLabels(state.staff_planner.catalog, office_names(state.settings.data_dir))
 
 
 FILTER_DEPENDENCY = {"wanted": Provide(inbox_filter, sync_to_thread=False)}
@@ -79,9 +106,13 @@ class CasePages(StaffController):
 
     @get("/", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
     def inbox_page(
-        self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
+        self,
+        state: State,
+        staff: NamedDependency[Staff],
+        wanted: NamedDependency[InboxFilter],
+        approved: Annotated[int | None, QueryParameter(description="procedures just bulk-approved")] = None,
     ) -> Response[str]:
-        """The inbox with its filters."""
+        """The inbox with its filters, search, the export link and bulk approval."""
         cases = inbox(state.engine, staff, wanted)
         return render(
             "staff/inbox.html",
@@ -90,6 +121,8 @@ class CasePages(StaffController):
             wanted=wanted,
             statuses=STATUSES,
             origins=ORIGINS,
+            labels=staff_labels(state),
+            approved=approved,
         )
 
     @get("/inbox/rows", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
@@ -98,12 +131,23 @@ class CasePages(StaffController):
     ) -> Response[str]:
         """The inbox's rows alone: htmx polls this for live updates."""
         cases = inbox(state.engine, staff, wanted)
-        return render("staff/inbox_rows.html", cases=cases, statuses=STATUSES, origins=ORIGINS)
+        return render(
+            "staff/inbox_rows.html",
+            cases=cases,
+            statuses=STATUSES,
+            origins=ORIGINS,
+            labels=staff_labels(state),
+        )
 
     @get("/cases/{case_id:str}", sync_to_thread=True)
     def case_page(self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str]) -> Response[str]:
-        """One case: household, plan, procedures with their status, corrections."""
+        """One case: household, every answer by procedure, procedures in visiting order with their status,
+        corrections and versions."""
         detail = case_detail(state.engine, staff, case_id)
+        labels = staff_labels(state)
+        procedures = detail.summary.procedures
+        sent_back = {p.id for p in procedures if p.status == ProcedureStatus.SENT_BACK}
+        mine = approvable_departments(state.engine, staff, {p.department for p in procedures})
         return render(
             "staff/case.html",
             staff=staff,
@@ -111,6 +155,15 @@ class CasePages(StaffController):
             statuses=STATUSES,
             case_statuses=CASE_STATUSES,
             origins=ORIGINS,
+            labels=labels,
+            answers=answers_by_procedure(labels, detail.facts, detail.plan),
+            versions=detail.versions,
+            returns=return_comments(detail.versions, sent_back),
+            departments=list(dict.fromkeys(p.department for p in procedures)),
+            approvable=mine,
+            may_reopen=bool(mine),
+            sexes=SEXES,
+            relations={key: value.label["ja"] for key, value in labels.catalog.relations.items()},
         )
 
     @post("/cases/{case_id:str}/procedures/{procedure_id:str}/status", sync_to_thread=True)
@@ -136,6 +189,37 @@ class CasePages(StaffController):
         """Approve a procedure for the core systems."""
         actions.approve(state.engine, staff, case_id, procedure_id)
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+    @post("/cases/{case_id:str}/procedures/{procedure_id:str}/return", sync_to_thread=True)
+    def return_procedure(
+        self,
+        state: State,
+        staff: NamedDependency[Staff],
+        case_id: FromPath[str],
+        procedure_id: FromPath[str],
+        data: URLEncodedBody[ReturnForm],
+    ) -> Redirect:
+        """Return a procedure to the counter with a comment."""
+        actions.return_procedure(state.engine, staff, case_id, procedure_id, data.comment)
+        return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+    @post("/cases/{case_id:str}/procedures/{procedure_id:str}/reopen", sync_to_thread=True)
+    def reopen(
+        self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str], procedure_id: FromPath[str]
+    ) -> Redirect:
+        """Take back an approval."""
+        actions.reopen(state.engine, staff, case_id, procedure_id)
+        return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+    @post("/approve", sync_to_thread=True)
+    def approve_many(
+        self, state: State, staff: NamedDependency[Staff], data: URLEncodedBody[BulkApproveForm]
+    ) -> Redirect:
+        """Approve every open procedure of the user's departments in the ticked cases."""
+        if not data.ids():
+            raise ValidationException("承認する案件を選んでください")
+        count = actions.approve_many(state.engine, staff, data.ids())
+        return Redirect(f"/staff/?approved={count}", status_code=303)
 
     @post("/cases/{case_id:str}/corrections", sync_to_thread=True)
     def correct(

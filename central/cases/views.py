@@ -4,8 +4,7 @@ Every function takes the logged-in `Staff` and only ever returns prepared cases 
 one case writes an access-log entry in the same transaction. Never logs facts.
 """
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import msgspec
 from sqlalchemy import Engine
@@ -13,13 +12,13 @@ from sqlmodel import Session, col, select
 
 from central.accounts.service import Staff
 from central.audit import log
+from central.cases.versions import VersionView, versions_of
+from central.city_time import city_day
 from central.errors import CaseForbiddenError, CaseNotFoundError
 from central.models import Case, CaseProcedure, CaseStatus, Correction, Origin, ProcedureStatus
 from protocol.facts import Facts
 from protocol.plan import Plan, decode_plan
 
-CITY_TIME = ZoneInfo("Asia/Tokyo")
-"""Dates in filters are the city's calendar days."""
 STATUSES = {
     ProcedureStatus.WAITING: "待ち",
     ProcedureStatus.IN_PROGRESS: "対応中",
@@ -80,12 +79,13 @@ class CaseSummary(msgspec.Struct, frozen=True):
 
 
 class CaseDetail(msgspec.Struct, frozen=True):
-    """One case in full: the summary, the (corrected) facts, the plan and the corrections."""
+    """One case in full: the summary, the (corrected) facts, the plan, the corrections and the versions."""
 
     summary: CaseSummary
     facts: Facts
     plan: Plan | None
     corrections: list[CorrectionView]
+    versions: list[VersionView]
 
 
 class InboxFilter(msgspec.Struct, frozen=True):
@@ -96,6 +96,8 @@ class InboxFilter(msgspec.Struct, frozen=True):
     procedure: str | None = None
     status: str | None = None
     day: date | None = None
+    query: str | None = None
+    """A ticket number, or part of a name in the household (any text of the facts matches)."""
 
 
 def _state(row: CaseProcedure) -> ProcedureState:
@@ -113,6 +115,7 @@ def _state(row: CaseProcedure) -> ProcedureState:
 class _Counter(msgspec.Struct, frozen=True):
     id: str
     order: int
+    procedures: list[str] = msgspec.field(default_factory=list)
 
 
 class _PlanCounters(msgspec.Struct, frozen=True):
@@ -145,9 +148,17 @@ def _current_counter(plan: _PlanCounters | None, procedures: list[CaseProcedure]
     return next(iter(sorted(open_counters)), None)
 
 
+def _visiting_order(plan: _PlanCounters | None, procedures: list[CaseProcedure]) -> list[CaseProcedure]:
+    """The procedures in the plan's visiting order (counter by counter); those the plan dropped come last."""
+    counters = sorted(plan.counters if plan else [], key=lambda item: item.order)
+    rank = {pid: index for index, pid in enumerate(pid for counter in counters for pid in counter.procedures)}
+    return sorted(procedures, key=lambda row: (rank.get(row.procedure_id, len(rank)), row.procedure_id))
+
+
 def summary_of(case: Case, procedures: list[CaseProcedure]) -> CaseSummary:
-    """The inbox row of a case."""
+    """The inbox row of a case, its procedures in visiting order."""
     people = _people.decode(case.facts)
+    plan = _plan_counters.decode(case.plan)
     return CaseSummary(
         id=case.id,
         office_id=case.office_id,
@@ -159,13 +170,13 @@ def summary_of(case: Case, procedures: list[CaseProcedure]) -> CaseSummary:
         synced=case.received_at is not None,
         applicant=people.applicant.name,
         household=[member.name for member in people.household],
-        current_counter=_current_counter(_plan_counters.decode(case.plan), procedures),
-        procedures=[_state(row) for row in procedures],
+        current_counter=_current_counter(plan, procedures),
+        procedures=[_state(row) for row in _visiting_order(plan, procedures)],
     )
 
 
 def procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProcedure]]:
-    """The procedure rows of these cases, by case id, in counter order."""
+    """The procedure rows of these cases, by case id."""
     grouped: dict[str, list[CaseProcedure]] = {case_id: [] for case_id in ids}
     query = (
         select(CaseProcedure)
@@ -182,11 +193,8 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
     offices = staff.offices & {wanted.office} if wanted.office else staff.offices
     query = select(Case).where(col(Case.office_id).in_(offices), col(Case.prepared_at).is_not(None))
     if wanted.day is not None:
-        start = datetime.combine(wanted.day, time(), CITY_TIME)
-        query = query.where(
-            col(Case.created_at) >= start,
-            col(Case.created_at) < start + timedelta(days=1),
-        )
+        start, end = city_day(wanted.day)
+        query = query.where(col(Case.created_at) >= start, col(Case.created_at) < end)
     conditions = [
         getattr(CaseProcedure, name) == value
         for name, value in (
@@ -196,6 +204,13 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
         )
         if value
     ]
+    if wanted.query:
+        words = wanted.query.strip()
+        query = query.where(
+            (col(Case.ticket) == words)
+            | col(Case.facts).contains(words, autoescape=True)
+            | col(Case.facts).contains(words.replace(" ", "　"), autoescape=True)  # 氏　名 on the card
+        )
     if conditions:
         matching = select(CaseProcedure.case_id).where(*conditions)
         query = query.where(col(Case.id).in_(matching))
@@ -230,6 +245,7 @@ def detail_in(session: Session, case: Case) -> CaseDetail:
             CorrectionView(item.field, item.before, item.after, item.gaiji, item.user_name, item.at)
             for item in corrections
         ],
+        versions=versions_of(session, case.id),
     )
 
 
