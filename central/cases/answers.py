@@ -1,9 +1,11 @@
 """Every answer the citizen gave, grouped by the procedure that uses it, in the plan's visiting order.
 
 A procedure uses an answer when its conditions read it or one of its forms prints it (directly or through a
-derived value), as the catalog says. An answer no planned procedure uses is still shown, under その他の回答,
-so staff see everything the citizen said. Labels come from the catalog; values are shown as the citizen chose
-them (はい/いいえ, the option's label, members by name, dates in 和暦 too). Never logs an answer.
+derived value), as the catalog says. Answers several planned procedures use (the new address, the phone) are
+shown once, first, under 共通の回答 with the procedures that use them; an answer no planned procedure uses is
+still shown, last, under その他の回答, so staff see everything the citizen said. Labels come from the
+catalog; values are shown as the citizen chose them (はい/いいえ, the option's label, members by name, dates
+in 和暦 too). Never logs an answer.
 """
 
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ from protocol.plan import Plan, PlannedProcedure
 from protocol.wareki import wareki_iso
 
 OTHER_ANSWERS = "その他の回答"
+SHARED_ANSWERS = "共通の回答"
 
 
 class AnswerView(msgspec.Struct, frozen=True):
@@ -28,12 +31,14 @@ class AnswerView(msgspec.Struct, frozen=True):
 
 
 class ProcedureAnswers(msgspec.Struct, frozen=True):
-    """The answers one procedure uses (procedure None: answers no planned procedure uses)."""
+    """The answers one procedure uses (procedure None: the shared answers, or those no procedure uses)."""
 
     procedure: str | None
     name: str
     counter: str
     answers: list[AnswerView]
+    used_by: list[str] = msgspec.field(default_factory=list)
+    """For the shared answers: the procedures that use them."""
 
 
 def visiting_order(plan: Plan) -> list[PlannedProcedure]:
@@ -106,17 +111,26 @@ def answers_by_procedure(labels: StaffLabels, facts: Facts, plan: Plan | None) -
         key: AnswerView(key, labels.question(key), answer_text(catalog, facts, key, value))
         for key, value in facts.answers.items()
     }
-    question_order = {question.id: index for index, question in enumerate(catalog.content.questions)}
+    position = {question.id: index for index, question in enumerate(catalog.content.questions)}
+
+    def in_asking_order(keys: set[str]) -> list[AnswerView]:
+        return [views[key] for key in sorted(keys, key=lambda key: position.get(key, len(position)))]
+
+    procedures = visiting_order(plan) if plan else []
+    uses = {
+        item.id: used_answers(catalog, compiled[item.id]) & views.keys() if item.id in compiled else set()
+        for item in procedures
+    }
+    shared = {key for key in views if sum(key in used for used in uses.values()) > 1}
     groups: list[ProcedureAnswers] = []
-    shown: set[str] = set()
-    for item in visiting_order(plan) if plan else []:
-        used = used_answers(catalog, compiled[item.id]) if item.id in compiled else set()
-        keys = sorted(used & views.keys(), key=lambda key: question_order.get(key, len(question_order)))
-        if keys:
-            counter = labels.counter(item.counter)
-            groups.append(ProcedureAnswers(item.id, item.name.ja, counter, [views[k] for k in keys]))
-            shown.update(keys)
-    rest = sorted(views.keys() - shown, key=lambda key: question_order.get(key, len(question_order)))
-    if rest:
-        groups.append(ProcedureAnswers(None, OTHER_ANSWERS, "", [views[key] for key in rest]))
+    if shared:
+        users = [item.name.ja for item in procedures if uses[item.id] & shared]
+        groups.append(ProcedureAnswers(None, SHARED_ANSWERS, "", in_asking_order(shared), users))
+    for item in procedures:
+        if own := uses[item.id] - shared:
+            groups.append(
+                ProcedureAnswers(item.id, item.name.ja, labels.counter(item.counter), in_asking_order(own))
+            )
+    if rest := views.keys() - set().union(*uses.values()):
+        groups.append(ProcedureAnswers(None, OTHER_ANSWERS, "", in_asking_order(rest)))
     return groups

@@ -32,6 +32,7 @@ from central.cases.views import (
     case_detail,
     inbox,
 )
+from central.city_time import city_today
 from central.models import ProcedureStatus
 from central.templates import render
 from central.web import StaffController
@@ -123,6 +124,7 @@ class CasePages(StaffController):
             origins=ORIGINS,
             labels=staff_labels(state),
             approved=approved,
+            today=city_today().isoformat(),
         )
 
     @get("/inbox/rows", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
