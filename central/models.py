@@ -235,10 +235,15 @@ class WebhookEndpoint(SQLModel, table=True):
 
 
 class WebhookDelivery(SQLModel, table=True):
-    """One approved procedure owed to one endpoint: pending until delivered, dead after too many tries."""
+    """One approved procedure owed to one endpoint: pending until delivered, dead after too many tries.
+
+    Ids are never reused (SQLite AUTOINCREMENT), so a re-approved procedure's new delivery has a new id."""
 
     __tablename__ = "webhook_delivery"
-    __table_args__ = (UniqueConstraint("endpoint_id", "case_id", "procedure_id"),)
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "case_id", "procedure_id"),
+        {"sqlite_autoincrement": True},
+    )
     id: int | None = Field(default=None, primary_key=True)
     endpoint_id: int = Field(index=True)
     case_id: str

@@ -1,18 +1,19 @@
 """Queue approved procedures for the webhook endpoints that want them, inside the approval's transaction.
 
-The unique (endpoint, case, procedure) key makes the queue hold each approved procedure once per endpoint;
-a procedure approved again after a correction reopened it replaces its delivery with the new record.
-Never logs the queued bodies.
+The unique (endpoint, case, procedure) key makes the queue hold each approved procedure once per endpoint.
+A procedure approved again (a correction reopened it) replaces its delivery by a new one, with a new delivery
+id, so a receiver that drops repeats by id still takes the corrected record, and a send of the old record
+still in flight settles nothing. Never logs the queued bodies.
 """
 
 import json
 from datetime import UTC, datetime
 
 import msgspec
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from central.exports.records import gaiji_fields, procedure_record
-from central.models import Case, CaseProcedure, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from central.models import Case, CaseProcedure, WebhookDelivery, WebhookEndpoint
 
 
 def enqueue(session: Session, case: Case, row: CaseProcedure) -> int:
@@ -25,24 +26,21 @@ def enqueue(session: Session, case: Case, row: CaseProcedure) -> int:
         if wanted and row.procedure_id not in wanted:
             continue
         assert endpoint.id is not None
-        delivery = session.exec(
-            select(WebhookDelivery).where(
-                WebhookDelivery.endpoint_id == endpoint.id,
-                WebhookDelivery.case_id == case.id,
-                WebhookDelivery.procedure_id == row.procedure_id,
+        session.exec(
+            delete(WebhookDelivery).where(
+                col(WebhookDelivery.endpoint_id) == endpoint.id,
+                col(WebhookDelivery.case_id) == case.id,
+                col(WebhookDelivery.procedure_id) == row.procedure_id,
             )
-        ).first()
-        if delivery is None:
-            delivery = WebhookDelivery(
+        )
+        session.add(
+            WebhookDelivery(
                 endpoint_id=endpoint.id,
                 case_id=case.id,
                 procedure_id=row.procedure_id,
                 body=body,
                 next_attempt_at=now,
             )
-        delivery.body, delivery.next_attempt_at = body, now
-        delivery.status, delivery.attempts, delivery.last_error = DeliveryStatus.PENDING, 0, ""
-        delivery.delivered_at = None
-        session.add(delivery)
+        )
         count += 1
     return count
