@@ -280,3 +280,12 @@ class StaffDepartment(SQLModel, table=True):
     __tablename__ = "staff_department"
     user_name: str = Field(primary_key=True)
     department: str = Field(primary_key=True)
+
+
+class CaseKey(SQLModel, table=True):
+    """What staff search a case by: each name in the household (whole and each part) and the ticket,
+    normalized (central/cases/search.py), so a search is an index range, not a scan of the facts."""
+
+    __tablename__ = "case_key"
+    case_id: str = Field(primary_key=True)
+    key: str = Field(primary_key=True, index=True)

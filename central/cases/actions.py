@@ -25,6 +25,7 @@ from central.cases.approval import check_may_approve, departments_of
 from central.cases.labels import field_label
 from central.cases.lifecycle import follow_procedures
 from central.cases.records import PlanFailedError, encoded, plan_for, sync_procedures
+from central.cases.search import key_rows, write_keys
 from central.cases.versions import record_version
 from central.cases.views import STATUSES, CaseDetail, detail_in, load_case
 from central.errors import ActionRefusedError
@@ -261,6 +262,7 @@ def _apply(session: Session, staff: Staff, case: Case, facts: Facts, plan: Plan,
     """Store the corrected facts and plan; reopen approved procedures; returns their names."""
     case.facts, case.plan = encoded(facts), encoded(plan)
     sync_procedures(session, case.id, plan, now)
+    write_keys(session.connection(), key_rows(case.id, facts, case.ticket), [case.id])
     approved = session.exec(
         select(CaseProcedure).where(
             CaseProcedure.case_id == case.id, col(CaseProcedure.approved_at).is_not(None)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from central.accounts.service import Staff
 from central.audit import log
+from central.cases.search import matching
 from central.cases.versions import VersionView, versions_of
 from central.city_time import city_day
 from central.errors import CaseForbiddenError, CaseNotFoundError
@@ -97,7 +98,7 @@ class InboxFilter(msgspec.Struct, frozen=True):
     status: str | None = None
     day: date | None = None
     query: str | None = None
-    """A ticket number, or part of a name in the household (any text of the facts matches)."""
+    """A ticket number, or the start of a name in the household (family name, given name or both)."""
 
 
 def _state(row: CaseProcedure) -> ProcedureState:
@@ -205,15 +206,10 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
         if value
     ]
     if wanted.query:
-        words = wanted.query.strip()
-        query = query.where(
-            (col(Case.ticket) == words)
-            | col(Case.facts).contains(words, autoescape=True)
-            | col(Case.facts).contains(words.replace(" ", "　"), autoescape=True)  # 氏　名 on the card
-        )
+        query = query.where(col(Case.id).in_(matching(wanted.query)))
     if conditions:
-        matching = select(CaseProcedure.case_id).where(*conditions)
-        query = query.where(col(Case.id).in_(matching))
+        with_procedure = select(CaseProcedure.case_id).where(*conditions)
+        query = query.where(col(Case.id).in_(with_procedure))
     query = query.order_by(col(Case.created_at).desc()).limit(INBOX_LIMIT)
     with Session(engine) as session:
         cases = list(session.exec(query))
