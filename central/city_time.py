@@ -20,8 +20,7 @@ def city_zone() -> ZoneInfo:
 
 def city_time(moment: datetime) -> datetime:
     """The moment on the city's clock (a naive time, as SQLite returns it, is UTC)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(city_zone())
+    return as_utc(moment).astimezone(city_zone())
 
 
 def city_text(moment: datetime | None, seconds: bool = False) -> str:
@@ -36,10 +35,16 @@ def city_iso(moment: datetime | None) -> str:
     return city_time(moment).isoformat() if moment is not None else ""
 
 
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC time (a naive one is taken as UTC): what queries compare, since SQLite stores times as
+    UTC wall-clock text and would compare another zone's wall clock as if it were UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def city_day(day: date) -> tuple[datetime, datetime]:
-    """The start and end of one of the city's calendar days, as aware times."""
+    """The start and end of one of the city's calendar days, in UTC for queries."""
     start = datetime.combine(day, time(), city_zone())
-    return start, start + timedelta(days=1)
+    return as_utc(start), as_utc(start + timedelta(days=1))
 
 
 def city_today() -> date:

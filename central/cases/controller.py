@@ -4,8 +4,9 @@ Thin: parse, call a service in a worker thread, render or redirect. Every handle
 none answers anonymously, and unsafe methods need the session's CSRF token (central/web.py).
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import get, post
@@ -24,6 +25,7 @@ from central.cases.labels import SEXES, StaffLabels, office_names
 from central.cases.versions import return_comments
 from central.cases.views import (
     CASE_STATUSES,
+    INBOX_LIMIT,
     ORIGINS,
     STATUSES,
     CaseDetail,
@@ -32,7 +34,7 @@ from central.cases.views import (
     case_detail,
     inbox,
 )
-from central.city_time import city_today
+from central.city_time import as_utc, city_today
 from central.models import ProcedureStatus
 from central.templates import render
 from central.web import StaffController
@@ -80,7 +82,10 @@ def inbox_filter(
     procedure: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
     day: Annotated[str | None, QueryParameter(description="city calendar day, YYYY-MM-DD")] = None,
-    q: Annotated[str | None, QueryParameter(description="a ticket number or part of a name")] = None,
+    q: Annotated[str | None, QueryParameter(description="a ticket number or the start of a name")] = None,
+    before: Annotated[
+        str | None, QueryParameter(description="ISO 8601: only cases taken before (the next page)")
+    ] = None,
 ) -> InboxFilter:
     """The inbox filter from the query; empty fields (as an HTML form sends them) mean any."""
     try:
@@ -89,7 +94,27 @@ def inbox_filter(
         raise ValidationException("受付日の形式が正しくありません（YYYY-MM-DD）") from exc
     if q is not None and len(q) > 100:
         raise ValidationException("検索語が長すぎます")
-    return InboxFilter(office or None, counter or None, procedure or None, status or None, chosen, q or None)
+    try:
+        older = datetime.fromisoformat(before) if before else None
+    except ValueError as exc:
+        raise ValidationException("before の形式が正しくありません（ISO 8601）") from exc
+    older = as_utc(older) if older else None
+    wanted = (office or None, counter or None, procedure or None, status or None, chosen, q or None, older)
+    return InboxFilter(*wanted)
+
+
+def older_query(wanted: InboxFilter, cases: list[CaseSummary]) -> str:
+    """The query string of the next inbox page: the same filters, cases taken before the last one shown."""
+    fields = {
+        "office": wanted.office,
+        "counter": wanted.counter,
+        "procedure": wanted.procedure,
+        "status": wanted.status,
+        "day": wanted.day.isoformat() if wanted.day else None,
+        "q": wanted.query,
+        "before": as_utc(cases[-1].created_at).isoformat() if cases else None,
+    }
+    return urlencode({key: value for key, value in fields.items() if value})
 
 
 def staff_labels(state: State) -> StaffLabels:
@@ -125,6 +150,8 @@ class CasePages(StaffController):
             labels=staff_labels(state),
             approved=approved,
             today=city_today().isoformat(),
+            page_size=INBOX_LIMIT,
+            older_query=older_query(wanted, cases),
         )
 
     @get("/inbox/rows", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
@@ -264,7 +291,7 @@ class CaseApi(StaffController):
     def list_cases(
         self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
     ) -> list[CaseSummary]:
-        """The inbox as JSON (newest first, at most 200)."""
+        """The inbox as JSON (newest first, 50 at a time; `before` pages to older ones)."""
         return inbox(state.engine, staff, wanted)
 
     @get("/{case_id:str}", sync_to_thread=True)

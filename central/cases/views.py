@@ -4,9 +4,12 @@ Every function takes the logged-in `Staff` and only ever returns prepared cases 
 one case writes an access-log entry in the same transaction. Never logs facts.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Protocol, cast
 
 import msgspec
+import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -36,7 +39,8 @@ CASE_STATUSES = {
 }
 OPEN_STATUSES = frozenset({ProcedureStatus.WAITING, ProcedureStatus.IN_PROGRESS, ProcedureStatus.SENT_BACK})
 ORIGINS = {Origin.SYNC: "同期", Origin.QR: "QR", Origin.INTERVIEW: "聞き取り"}
-INBOX_LIMIT = 200
+INBOX_LIMIT = 50
+"""Cases per inbox page; older ones are a page further (`before`)."""
 
 
 class ProcedureState(msgspec.Struct, frozen=True):
@@ -99,9 +103,24 @@ class InboxFilter(msgspec.Struct, frozen=True):
     day: date | None = None
     query: str | None = None
     """A ticket number, or the start of a name in the household (family name, given name or both)."""
+    before: datetime | None = None
+    """Only cases taken before this (the next page of older cases)."""
 
 
-def _state(row: CaseProcedure) -> ProcedureState:
+class ProcedureRow(Protocol):
+    """What the staff views read of a procedure row (an ORM object or a plain row of its columns)."""
+
+    case_id: str
+    procedure_id: str
+    name: str
+    department: str
+    counter: str
+    status: ProcedureStatus
+    approved_at: datetime | None
+    approved_by: str | None
+
+
+def _state(row: ProcedureRow) -> ProcedureState:
     return ProcedureState(
         row.procedure_id,
         row.name,
@@ -140,7 +159,7 @@ _plan_counters = msgspec.json.Decoder(_PlanCounters | None)
 _people = msgspec.json.Decoder(_People)
 
 
-def _current_counter(plan: _PlanCounters | None, procedures: list[CaseProcedure]) -> str | None:
+def _current_counter(plan: _PlanCounters | None, procedures: Sequence[ProcedureRow]) -> str | None:
     """The first counter, in visiting order, with a procedure still open there."""
     open_counters = {row.counter for row in procedures if row.status in OPEN_STATUSES}
     for counter in sorted(plan.counters if plan else [], key=lambda item: item.order):
@@ -149,14 +168,14 @@ def _current_counter(plan: _PlanCounters | None, procedures: list[CaseProcedure]
     return next(iter(sorted(open_counters)), None)
 
 
-def _visiting_order(plan: _PlanCounters | None, procedures: list[CaseProcedure]) -> list[CaseProcedure]:
+def _visiting_order(plan: _PlanCounters | None, procedures: Sequence[ProcedureRow]) -> list[ProcedureRow]:
     """The procedures in the plan's visiting order (counter by counter); those the plan dropped come last."""
     counters = sorted(plan.counters if plan else [], key=lambda item: item.order)
     rank = {pid: index for index, pid in enumerate(pid for counter in counters for pid in counter.procedures)}
     return sorted(procedures, key=lambda row: (rank.get(row.procedure_id, len(rank)), row.procedure_id))
 
 
-def summary_of(case: Case, procedures: list[CaseProcedure]) -> CaseSummary:
+def summary_of(case: Case, procedures: Sequence[ProcedureRow]) -> CaseSummary:
     """The inbox row of a case, its procedures in visiting order."""
     people = _people.decode(case.facts)
     plan = _plan_counters.decode(case.plan)
@@ -176,16 +195,13 @@ def summary_of(case: Case, procedures: list[CaseProcedure]) -> CaseSummary:
     )
 
 
-def procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProcedure]]:
-    """The procedure rows of these cases, by case id."""
-    grouped: dict[str, list[CaseProcedure]] = {case_id: [] for case_id in ids}
-    query = (
-        select(CaseProcedure)
-        .where(col(CaseProcedure.case_id).in_(ids))
-        .order_by(col(CaseProcedure.counter), col(CaseProcedure.procedure_id))
-    )
-    for row in session.exec(query):
-        grouped[row.case_id].append(row)
+def procedures_of(session: Session, ids: list[str]) -> dict[str, list[ProcedureRow]]:
+    """The procedure rows of these cases, by case id (plain rows: no ORM objects to build for a page)."""
+    grouped: dict[str, list[ProcedureRow]] = {case_id: [] for case_id in ids}
+    table = CaseProcedure.__table__  # type: ignore[attr-defined]
+    query = sa.select(table).where(table.c.case_id.in_(ids)).order_by(table.c.counter, table.c.procedure_id)
+    for row in session.connection().execute(query):
+        grouped[row.case_id].append(cast(ProcedureRow, row))
     return grouped
 
 
@@ -207,6 +223,8 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
     ]
     if wanted.query:
         query = query.where(col(Case.id).in_(matching(wanted.query)))
+    if wanted.before is not None:
+        query = query.where(col(Case.created_at) < wanted.before)
     if conditions:
         with_procedure = select(CaseProcedure.case_id).where(*conditions)
         query = query.where(col(Case.id).in_(with_procedure))

@@ -3,7 +3,7 @@ every answer under the procedure that uses it in visiting order, labels instead 
 clock, search, approval as a lock with its version history, a return with its comment, and approval by
 department. Saves docs/screenshots/case-page.png and inbox.png."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -126,8 +126,21 @@ def test_search_and_the_inbox(page: Page, staff_central: StaffCentral) -> None:
         "href", "/api/staff/exports?format=csv&encoding=cp932&approved=true"
     )
 
-    found = client.http.get("/api/staff/cases", params={"q": ticket}).json()
-    assert case_id in {item["id"] for item in found}
+    def listed(**query: str) -> set[str]:
+        response = client.http.get("/api/staff/cases", params=query)
+        assert response.status_code == 200, response.text
+        return {item["id"] for item in response.json()}
+
+    assert case_id in listed(q=ticket)
+    assert case_id in listed(q="一郎Ｂ"), "a given name alone"
+    assert case_id not in listed(q="一郎Ｃ")
+    created = datetime.fromisoformat(wait_for_case(client, case_id)["summary"]["created_at"])
+    city_day = created.astimezone(TOKYO).date()
+    assert case_id in listed(day=city_day.isoformat()), "the city's calendar day"
+    assert case_id not in listed(day=(city_day - timedelta(days=1)).isoformat())
+    assert case_id not in listed(before=created.isoformat()), "the next page holds older cases only"
+    assert case_id in listed(before=(created + timedelta(seconds=1)).isoformat())
+    assert client.http.get("/api/staff/cases", params={"before": "yesterday"}).status_code == 400
 
     page.goto("/staff/")
     page.screenshot(path=str(SCREENSHOTS / "inbox.png"), full_page=True)
