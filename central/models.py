@@ -10,7 +10,7 @@ Never holds a rejected envelope's payload.
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlalchemy import Enum as EnumType
 from sqlmodel import Field, SQLModel
 
@@ -113,8 +113,11 @@ class Case(SQLModel, table=True):
     exist. A case opened from a slip's QR or recorded in an interview is prepared as it is recorded; a synced
     case by the background step (central/cases/prepare.py), off the ingest path. Ingest fills the sync
     columns; for a case a counter opened from its QR before its envelope arrived, it fills only those.
+    The inbox reads an office's newest prepared cases through `ix_case_inbox` (office, time taken,
+    prepared), so a page costs an index range, whatever the number of cases.
     """
 
+    __table_args__ = (Index("ix_case_inbox", "office_id", "created_at", "prepared_at"),)
     id: str = Field(primary_key=True, description="submission id (UUIDv7)")
     office_id: str = Field(index=True)
     ticket: str
@@ -289,3 +292,5 @@ class CaseKey(SQLModel, table=True):
     __tablename__ = "case_key"
     case_id: str = Field(primary_key=True)
     key: str = Field(primary_key=True, index=True)
+    office_id: str
+    created_at: datetime

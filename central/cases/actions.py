@@ -262,7 +262,7 @@ def _apply(session: Session, staff: Staff, case: Case, facts: Facts, plan: Plan,
     """Store the corrected facts and plan; reopen approved procedures; returns their names."""
     case.facts, case.plan = encoded(facts), encoded(plan)
     sync_procedures(session, case.id, plan, now)
-    write_keys(session.connection(), key_rows(case.id, facts, case.ticket), [case.id])
+    write_keys(session.connection(), key_rows(case, facts), [case.id])
     approved = session.exec(
         select(CaseProcedure).where(
             CaseProcedure.case_id == case.id, col(CaseProcedure.approved_at).is_not(None)

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from central.background import Loop
+from central.cases.indexes import ensure_indexes
 from central.cases.records import encoded, procedure_row, stored_or_new_plan
 from central.cases.search import index_missing, key_rows, write_keys
 from central.models import Case, CaseProcedure
@@ -54,7 +55,9 @@ class Preparer:
             index_missing(self._engine)
             self._keys_checked = True
         waiting = (
-            sa.select(_case.c.id, _case.c.facts, _case.c.plan, _case.c.ticket)
+            sa.select(
+                _case.c.id, _case.c.facts, _case.c.plan, _case.c.ticket, _case.c.office_id, _case.c.created_at
+            )
             .where(_case.c.prepared_at.is_(None))
             .order_by(_case.c.received_at)
             .limit(limit)
@@ -80,7 +83,7 @@ class Preparer:
                 ]
                 if rows:
                     conn.execute(sa.insert(_procedure), rows)
-                keys = [row for case in cases for row in key_rows(case.id, facts[case.id], case.ticket)]
+                keys = [row for case in cases for row in key_rows(case, facts[case.id])]
                 write_keys(conn, keys, [case.id for case in cases])
         except IntegrityError:  # a counter prepared one of these meanwhile: the next round takes the rest
             return 0
@@ -89,6 +92,8 @@ class Preparer:
 
 @contextlib.asynccontextmanager
 async def preparation_loops(state: State) -> AsyncIterator[list[Loop]]:
-    """The cases slice's background loop: prepare synced cases every second, yielding to ingest."""
+    """The cases slice's background loop: prepare synced cases every second, yielding to ingest (first,
+    the staff pages' indexes an older database lacks)."""
+    await asyncio.to_thread(ensure_indexes, state.engine)
     prepare = Preparer(state.engine, state.staff_planner)
     yield [Loop("prepare", PREPARE_INTERVAL, lambda: asyncio.to_thread(prepare), max_defer=PREPARE_MAX_DEFER)]

@@ -119,7 +119,7 @@ def add_case(session: Session, new: NewCase, now: datetime) -> Case:
     )
     session.add(case)
     sync_procedures(session, new.id, new.plan, now)
-    write_keys(session.connection(), key_rows(new.id, new.facts, new.ticket), [new.id])
+    write_keys(session.connection(), key_rows(new, new.facts), [new.id])
     return case
 
 
@@ -130,4 +130,4 @@ def prepare_synced(session: Session, case: Case, planner: CatalogPlanner, now: d
     case.plan, case.prepared_at, case.updated_at = encoded(plan), now, now
     session.add(case)
     sync_procedures(session, case.id, plan, now)
-    write_keys(session.connection(), key_rows(case.id, facts, case.ticket), [case.id])
+    write_keys(session.connection(), key_rows(case, facts), [case.id])

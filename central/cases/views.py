@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from central.accounts.service import Staff
 from central.audit import log
-from central.cases.search import matching
+from central.cases.search import newest_matching
 from central.cases.versions import VersionView, versions_of
 from central.city_time import city_day
 from central.errors import CaseForbiddenError, CaseNotFoundError
@@ -208,10 +208,14 @@ def procedures_of(session: Session, ids: list[str]) -> dict[str, list[ProcedureR
 def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary]:
     """The newest cases of the user's offices that match the filter."""
     offices = staff.offices & {wanted.office} if wanted.office else staff.offices
-    query = select(Case).where(col(Case.office_id).in_(offices), col(Case.prepared_at).is_not(None))
-    if wanted.day is not None:
-        start, end = city_day(wanted.day)
-        query = query.where(col(Case.created_at) >= start, col(Case.created_at) < end)
+    start, end = city_day(wanted.day) if wanted.day is not None else (None, None)
+    if wanted.before is not None:
+        end = min(end, wanted.before) if end else wanted.before
+    query = select(Case).where(col(Case.prepared_at).is_not(None))
+    if start is not None:
+        query = query.where(col(Case.created_at) >= start)
+    if end is not None:
+        query = query.where(col(Case.created_at) < end)
     conditions = [
         getattr(CaseProcedure, name) == value
         for name, value in (
@@ -221,15 +225,17 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
         )
         if value
     ]
-    if wanted.query:
-        query = query.where(col(Case.id).in_(matching(wanted.query)))
-    if wanted.before is not None:
-        query = query.where(col(Case.created_at) < wanted.before)
+
     if conditions:
         with_procedure = select(CaseProcedure.case_id).where(*conditions)
         query = query.where(col(Case.id).in_(with_procedure))
     query = query.order_by(col(Case.created_at).desc()).limit(INBOX_LIMIT)
     with Session(engine) as session:
+        if wanted.query:  # the key table picks the cases: then only those are read
+            hits = newest_matching(session.connection(), wanted.query, offices, start, end)
+            query = query.where(col(Case.id).in_(hits))
+        else:
+            query = query.where(col(Case.office_id).in_(offices))
         cases = list(session.exec(query))
         procedures = procedures_of(session, [case.id for case in cases])
     return [summary_of(case, procedures[case.id]) for case in cases]
