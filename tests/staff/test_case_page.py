@@ -144,3 +144,33 @@ def test_search_and_the_inbox(page: Page, staff_central: StaffCentral) -> None:
 
     page.goto("/staff/")
     page.screenshot(path=str(SCREENSHOTS / "inbox.png"), full_page=True)
+
+
+def test_approval_is_a_lock_and_follows_the_department(page: Page, staff_central: StaffCentral) -> None:
+    case_id = staff_central.sync(family("Ｄ"))
+    wait_for_case(login(staff_central, "shimin_clerk"), case_id)
+
+    log_in(page, "shimin_clerk")  # approves 市民課 only
+    page.goto(f"/staff/cases/{case_id}")
+    resident = page.locator('#procedures tr[data-procedure="tennyu_todoke"]')
+    insurance = page.locator('#procedures tr[data-procedure="kokuho_kanyu"]')
+    expect(insurance.locator("button.approve")).to_have_count(0)
+    expect(insurance).to_contain_text("保険年金課が承認")
+
+    resident.locator("button.approve").click()
+    expect(resident).to_contain_text("承認済（shimin_clerk")
+    expect(resident.locator("select[name=status]")).to_have_count(0)  # locked
+
+    fix = page.locator('form.correction[data-field="applicant.address"]')
+    fix.locator("input[name=value]").fill("熊本県熊本市中央区訂正町２－２")
+    fix.locator("button").click()
+    expect(resident).not_to_contain_text("承認済")
+    expect(resident.locator("button.approve")).to_be_visible()
+    versions = page.locator("#versions")
+    expect(versions.locator("tbody tr").first).to_contain_text("承認を取り消し：住民異動届（転入届）")
+    expect(versions).to_contain_text("受付時の内容")
+
+    resident.locator("input[name=comment]").fill("転出証明書の写しが必要です")
+    resident.locator(".return button").click()
+    expect(resident.locator(".return-comment")).to_have_text("差戻し理由：転出証明書の写しが必要です")
+    expect(resident.locator("select[name=status] option[selected]")).to_have_text("差戻し")
