@@ -46,6 +46,8 @@ def test_a_counter_day(page: Page, staff_central: StaffCentral) -> None:
         expect(audit).to_contain_text("honcho_staff")
 
         page.click("text=受付一覧")
+        page.fill("input[name=q]", CORRECTED)  # the slip was printed days ago: find it by the corrected name
+        page.click("text=絞り込む")
         row = page.locator(f'tr[data-case="{case_id}"]')
         expect(row).to_contain_text("未同期")
         staff_central.publish("honcho", wire)  # the network is back
