@@ -1,7 +1,8 @@
 """The staff UI's Jinja environment: HTML-escaped templates in this folder, rendered into responses.
 
 Its own environment rather than the app-wide template config, so other slices' pages stay independent.
-Times are shown on the city's clock: `{{ moment|city }}` (or `|city(seconds=True)`).
+Times are shown on the city's clock: `{{ moment|city }}` (or `|city(seconds=True)`); a corrected field by
+its label: `{{ path|field_label }}`.
 """
 
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.response import Response
 
+from central.cases.labels import field_label
 from central.city_time import city_text
 
 _env = Environment(
@@ -19,6 +21,7 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["city"] = city_text
+_env.filters["field_label"] = field_label
 
 
 def render(name: str, status_code: int = 200, **context: Any) -> Response[str]:

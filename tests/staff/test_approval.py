@@ -69,6 +69,9 @@ def test_a_correction_after_approval_reopens_it_and_every_change_is_a_version(
         assert "住民異動届（転入届）：承認" in changes
         assert changes[0] == "申請者 住所を訂正（承認を取り消し：住民異動届（転入届））"
         assert [version["number"] for version in case["versions"]] == [3, 2, 1]
+        access_log = login(staff_central, "honcho_boss").http.get("/staff/access-log").text
+        assert "申請者 住所" in access_log, "the corrected field by its label"
+        assert "applicant.address" not in access_log
 
         assert client.post_form(approve).status_code == 303
         again = procedure(client.case(case_id), RESIDENT)["approved_at"]
