@@ -11,13 +11,14 @@ import uvicorn
 from central.accounts.service import add_user
 from central.app import create_app
 from central.audit.retention import purge_before, retention_cutoff
-from central.cases.approval import set_departments
+from central.cases.approval import catalog_departments, set_departments
 from central.db import make_engine
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
 from central.models import Role
 from central.settings import DatabaseMismatchError, Settings
 from central.webhooks.endpoints import add_endpoint
+from procedures.planner import CatalogPlanner
 from protocol.urls import parse_listen
 
 db_option = click.option(
@@ -197,6 +198,12 @@ def user_add(
     """Create a staff user, or reset an existing one; the password is read from stdin."""
     password = sys.stdin.readline().rstrip("\r\n")
     settings = settings_from(data_dir, db_url)
+    known = catalog_departments(CatalogPlanner.load(settings.catalog).catalog) if departments else set()
+    if unknown := set(departments) - known:
+        raise click.BadParameter(
+            f"not in the catalog: {'、'.join(sorted(unknown))} (its departments: {'、'.join(sorted(known))})",
+            param_hint="--department",
+        )
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # users may be added before central first starts
     engine = make_engine(settings.db_url)
     try:

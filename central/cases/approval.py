@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 from central.accounts.service import Staff
 from central.errors import ForbiddenError
 from central.models import StaffDepartment
+from procedures.catalog import Catalog
 
 DEFAULT_APPROVERS = "supervisor,admin"
 
@@ -44,6 +45,11 @@ def check_may_approve(departments: frozenset[str] | None, department: str) -> No
     """Raise NotYourDepartmentError unless the user approves for this department."""
     if departments is not None and department not in departments:
         raise NotYourDepartmentError
+
+
+def catalog_departments(catalog: Catalog) -> set[str]:
+    """The departments the catalog's procedures belong to, as procedure rows name them."""
+    return {item.procedure.department["ja"] for item in catalog.procedures}
 
 
 def set_departments(engine: Engine, user_name: str, departments: Iterable[str]) -> None:

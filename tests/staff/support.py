@@ -13,7 +13,7 @@ import msgspec
 from playwright.sync_api import Page, expect
 
 from central.accounts.service import add_user
-from central.cases.approval import set_departments
+from central.cases.approval import catalog_departments, set_departments
 from central.db import make_engine
 from procedures.planner import CatalogPlanner
 from protocol import topics
@@ -26,9 +26,7 @@ from testbed.simulated import SimulatedDevice
 from tests.spine.helpers import publish, wait_until
 
 PASSWORD = "correct horse battery"
-ALL_DEPARTMENTS = frozenset(
-    item.procedure.department["ja"] for item in CatalogPlanner.load().catalog.procedures
-)
+ALL_DEPARTMENTS = frozenset(catalog_departments(CatalogPlanner.load().catalog))
 """Every department of the sample city: what the suite's clerks approve unless a test says otherwise."""
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

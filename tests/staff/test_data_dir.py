@@ -74,3 +74,24 @@ def test_a_command_naming_another_database_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "give only --data-dir" in done.stderr
     assert not other.exists(), "nothing is written to the other database"
+
+
+def test_a_department_must_be_the_catalogs(tmp_path: Path) -> None:
+    argv = [*MADOGUCHI, "central", "user", "add", "sato", "--role", "staff", "--data-dir", str(tmp_path)]
+
+    def add(department: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*argv, "--department", department],
+            input=PASSWORD + "\n",
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
+
+    typo = add("市民果")
+    assert typo.returncode == 2
+    assert "市民果" in typo.stderr
+    assert "市民課" in typo.stderr, "the catalog's departments are listed"
+    done = add("市民課")
+    assert done.returncode == 0, done.stderr
