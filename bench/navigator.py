@@ -5,12 +5,19 @@ kiosk's "confirm → slip printed": plan, seal into a real outbox (SQLite, synch
 QR, print to the emulated TCP printer and wait until it has the whole job. Prints figures and the
 handwriting-saved table; never personal data (the household is the catalog's invented example).
 
-    .venv/bin/python -m bench.navigator [--seconds 3]
+    .venv/bin/python -m bench.navigator [--seconds 3] [--baseline DIR]
+
+`--baseline DIR` times plans per second for the same household with another source tree's navigator and
+catalog (e.g. main: `git archive main | tar -x -C /tmp/madoguchi-main`), in a subprocess of this run, and
+prints the ratio: the check that a change to the facts model or the catalog keeps planning no slower than 2×.
 """
 
 import argparse
 import asyncio
 import contextlib
+import os
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -44,8 +51,44 @@ from protocol.keys import CityPrivateKey
 from protocol.qr_seal import CounterKey
 from protocol.urls import parse_broker_url
 
-SAMPLE_CITY = Path(__file__).resolve().parents[1] / "procedures" / "catalogs" / "sample_city"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_CITY = ROOT / "procedures" / "catalogs" / "sample_city"
 HOUSEHOLD = "ibusuki_roleplay"
+"""The largest example household (7 people and a dog); `--baseline` plans the same one."""
+_BASELINE = """
+import sys, time
+from datetime import date
+from pathlib import Path
+import msgspec
+from procedures.loader import load_catalog_dir
+from procedures.navigator import make_plan
+from protocol.facts import Facts
+catalog = load_catalog_dir(Path("procedures/catalogs/sample_city"))
+example = next(item for item in catalog.content.examples if item.id == sys.argv[1])
+facts, today = msgspec.convert(example.facts, Facts), date.fromisoformat(example.today)
+make_plan(catalog, facts, today)
+calls, started = 0, time.perf_counter()
+while calls < 3 or time.perf_counter() - started < float(sys.argv[2]):
+    make_plan(catalog, facts, today)
+    calls += 1
+print(calls / (time.perf_counter() - started))
+"""
+"""Plans per second in another source tree, run there with this interpreter (its own imports only)."""
+BASELINE_ROUNDS = 3
+
+
+def plans_per_second_in(tree: Path, budget: float) -> float:
+    """Plans per second for HOUSEHOLD with the navigator and catalog of the source tree `tree`."""
+    environment = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(
+        [sys.executable, "-c", _BASELINE, HOUSEHOLD, str(budget)],
+        cwd=tree,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 @dataclass(frozen=True)
@@ -135,10 +178,26 @@ def stages(catalog: Catalog, facts: Facts, today: date) -> list[Stage]:
     ]
 
 
+def compare(baseline: Path, budget: float) -> None:
+    """Plans/s of the baseline tree and of this one, each in a fresh process, alternating rounds."""
+    before, after = [], []
+    for _ in range(BASELINE_ROUNDS):  # alternate, so a busy moment on a shared machine hits both
+        before.append(plans_per_second_in(baseline, budget))
+        after.append(plans_per_second_in(ROOT, budget))
+    rounds = ", ".join(f"{b:.1f}/{a:.1f}" for b, a in zip(before, after, strict=True))
+    print(
+        f"plans/s for {HOUSEHOLD} (fresh processes, best of {BASELINE_ROUNDS}): before ({baseline}) "
+        f"{max(before):.1f}, after {max(after):.1f}; after/before {max(after) / max(before):.2f} "
+        f"(must stay above 0.50); rounds before/after {rounds}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="time budget per stage")
-    budget = parser.parse_args().seconds
+    parser.add_argument("--baseline", type=Path, help="another source tree to compare plans/s with")
+    arguments = parser.parse_args()
+    budget = arguments.seconds
 
     catalog = load_catalog_dir(SAMPLE_CITY)
     example = next(item for item in catalog.content.examples if item.id == HOUSEHOLD)
@@ -149,12 +208,16 @@ def main() -> None:
         f"catalog {catalog.meta.id} {catalog.meta.version}; household {HOUSEHOLD}: "
         f"{len(facts.household) + 1} people, {len(plan.procedures)} procedures, {len(plan.forms)} forms"
     )
+    timings = []
     with confirm_to_slip(catalog, facts) as confirm:
         for timing in (measure(stage, budget) for stage in [*stages(catalog, facts, today), confirm]):
+            timings.append(timing)
             print(
                 f"{timing.stage.name:<40} {timing.per_second:9.1f} {timing.stage.unit}/s"
                 f"  ({timing.milliseconds:.1f} ms each, {timing.calls} runs)"
             )
+    if arguments.baseline:
+        compare(arguments.baseline.resolve(), budget)
     print()
     print(writing_table(plan))
 

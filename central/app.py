@@ -25,7 +25,15 @@ from central.background import Loop, background
 from central.cases.controller import CaseApi, CasePages
 from central.cases.interview_controller import InterviewPages
 from central.cases.prepare import preparation_loops
+from central.catalog.controller import CatalogPages
 from central.db import make_engine
+from central.displays.alerts import alert_loops
+from central.displays.congestion import congestion_loops
+from central.displays.congestion_controller import CongestionController
+from central.displays.display_controller import DisplayController
+from central.displays.status_controller import StatusController
+from central.displays.web import STATIC as PUBLIC_STATIC
+from central.errors import APP_ERROR_HANDLERS
 from central.exports.controller import ExportController
 from central.fleet.controller import EnrolmentController
 from central.fleet.dynsec import CENTRAL_PUBLISHER
@@ -34,7 +42,10 @@ from central.fleet.services import certificate_loops, start_fleet
 from central.forms.controller import FormsController
 from central.ingest.workers import RESTART_DELAY, IngestWorkers
 from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
+from central.kpi.controller import KpiPages, RatingController
 from central.preentry.controller import PreEntryController
+from central.queue.broadcast import queue_loops
+from central.queue.controller import QueuePages
 from central.queue.hub import QueueHub
 from central.settings import Settings
 from central.webhooks.controller import WebhookController
@@ -114,11 +125,19 @@ def create_app(settings: Settings) -> Litestar:
             CasePages,
             CaseApi,
             InterviewPages,
+            CatalogPages,
             ExportController,
             FormsController,
             AccessLogController,
             WebhookController,
             PreEntryController,
+            QueuePages,
+            KpiPages,
+            RatingController,
+            DisplayController,
+            CongestionController,
+            StatusController,
+            create_static_files_router("/displays/static", [PUBLIC_STATIC], include_in_schema=False),
             create_static_files_router("/staff/static", [STAFF_STATIC], include_in_schema=False),
         ],
         lifespan=[
@@ -130,7 +149,11 @@ def create_app(settings: Settings) -> Litestar:
                 webhook_loops,
                 retention_loops,
                 session_loops,
+                queue_loops,
+                congestion_loops,
+                alert_loops,
             ),
         ],  # 6. the background loops, which need everything above; they stop first
+        exception_handlers=APP_ERROR_HANDLERS,  # the last resort: logged without personal data, a plain 500
         openapi_config=OpenAPIConfig(title="Madoguchi central", version="0.1.0", path="/schema"),
     )

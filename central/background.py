@@ -47,11 +47,13 @@ class Load(Protocol):
 
 
 def where(exc: BaseException) -> str:
-    """`file:line in function` of the innermost frame of an exception's traceback: no values, no message."""
+    """`file:line in function` of the innermost frame of an exception's traceback in Madoguchi's own code
+    (else the innermost of all): no values, no message."""
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return "?"
-    frame = frames[-1]
+    ours = [frame for frame in frames if "site-packages" not in frame.filename]
+    frame = (ours or frames)[-1]
     return f"{frame.filename}:{frame.lineno} in {frame.name}"
 
 

@@ -12,12 +12,13 @@ from central.accounts.service import add_user
 from central.app import create_app
 from central.audit.retention import purge_before, retention_cutoff
 from central.cases.approval import catalog_departments, set_departments
-from central.db import make_engine
+from central.db import UnsafeDatabaseError, make_engine, secure_database
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
 from central.models import Role
 from central.settings import DatabaseMismatchError, Settings
-from central.webhooks.endpoints import add_endpoint
+from central.webhooks.endpoints import add_endpoint, endpoints, remove_endpoint
+from central.webhooks.targets import AllowList
 from procedures.planner import CatalogPlanner
 from protocol.urls import parse_listen
 
@@ -48,6 +49,10 @@ def parse_since(value: str | None) -> datetime | None:
     except ValueError as exc:
         raise click.BadParameter(f"not an ISO 8601 time: {value!r}") from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+SHUTDOWN_GRACE = 5
+"""Seconds central waits for open requests at shutdown before it closes them."""
 
 
 @click.group()
@@ -91,7 +96,17 @@ def serve(
         host, port = parse_listen(listen)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    try:
+        secure_database(settings.db_url)  # before anything starts: a clear message, not a traceback
+    except UnsafeDatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE,  # open display streams never end by themselves
+    )
 
 
 @central.command()
@@ -225,21 +240,57 @@ def webhook() -> None:
 @click.option(
     "--procedure", "procedures", multiple=True, help="A procedure id to send (repeatable; default all)"
 )
-@click.option("--secret", help="The HMAC secret (default: a new random one)")
+@click.option("--secret", help="The HMAC secret, 32+ characters (default: a new random one)")
 @db_option
 @data_option
 def webhook_add(
     url: str, procedures: tuple[str, ...], secret: str | None, db_url: str | None, data_dir: str | None
 ) -> None:
-    """Send approved procedures to URL, signed; prints the signing secret."""
+    """Send approved procedures to URL (https://; private hosts and http:// only when MADOGUCHI_WEBHOOK_ALLOW
+    names them), signed; prints the signing secret."""
     settings = settings_from(data_dir, db_url)
+    try:
+        allow = AllowList.from_env()
+        known = frozenset(p.procedure.id for p in CatalogPlanner.load(settings.catalog).catalog.procedures)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     engine = make_engine(settings.db_url)
     try:
-        click.echo(add_endpoint(engine, url, list(procedures), secret))
+        click.echo(add_endpoint(engine, url, list(procedures), secret, allow=allow, known_procedures=known))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
     finally:
         engine.dispose()
+
+
+@webhook.command("list")
+@db_option
+@data_option
+def webhook_list(db_url: str | None, data_dir: str | None) -> None:
+    """The registered endpoints: id, URL, procedures (all when none), since when. Never the secrets."""
+    engine = make_engine(settings_from(data_dir, db_url).db_url)
+    try:
+        for endpoint in endpoints(engine):
+            wanted = ",".join(endpoint.procedures) or "*"
+            click.echo(f"{endpoint.id}\t{endpoint.url}\t{wanted}\t{endpoint.created_at.isoformat()}")
+    finally:
+        engine.dispose()
+
+
+@webhook.command("remove")
+@click.argument("endpoint_id", type=click.IntRange(min=1))
+@db_option
+@data_option
+def webhook_remove(endpoint_id: int, db_url: str | None, data_dir: str | None) -> None:
+    """Stop sending to an endpoint (its id from `webhook list`); what was queued for it is dropped."""
+    engine = make_engine(settings_from(data_dir, db_url).db_url)
+    try:
+        dropped = remove_endpoint(engine, endpoint_id)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+    click.echo(f"removed webhook {endpoint_id} and {dropped} queued deliveries")
 
 
 @central.command()

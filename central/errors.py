@@ -4,8 +4,12 @@ A service raises a `DomainError` subclass; every staff controller (central/web.p
 with a message that is safe to show staff — `/api/...` paths get JSON, pages the error page. A slice that
 needs a new kind of refusal subclasses one of these; nothing else has to change. Messages never carry
 personal data: the fixed message of the class, or a text the service wrote for staff.
+
+Anything else that escapes a handler is a bug: `unexpected` (registered on the whole app) logs its type, where
+it was raised and the route — never its message, which may quote personal data — and answers a generic 500.
 """
 
+import logging
 from typing import Any, ClassVar
 
 from litestar import Request
@@ -14,7 +18,10 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.response import Redirect, Response
 
 from central.accounts.auth import LOGIN_PATH
+from central.background import where
 from central.templates import render
+
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -82,5 +89,17 @@ def to_login(request: Request[Any, Any, State], exc: NotAuthorizedException) -> 
     return Response({"status_code": 401, "detail": exc.detail}, status_code=401)
 
 
+def unexpected(request: Request[Any, Any, State], exc: Exception) -> Response[Any]:
+    """The last resort: log the bug without personal data, answer a generic 500."""
+    route = request.scope.get("path_template", "?")
+    log.error("unexpected %s at %s answering %s %s", type(exc).__name__, where(exc), request.method, route)
+    message = "内部エラーが発生しました。システム担当者に連絡してください"
+    if _is_api(request) or not request.url.path.startswith("/staff/"):
+        return Response({"status_code": 500, "detail": "Internal Server Error"}, status_code=500)
+    return render("staff/error.html", status_code=500, message=message, staff=None)
+
+
+APP_ERROR_HANDLERS: dict[Any, Any] = {500: unexpected}
+"""For the whole app: what no layer handles (Litestar hands every non-HTTP exception to the 500 handler)."""
 ERROR_HANDLERS: dict[Any, Any] = {DomainError: refused, NotAuthorizedException: to_login}
 """Litestar finds a handler along the exception's MRO, so every DomainError subclass is covered."""

@@ -19,7 +19,7 @@ DEFAULT_DATA_DIR = Path("var/central")
 DB_URL_FILE = "database.url"
 """In the data dir: the database URL central serves from (owner-only: it may hold a password)."""
 CITY_TIME_ZONE = "Asia/Tokyo"
-"""The city's time zone unless MADOGUCHI_TIME_ZONE says otherwise (central/timezone.py)."""
+"""The city's time zone unless MADOGUCHI_TIME_ZONE says otherwise (central/city_time.py)."""
 
 
 class DatabaseMismatchError(ValueError):
@@ -42,6 +42,9 @@ def record_db_url(data_dir: Path, url: str) -> None:
     temporary.replace(path)
 
 
+TRUE = frozenset({"1", "true", "yes", "on"})
+
+
 def default_workers() -> int:
     """One ingest worker per core."""
     return os.cpu_count() or 1
@@ -61,6 +64,9 @@ class Settings:
     """Ingest worker processes (each verifies, opens and stores its share of the submissions)."""
     catalog: Path = SAMPLE_CATALOG
     """The city's procedure catalog (directory or published bundle) that staff and the pre-entry page use."""
+    behind_tls: bool = field(default_factory=lambda: os.environ.get("MADOGUCHI_BEHIND_TLS", "") in TRUE)
+    """Browsers reach central over HTTPS (a TLS proxy in front): the session cookie is `Secure` even when the
+    proxy does not say so in `X-Forwarded-Proto`. Env MADOGUCHI_BEHIND_TLS=1."""
 
     @property
     def broker_tls(self) -> bool:

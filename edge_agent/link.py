@@ -53,6 +53,7 @@ class Link:
         hardware_health: Callable[[], dict[str, Any]] = dict,
         window: int = WINDOW,
         retry_after: float = RETRY_AFTER,
+        office_queue: tuple[str, Callable[[bytes], None]] | None = None,
     ) -> None:
         self._outbox = outbox
         self._device_id = device_id
@@ -62,6 +63,8 @@ class Link:
         self._hardware_health = hardware_health
         self._window = window
         self._retry_after = retry_after
+        self._office_queue = office_queue
+        """(office id, receiver): also follow the office's queue state, for the kiosk's wait display."""
         self._wake = asyncio.Event()
         self._hardware_wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -120,6 +123,8 @@ class Link:
     async def _session(self, client: aiomqtt.Client) -> None:
         self._reset()
         await client.subscribe(topics.acks(self._device_id), qos=1)
+        if self._office_queue is not None:
+            await client.subscribe(topics.office_queue(self._office_queue[0]), qos=1)
         self.connected.set()
         async with asyncio.TaskGroup() as group:
             group.create_task(self._receive_acks(client))
@@ -143,6 +148,11 @@ class Link:
     async def _receive_acks(self, client: aiomqtt.Client) -> None:
         async for message in client.messages:
             payload = message.payload if isinstance(message.payload, bytes) else b""
+            if self._office_queue is not None and message.topic.matches(
+                topics.office_queue(self._office_queue[0])
+            ):
+                self._office_queue[1](payload)
+                continue
             try:
                 ids = open_ack(payload, self._device_id, self._central)
             except AckError as exc:

@@ -25,6 +25,7 @@ from edge_agent.link import RETRY_AFTER, Link
 from edge_agent.notify import Notifier, outbox_writable, watchdog
 from edge_agent.outbox import Outbox
 from edge_agent.profile import load_profile
+from edge_agent.queue_watch import QueueWatch
 from edge_agent.renewal import CertificateKeeper
 from edge_agent.submission import EdgeServices
 from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
@@ -93,6 +94,7 @@ async def serve(config: EdgeConfig) -> None:
     hardware = (
         None if config.profile is None else CounterUnitHardware.from_profile(load_profile(config.profile))
     )
+    queue = QueueWatch()
     link = Link(
         outbox,
         identity.device_id,
@@ -101,9 +103,10 @@ async def serve(config: EdgeConfig) -> None:
         tls=keeper.tls,
         hardware_health=dict if hardware is None else lambda: msgspec.to_builtins(hardware.health()),
         retry_after=config.ack_timeout,
+        office_queue=(identity.office_id, queue.offer),
     )
     planner = CatalogPlanner.load(config.catalog)
-    services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=planner)
+    services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=planner, queue=queue)
     kiosk = None
     if hardware is not None:
         kiosk = Kiosk(services, planner.catalog, hardware, KioskSettings.from_environment())

@@ -7,7 +7,7 @@ log or return the facts anywhere but into the sealer (plaintext never reaches th
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import anyio.to_thread
@@ -16,6 +16,7 @@ import msgspec
 from edge_agent.identity import Identity
 from edge_agent.link import Link
 from edge_agent.outbox import Allocation, Outbox
+from edge_agent.queue_watch import QueueWatch
 from protocol import envelope
 from protocol.facts import Facts
 from protocol.messages import SubmissionBody, Ticket
@@ -41,6 +42,8 @@ class EdgeServices:
     outbox: Outbox
     link: Link
     planner: Planner
+    queue: QueueWatch = field(default_factory=QueueWatch)
+    """The office's queue state, which the link follows (the kiosk shows the current wait)."""
 
 
 def sealer(identity: Identity, facts: Facts, plan: Plan) -> Callable[[Allocation], bytes]:

@@ -122,6 +122,9 @@ def demo(data_dir: str, reset: bool) -> None:
                     f"  pre-entry page    {central.base_url}/preentry/",
                     f"  staff side        {central.base_url}/staff/  (clerk {DEMO_STAFF[0]}, supervisor "
                     f"{DEMO_SUPERVISOR[0]}; password {DEMO_STAFF[2]})",
+                    f"  call screens      {central.base_url}/staff/queue/  (tickets follow each plan)",
+                    f"  waiting room TV   {central.base_url}/display/{DEMO_OFFICE}  (click: voice on)",
+                    f"  congestion page   {central.base_url}/congestion/",
                     f"  kiosk camera      {root / 'camera'}  (drop a pre-entry QR image here)",
                     f"  printed slips     {root / 'slips'}  (PNG previews and the printer's raw jobs)",
                     f"  broker            {broker.url}  (mutual TLS; its files in {broker.files})",

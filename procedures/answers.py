@@ -12,12 +12,19 @@ from datetime import date
 from typing import Any
 
 from procedures.catalog import Catalog, CompiledQuestion
-from procedures.conditions import make_context, with_answers
-from procedures.model import FREE_TEXT_TYPES, Question
-from procedures.people import Person
-from protocol.facts import AnswerValue, Facts
+from procedures.conditions import Context, make_context, to_cel_list, with_answers
+from procedures.model import FREE_TEXT_TYPES, MEMBER_TYPES, Question
+from procedures.people import Person, condition_views
+from protocol.facts import Animal, AnswerValue, Facts
 
-_HIDDEN_VALUE: dict[str, AnswerValue] = {"yes_no": False, "multi": [], "members": [], "number": 0}
+_HIDDEN_VALUE: dict[str, AnswerValue] = {
+    "yes_no": False,
+    "multi": [],
+    "members": [],
+    "grades": {},
+    "animals": [],
+    "number": 0,
+}
 """The value a question has when it is not shown; other types are null."""
 
 
@@ -75,7 +82,8 @@ def _multi(question: Question, value: Any, _choices: Sequence[str]) -> AnswerVal
 
 
 def _member(question: Question, value: Any, choices: Sequence[str]) -> AnswerValue:
-    if isinstance(value, str) and value in choices:
+    extra = [option.id for option in question.options]
+    if isinstance(value, str) and (value in choices or value in extra):
         return value
     raise _invalid(question, "not one of the household members this question offers")
 
@@ -84,6 +92,22 @@ def _members(question: Question, value: Any, choices: Sequence[str]) -> AnswerVa
     if isinstance(value, list) and all(isinstance(item, str) and item in choices for item in value):
         return sorted(set(value), key=choices.index)
     raise _invalid(question, "must be a list of household member ids this question offers")
+
+
+def _grades(question: Question, value: Any, choices: Sequence[str]) -> AnswerValue:
+    options = [option.id for option in question.options]
+    if isinstance(value, dict) and all(
+        isinstance(member, str) and member in choices and grade in options for member, grade in value.items()
+    ):
+        return {member: value[member] for member in choices if member in value}
+    raise _invalid(question, "must map household member ids this question offers to its options")
+
+
+def _animals(question: Question, value: Any, _choices: Sequence[str]) -> AnswerValue:
+    options = [option.id for option in question.options]
+    if isinstance(value, list) and all(isinstance(item, Animal) and item.kind in options for item in value):
+        return list(value)
+    raise _invalid(question, "must be a list of animals of the kinds this question offers")
 
 
 def _number(question: Question, value: Any, _choices: Sequence[str]) -> AnswerValue:
@@ -115,6 +139,8 @@ _CHECKERS: dict[str, Checker] = {
     "multi": _multi,
     "member": _member,
     "members": _members,
+    "grades": _grades,
+    "animals": _animals,
     "number": _number,
     "date": _date,
     "text": _text,
@@ -133,7 +159,8 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
     unknown = sorted(set(facts.answers) - set(catalog.question_by_id))
     if unknown:
         raise InvalidAnswerError(unknown[0], "no such question in this catalog")
-    base = make_context(facts.life_event, [person.condition_view() for person in people], {})
+    applicant, members = condition_views(facts, people)
+    base = make_context(facts.life_event, applicant, members, {})
     values: dict[str, AnswerValue] = {}
     open_ids: list[str] = []
     askable: list[str] = []
@@ -147,11 +174,8 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
         if not compiled.shown_when.holds(context):
             values[question.id] = _HIDDEN_VALUE.get(question.type)
             continue
-        if question.type in ("member", "members"):
-            choices = [person.id for person in people]
-            if compiled.members_filter is not None:
-                choices = compiled.members_filter.member_ids(context)
-            member_choices[question.id] = tuple(choices)
+        if question.type in MEMBER_TYPES:
+            member_choices[question.id] = _member_choices(compiled, context, people)
         if question.id in facts.answers:
             given = facts.answers[question.id]
             values[question.id] = check_answer(question, given, member_choices.get(question.id, ()))
@@ -159,6 +183,20 @@ def resolve(catalog: Catalog, facts: Facts, people: Sequence[Person]) -> Resolut
             open_ids.append(question.id)
             askable.append(question.id)
     return Resolution(values, tuple(open_ids), tuple(askable), member_choices)
+
+
+def _member_choices(
+    compiled: CompiledQuestion, context: Context, people: Sequence[Person]
+) -> tuple[str, ...]:
+    """The people a member question offers: the household (or everyone), narrowed by its filter."""
+    question = compiled.question
+    offered = [person for person in people if person.in_household or question.among == "everyone"]
+    if compiled.members_filter is None:
+        return tuple(person.id for person in offered)
+    if question.among == "everyone":
+        views = [person.condition_view() for person in offered]
+        context = {**context, "members": to_cel_list(views)}
+    return tuple(compiled.members_filter.member_ids(context))
 
 
 def _reads_open(compiled: CompiledQuestion, open_ids: Sequence[str]) -> bool:
@@ -170,8 +208,11 @@ def _reads_open(compiled: CompiledQuestion, open_ids: Sequence[str]) -> bool:
 
 def readable_answers(catalog: Catalog, values: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
     """The answers conditions may read: free-text answers are left out."""
-    return {
-        question_id: value
-        for question_id, value in values.items()
-        if catalog.question_by_id[question_id].type not in FREE_TEXT_TYPES
-    }
+    readable: dict[str, AnswerValue] = {}
+    for question_id, value in values.items():
+        kind = catalog.question_by_id[question_id].type
+        if kind == "animals" and isinstance(value, list):
+            readable[question_id] = [item.kind for item in value if isinstance(item, Animal)]
+        elif kind not in FREE_TEXT_TYPES:
+            readable[question_id] = value
+    return readable

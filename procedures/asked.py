@@ -25,7 +25,8 @@ class QuestionOption(msgspec.Struct, frozen=True):
 
 
 class AskedQuestion(msgspec.Struct, frozen=True):
-    """A question the kiosk should show next."""
+    """A question the kiosk should show next; a `grades` question grades each of `members` with one of
+    `options` (member questions list the people in `options` instead)."""
 
     id: str
     type: QuestionType
@@ -33,3 +34,4 @@ class AskedQuestion(msgspec.Struct, frozen=True):
     options: list[QuestionOption]
     min: int | None
     max: int | None
+    members: list[QuestionOption] = msgspec.field(default_factory=list)

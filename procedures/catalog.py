@@ -75,6 +75,11 @@ class Catalog:
         """Id, city, version and languages."""
         return self.content.catalog
 
+    @property
+    def animal_questions(self) -> tuple[str, ...]:
+        """The ids of the questions that list animals, in asking order."""
+        return tuple(q.question.id for q in self.questions if q.question.type == "animals")
+
 
 def content_hash(content: CatalogContent) -> str:
     """sha256 over the canonical JSON of the merged content (sorted keys), independent of YAML layout."""

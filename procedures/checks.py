@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from procedures.catalog import Catalog
 
 Finding = tuple[JsonPath, str]
-_VALUE_SOURCE_PREFIXES = ("applicant.", "answer.", "today")
+_VALUE_SOURCE_PREFIXES = ("applicant.", "household.", "head.", "person.", "answer.", "today")
 
 
 def _citizen_texts(catalog: "Catalog") -> Iterator[tuple[JsonPath, Texts]]:
@@ -75,12 +75,42 @@ def _procedure_findings(catalog: "Catalog") -> Iterator[Finding]:
                 form.per == "member" or (form.rows is not None and form.rows.members == "procedure")
             ):
                 yield where, f"procedure {procedure.id}: form {form_id} needs members, so set for_members"
+            elif (form.per == "animal") != (procedure.for_animals is not None):
+                yield where, f"procedure {procedure.id}: per-animal forms go with for_animals, and only they"
+        kinds = {
+            option.id
+            for question in catalog.content.questions
+            if question.type == "animals"
+            for option in question.options
+        }
+        for number, kind in enumerate(procedure.for_animals or []):
+            if kind not in kinds:
+                yield (
+                    (*path, "for_animals", number),
+                    f"procedure {procedure.id}: no animals question offers {kind!r}",
+                )
 
 
-def _source_finding(source: str, catalog: "Catalog", member_scope: bool) -> str | None:
+def _question_finding(source: str, catalog: "Catalog", name: str, types: frozenset[str]) -> str | None:
+    question = catalog.question_by_id.get(name)
+    if question is None:
+        return f"source {source!r}: unknown question {name!r}"
+    if question.type not in types:
+        return f"source {source!r}: question {name} is not a {' or '.join(sorted(types))} question"
+    return None
+
+
+def _source_finding(
+    source: str, catalog: "Catalog", member_scope: bool, animal_scope: bool = False
+) -> str | None:
     kind, _, name = source.partition(".")
-    if kind == "member" and not member_scope:
+    if kind in ("member", "grade") and not member_scope:
         return f"source {source!r} needs a member: use it in a per-member form or in rows"
+    if kind == "animal" and not animal_scope:
+        return f"source {source!r} needs an animal: use it in a per-animal form"
+    question_types = {"person": frozenset({"member"}), "grade": frozenset({"grades"})}
+    if kind in question_types:
+        return _question_finding(source, catalog, name.partition(".")[0], question_types[kind])
     if kind == "answer" and name not in catalog.question_by_id:
         return f"source {source!r}: unknown question {name!r}"
     if kind == "value" and name not in catalog.values:
@@ -106,7 +136,7 @@ def _form_findings(catalog: "Catalog") -> Iterator[Finding]:
                 if form_field.id in seen:
                     yield field_path, f"form {form.id}: duplicate field {form_field.id!r}"
                 seen.add(form_field.id)
-                message = _source_finding(form_field.source, catalog, member_scope)
+                message = _source_finding(form_field.source, catalog, member_scope, form.per == "animal")
                 if message:
                     yield (*field_path, "source"), f"form {form.id}, field {form_field.id}: {message}"
 
@@ -157,6 +187,7 @@ def _usage_findings(catalog: "Catalog") -> Iterator[Finding]:
     for procedure in catalog.procedures:
         used |= procedure.required_when.answer_refs
         used |= procedure.for_members.answer_refs if procedure.for_members else frozenset()
+        used |= set(catalog.animal_questions) if procedure.procedure.for_animals else set()
     sources: list[str] = []
     for rules in catalog.values.values():
         for rule in rules:
@@ -164,7 +195,9 @@ def _usage_findings(catalog: "Catalog") -> Iterator[Finding]:
             sources.append(rule.source)
     for form in catalog.content.forms:
         sources += [form_field.source for form_field in form.fields + (form.rows.fields if form.rows else [])]
-    used |= {source.removeprefix("answer.") for source in sources if source.startswith("answer.")}
+    used |= {
+        source.split(".")[1] for source in sources if source.startswith(("answer.", "person.", "grade."))
+    }
     for index, question in enumerate(catalog.content.questions):
         if question.id not in used:
             yield ("questions", index, "id"), f"question {question.id} is asked but never used"
@@ -182,6 +215,10 @@ def _example_findings(catalog: "Catalog") -> Iterator[Finding]:
             if procedure_id not in procedure_ids:
                 where = (*path, "expect", "procedures", number)
                 yield where, f"example {example.id}: unknown procedure {procedure_id!r}"
+        for number, procedure_id in enumerate(example.expect.absent):
+            if procedure_id not in procedure_ids or procedure_id in example.expect.procedures:
+                where = (*path, "expect", "absent", number)
+                yield where, f"example {example.id}: absent procedure {procedure_id!r} is unknown or expected"
         for number, question_id in enumerate(example.expect.missing):
             if question_id not in catalog.question_by_id:
                 where = (*path, "expect", "missing", number)

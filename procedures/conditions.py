@@ -1,8 +1,10 @@
 """Catalog conditions in the Common Expression Language (cel-python): compiled once, evaluated many times.
 
 CEL cannot run code, loop forever or touch files, which is why catalog authors may write conditions at all.
-A condition sees `event`, `members` (see `people.Person.condition_view`), `applicant` (= members[0]) and
-`answers` (only non-free-text answers). This module must never put evaluation data into an error message:
+A condition sees `event`, `members` (the household, see `people.Person.condition_view`), `applicant` (who
+files, with its `role`; members[0] when the applicant is in the household) and `answers` (only
+non-free-text answers; an animals answer as the list of its kinds).
+This module must never put evaluation data into an error message:
 cel-python's own messages include the whole activation, so they are cut before they are re-raised.
 Conditions are transpiled to Python by cel-python (CompiledRunner, ~3.5x faster than its tree interpreter,
 see bench/navigator.py); literals are emitted with repr(), so an author's text stays data.
@@ -102,15 +104,24 @@ def compile_condition(source: str) -> Condition:
     return Condition(source, frozenset(_answer_refs(tree)), _ENVIRONMENT.program(tree))
 
 
-def make_context(event: str, members: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> Context:
+def make_context(
+    event: str,
+    applicant: Mapping[str, Any],
+    members: Sequence[Mapping[str, Any]],
+    answers: Mapping[str, Any],
+) -> Context:
     """The activation every condition is evaluated in."""
-    cel_members = [json_to_cel(dict(member)) for member in members]
     return {
         "event": celtypes.StringType(event),
-        "members": celtypes.ListType(cel_members),
-        "applicant": cel_members[0],
+        "members": to_cel_list(members),
+        "applicant": json_to_cel(dict(applicant)),
         "answers": json_to_cel(dict(answers)),
     }
+
+
+def to_cel_list(items: Sequence[Mapping[str, Any]]) -> celtypes.ListType:
+    """A list of plain mappings (members, say) as a CEL list."""
+    return celtypes.ListType([json_to_cel(dict(item)) for item in items])
 
 
 def with_answers(context: Context, answers: Mapping[str, Any]) -> Context:

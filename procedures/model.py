@@ -16,12 +16,30 @@ Texts = dict[str, str]
 """Text per language tag (ja, ja-easy, en, zh-Hans, ...)."""
 
 QuestionType = Literal[
-    "yes_no", "choice", "multi", "member", "members", "number", "date", "text", "address", "phone"
+    "yes_no",
+    "choice",
+    "multi",
+    "member",
+    "members",
+    "grades",
+    "animals",
+    "number",
+    "date",
+    "text",
+    "address",
+    "phone",
 ]
+"""`grades` asks one option per member (care level, pension category); `animals` lists the household's
+animals, each with a kind (an option), a name and a registration number."""
+MEMBER_TYPES: frozenset[str] = frozenset({"member", "members", "grades"})
+"""Questions whose answer names people of the case."""
 FREE_TEXT_TYPES: frozenset[str] = frozenset({"date", "text", "address", "phone"})
 """Answers that conditions may not look at: they are only copied onto forms."""
 
-FormScope = Literal["case", "member"]
+FormScope = Literal["case", "member", "animal"]
+Among = Literal["household", "everyone"]
+"""Whom a member question offers: the household, or everyone in the case (with an applicant who lives
+elsewhere, e.g. the chief mourner)."""
 
 
 class _Record(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):
@@ -91,6 +109,7 @@ class Question(_Record, frozen=True):
     label: Texts
     shown_when: str = "true"
     members_filter: str | None = None
+    among: Among = "household"
     options: list[Option] = msgspec.field(default_factory=list)
     min: int | None = None
     max: int | None = None
@@ -113,7 +132,7 @@ class Rows(_Record, frozen=True):
 
 
 class Form(_Record, frozen=True):
-    """A paper form (様式), printed in Japanese, once per case or once per member."""
+    """A paper form (様式), printed in Japanese, once per case, per member or per animal."""
 
     id: str
     title: str
@@ -123,7 +142,11 @@ class Form(_Record, frozen=True):
 
 
 class Procedure(_Record, frozen=True):
-    """A procedure or a piece of guidance, when it is needed, where, and with which forms."""
+    """A procedure or a piece of guidance, when it is needed, where, and with which forms.
+
+    `for_animals` names animal kinds (options of the `animals` question): the procedure is then for each
+    such animal, and applies only when there is one.
+    """
 
     id: str
     name: Texts
@@ -134,16 +157,23 @@ class Procedure(_Record, frozen=True):
     kind: ProcedureKind = "procedure"
     required_when: str = "true"
     for_members: str | None = None
+    for_animals: list[str] | None = None
     documents: list[str] = msgspec.field(default_factory=list)
     forms: list[str] = msgspec.field(default_factory=list)
 
 
 class Expectation(_Record, frozen=True):
-    """What an example household must produce: exactly these procedures, or exactly these missing facts."""
+    """What an example household must produce: exactly these procedures, or exactly these missing facts.
+
+    `absent` repeats procedures that must not appear (the point of the example, kept even when `procedures`
+    changes); `fields` pins what chosen form fields print: form instance id → field id → value.
+    """
 
     procedures: list[str] = msgspec.field(default_factory=list)
     missing: list[str] = msgspec.field(default_factory=list)
+    absent: list[str] = msgspec.field(default_factory=list)
     min_forms: int = 0
+    fields: dict[str, dict[str, str]] = msgspec.field(default_factory=dict)
 
 
 class Example(_Record, frozen=True):

@@ -6,7 +6,7 @@ and deterministic: no clock (the caller passes `today`), no I/O, no randomness, 
 would depend on an unanswered question is refused with `MissingFacts`, never guessed.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from string import Template
@@ -15,28 +15,48 @@ from procedures.answers import MissingFacts, Resolution, readable_answers, resol
 from procedures.asked import AskedQuestion, QuestionOption, localize
 from procedures.catalog import Catalog, CompiledProcedure
 from procedures.conditions import Context, make_context
-from procedures.forms import FormFacts, count_writing, fill_form
-from procedures.people import InvalidPersonError, Person, people_of
-from protocol.facts import Facts
+from procedures.forms import AnimalSubject, FormFacts, count_writing, fill_form
+from procedures.model import MEMBER_TYPES
+from procedures.people import InvalidPersonError, Person, condition_views, people_of
+from protocol.facts import Animal, AnswerValue, Facts
 from protocol.plan import FilledForm, Plan, PlannedCounter, PlannedDocument, PlannedProcedure, Text
 
 __all__ = ["MissingFacts", "make_plan", "next_questions"]
 
 
 def _context(catalog: Catalog, facts: Facts, people: Sequence[Person], resolution: Resolution) -> Context:
-    views = [person.condition_view() for person in people]
-    return make_context(facts.life_event, views, readable_answers(catalog, resolution.values))
+    applicant, members = condition_views(facts, people)
+    return make_context(facts.life_event, applicant, members, readable_answers(catalog, resolution.values))
 
 
-def _selected(catalog: Catalog, facts: Facts, context: Context) -> list[tuple[CompiledProcedure, list[str]]]:
-    """Procedures that apply, each with the members it is for (empty for household-wide ones)."""
+def _animals(catalog: Catalog, values: Mapping[str, AnswerValue]) -> list[AnimalSubject]:
+    """Every animal the answers list, numbered from 1 in answer order."""
+    subjects: list[AnimalSubject] = []
+    for question_id in catalog.animal_questions:
+        answer = values.get(question_id)
+        for item in answer if isinstance(answer, list) else []:
+            if isinstance(item, Animal):
+                subjects.append(AnimalSubject(len(subjects) + 1, question_id, item))
+    return subjects
+
+
+Selected = tuple[CompiledProcedure, list[str], list[AnimalSubject]]
+
+
+def _selected(
+    catalog: Catalog, facts: Facts, context: Context, animals: Sequence[AnimalSubject]
+) -> list[Selected]:
+    """Procedures that apply, each with the members (or animals) it is for (empty for household-wide ones)."""
     selected = []
     for compiled in catalog.procedures:
-        if facts.life_event not in compiled.procedure.events or not compiled.required_when.holds(context):
+        procedure = compiled.procedure
+        if facts.life_event not in procedure.events or not compiled.required_when.holds(context):
             continue
         members = compiled.for_members.member_ids(context) if compiled.for_members else []
-        if compiled.for_members is None or members:
-            selected.append((compiled, members))
+        kinds = procedure.for_animals
+        for_animals = [animal for animal in animals if kinds and animal.animal.kind in kinds]
+        if (compiled.for_members is None or members) and (kinds is None or for_animals):
+            selected.append((compiled, members, for_animals))
     return selected
 
 
@@ -48,9 +68,9 @@ def _derived(catalog: Catalog, context: Context, form_facts: FormFacts) -> dict[
     return derived
 
 
-def _reason(compiled: CompiledProcedure, members: list[str], language: str) -> Text:
+def _reason(compiled: CompiledProcedure, count_of: int, language: str) -> Text:
     text = localize(compiled.procedure.reason, language)
-    count = str(len(members))
+    count = str(count_of)
     return Text(
         ja=Template(text.ja).safe_substitute(count=count),
         citizen=Template(text.citizen).safe_substitute(count=count),
@@ -61,21 +81,25 @@ def _fill_forms(
     catalog: Catalog,
     compiled: CompiledProcedure,
     subjects: Sequence[Person],
-    people: Sequence[Person],
+    animals: Sequence[AnimalSubject],
+    household: Sequence[Person],
     form_facts: FormFacts,
 ) -> list[FilledForm]:
-    """Every form of one procedure: per-member forms once per subject, rows for household or subjects."""
+    """Every form of one procedure: per-member (per-animal) forms once per subject, rows for household or
+    subjects."""
     filled: list[FilledForm] = []
     for form_id in compiled.procedure.forms:
         form = catalog.forms[form_id]
-        rows = people if form.rows and form.rows.members == "household" else subjects
-        targets: Sequence[Person | None] = subjects if form.per == "member" else [None]
+        rows = household if form.rows and form.rows.members == "household" else subjects
+        targets: Sequence[Person | AnimalSubject | None] = (
+            subjects if form.per == "member" else animals if form.per == "animal" else [None]
+        )
         filled += [fill_form(form, compiled.procedure.id, subject, rows, form_facts) for subject in targets]
     return filled
 
 
 def _planned(
-    compiled: CompiledProcedure, members: list[str], filled: Sequence[FilledForm], language: str
+    compiled: CompiledProcedure, members: list[str], count: int, filled: Sequence[FilledForm], language: str
 ) -> PlannedProcedure:
     procedure = compiled.procedure
     return PlannedProcedure(
@@ -84,7 +108,7 @@ def _planned(
         name=localize(procedure.name, language),
         department=localize(procedure.department, language),
         counter=procedure.counter,
-        reason=_reason(compiled, members, language),
+        reason=_reason(compiled, count, language),
         members=members,
         documents=list(procedure.documents),
         forms=[form.id for form in filled],
@@ -124,20 +148,29 @@ def make_plan(catalog: Catalog, facts: Facts, today: date) -> Plan:
     if resolution.open:
         raise MissingFacts(resolution.askable)
     context = _context(catalog, facts, people, resolution)
-    base_facts = FormFacts(catalog, by_id, resolution.values, today)
+    base_facts = FormFacts(
+        catalog,
+        by_id,
+        resolution.values,
+        today,
+        role=facts.applicant_role,
+        household_address=facts.address_of_household,
+        head=facts.head_id,
+    )
     form_facts = replace(base_facts, derived=_derived(catalog, context, base_facts))
-    selected = _selected(catalog, facts, context)
+    selected = _selected(catalog, facts, context, _animals(catalog, resolution.values))
     selected.sort(key=lambda item: _visit_rank(catalog, item[0].procedure.counter))
 
     language = facts.language
+    household = [person for person in people if person.in_household]
     procedures: list[PlannedProcedure] = []
     forms: list[FilledForm] = []
-    for compiled, members in selected:
-        filled = _fill_forms(
-            catalog, compiled, [by_id[member_id] for member_id in members], people, form_facts
-        )
+    for compiled, members, animals in selected:
+        subjects = [by_id[member_id] for member_id in members]
+        filled = _fill_forms(catalog, compiled, subjects, animals, household, form_facts)
         forms += filled
-        procedures.append(_planned(compiled, members, filled, language))
+        count = len(animals) if compiled.procedure.for_animals else len(members)
+        procedures.append(_planned(compiled, members, count, filled, language))
     return Plan(
         catalog=catalog.meta.id,
         catalog_version=catalog.meta.version,
@@ -198,16 +231,15 @@ def next_questions(catalog: Catalog, facts: Facts, today: date) -> list[AskedQue
     asked = []
     for question_id in resolution.askable:
         question = catalog.question_by_id[question_id]
+        options = [
+            QuestionOption(option.id, localize(option.label, facts.language)) for option in question.options
+        ]
+        people_options = [
+            QuestionOption(member_id, Text(names[member_id], names[member_id]))
+            for member_id in resolution.member_choices.get(question_id, ())
+        ]
         if question.type in ("member", "members"):
-            options = [
-                QuestionOption(member_id, Text(names[member_id], names[member_id]))
-                for member_id in resolution.member_choices[question_id]
-            ]
-        else:
-            options = [
-                QuestionOption(option.id, localize(option.label, facts.language))
-                for option in question.options
-            ]
+            options, people_options = people_options + options, []
         asked.append(
             AskedQuestion(
                 id=question.id,
@@ -216,6 +248,7 @@ def next_questions(catalog: Catalog, facts: Facts, today: date) -> list[AskedQue
                 options=options,
                 min=question.min,
                 max=question.max,
+                members=people_options if question.type in MEMBER_TYPES else [],
             )
         )
     return asked

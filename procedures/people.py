@@ -1,11 +1,14 @@
 """The people a case is about, as the navigator sees them: numbered, with ages worked out for a given day.
 
-The applicant is member "0" and household members follow as "1", "2", ... in the order of
-`Facts.household`; questions of type member/members answer with these ids. Conditions only ever see
-`condition_view()` (ids, relations, sex, ages), never names, addresses or birth dates, so a catalog cannot
-leak personal data into reasons or logs. Nothing here may log.
+The applicant is person "0" and household members follow as "1", "2", ... in the order of
+`Facts.household`; questions of type member/members answer with these ids. The applicant belongs to the
+household unless `Facts.applicant_role` says otherwise (a relative living elsewhere, an agent); everyone
+in the household lives at the household's address. Conditions only ever see `condition_view()` (ids,
+relations, sex, ages, who is head, who is in the household), never names, addresses or birth dates, so a
+catalog cannot leak personal data into reasons or logs. Nothing here may log.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,12 +35,14 @@ class Person:
 
     id: str
     name: str
-    address: str | None
+    address: str
     relation: str
     sex: str
     birth_date: date
     age: int
     school_age: int
+    in_household: bool = True
+    is_head: bool = False
 
     def condition_view(self) -> dict[str, str | int | bool]:
         """What CEL conditions may see of this person."""
@@ -48,6 +53,8 @@ class Person:
             "age": self.age,
             "school_age": self.school_age,
             "is_applicant": self.id == APPLICANT_ID,
+            "is_head": self.is_head,
+            "in_household": self.in_household,
         }
 
 
@@ -77,10 +84,33 @@ def _parse_birth(value: str, member_id: str, today: date) -> date:
     return birth
 
 
+def condition_views(
+    facts: Facts, people: Sequence[Person]
+) -> tuple[dict[str, str | int | bool], list[dict[str, str | int | bool]]]:
+    """The applicant (with its role) and the household members, as conditions see them."""
+    applicant = {**people[0].condition_view(), "role": facts.applicant_role}
+    return applicant, [person.condition_view() for person in people if person.in_household]
+
+
+def _check_household(facts: Facts) -> None:
+    """A household the navigator can plan for: someone in it, an address for it, a head among it."""
+    if not facts.applicant_in_household:
+        if not facts.household:
+            raise InvalidPersonError(APPLICANT_ID, "household", "is empty while the applicant is not in it")
+        if facts.household_address is None:
+            raise InvalidPersonError(APPLICANT_ID, "household_address", "is missing")
+    head = facts.head_id
+    if int(head) > len(facts.household) or (head == APPLICANT_ID and not facts.applicant_in_household):
+        raise InvalidPersonError(head, "head", "is not a member of the household")
+
+
 def people_of(facts: Facts, today: date) -> tuple[Person, ...]:
-    """The applicant and the household, numbered, with ages on `today`."""
+    """The applicant and the household, numbered, with ages on `today`; raises InvalidPersonError."""
+    _check_household(facts)
     april_first = school_year_start(today)
     applicant = facts.applicant
+    household_address = facts.address_of_household
+    head = facts.head_id
     birth = _parse_birth(applicant.birth_date, APPLICANT_ID, today)
     people = [
         Person(
@@ -92,6 +122,8 @@ def people_of(facts: Facts, today: date) -> tuple[Person, ...]:
             birth,
             age_on(birth, today),
             age_on(birth, april_first),
+            in_household=facts.applicant_in_household,
+            is_head=head == APPLICANT_ID,
         )
     ]
     for index, member in enumerate(facts.household, start=1):
@@ -101,12 +133,13 @@ def people_of(facts: Facts, today: date) -> tuple[Person, ...]:
             Person(
                 member_id,
                 member.name,
-                None,
+                household_address,
                 member.relation,
                 member.sex,
                 birth,
                 age_on(birth, today),
                 age_on(birth, april_first),
+                is_head=head == member_id,
             )
         )
     return tuple(people)

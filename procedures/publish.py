@@ -22,7 +22,7 @@ from procedures.people import InvalidPersonError
 from procedures.problems import CatalogError, Problem
 from procedures.yaml_lines import LocatedDocument
 from protocol.facts import Facts
-from protocol.plan import FilledField, Writing
+from protocol.plan import FilledField, Plan, Writing
 
 _PLAN_ERRORS = (
     msgspec.ValidationError,
@@ -78,6 +78,24 @@ def _left_to_write(filled: FilledField) -> bool:
     return filled.source not in ("staff", "signature") and not filled.value
 
 
+def _field_problems(plan: Plan, expected: dict[str, dict[str, str]]) -> list[str]:
+    """Pinned form fields that print something else (the printed value is not repeated: it may be a name)."""
+    forms = {form.id: form for form in plan.forms}
+    problems = []
+    for form_id, fields in expected.items():
+        form = forms.get(form_id)
+        if form is None:
+            problems.append(f"form {form_id} expected but not produced")
+            continue
+        values = {filled.id: filled.value for filled in form.fields if filled.member is None}
+        problems += [
+            f"form {form_id}: field {field_id} does not print the expected value"
+            for field_id, value in fields.items()
+            if values.get(field_id) != value
+        ]
+    return problems
+
+
 def run_example(catalog: Catalog, example: Example) -> ExampleResult:
     """Plan one example household and compare with its expectation."""
     expect = example.expect
@@ -97,6 +115,10 @@ def run_example(catalog: Catalog, example: Example) -> ExampleResult:
         problems.append(f"expected missing answers {', '.join(expect.missing)} but a plan was made")
     if len(plan.forms) < expect.min_forms:
         problems.append(f"{len(plan.forms)} forms, expected at least {expect.min_forms}")
+    unwanted = [procedure_id for procedure_id in expect.absent if procedure_id in produced]
+    if unwanted:
+        problems.append(f"procedures that must not appear: {', '.join(unwanted)}")
+    problems += _field_problems(plan, expect.fields)
     if plan.writing.left.total:
         empty = sorted(
             {f"{form.form}.{f.id}" for form in plan.forms for f in form.fields if _left_to_write(f)}

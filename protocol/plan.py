@@ -15,8 +15,23 @@ FieldType = Literal["name", "address", "phone", "birth_date", "other"]
 """What a form field holds, for the handwriting count."""
 ProcedureKind = Literal["procedure", "guidance"]
 """`guidance` is information only (案内): nothing to sign."""
-SourceKind = Literal["applicant", "member", "answer", "value", "today", "staff", "signature"]
-"""Where a form field's value comes from; `staff` and `signature` fields stay empty."""
+SourceKind = Literal[
+    "applicant",
+    "member",
+    "head",
+    "household",
+    "person",
+    "grade",
+    "animal",
+    "answer",
+    "value",
+    "today",
+    "staff",
+    "signature",
+]
+"""Where a form field's value comes from: who files (applicant), the form's member, the head of household,
+the household's address, a person named by an answer, a member's grade, an animal, an answer, a derived
+value, the day; `staff` and `signature` fields stay empty."""
 
 
 class Text(msgspec.Struct, frozen=True):
@@ -54,7 +69,8 @@ class FilledField(msgspec.Struct, frozen=True):
 
 
 class FilledForm(msgspec.Struct, frozen=True):
-    """One printed form; `member` is the member it is about, for per-member forms."""
+    """One printed form; `member` is the member it is about, for per-member forms, `animal` the animal
+    (1-based, in the order of the animals answer) for per-animal forms."""
 
     id: str
     form: str
@@ -62,6 +78,7 @@ class FilledForm(msgspec.Struct, frozen=True):
     procedure: str
     member: str | None
     fields: list[FilledField]
+    animal: int | None = None
 
 
 class PlannedProcedure(msgspec.Struct, frozen=True):

@@ -6,11 +6,16 @@ displays.
 Ticket numbers, counters and times only: never a name, a case or anything that identifies a citizen.
 """
 
+import base64
+import hashlib
 from typing import Annotated, Literal
 
 import msgspec
 
 QUEUE_VERSION = 1
+STATUS_TOKEN_CHARS = 16
+"""80 bits of a SHA-256, in lowercase Base32: short enough for a URL printed on a slip."""
+_STATUS_DOMAIN = b"madoguchi/v1 ticket status\x00"
 MAX_CALLS = 20
 MAX_NEXT = 10
 
@@ -92,3 +97,25 @@ class TicketStatus(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """The counters still to visit after this one, in visiting order."""
     seq: int
     """The office queue state's `seq` this status was computed from."""
+
+
+def status_token(submission_id: str) -> str:
+    """The opaque token of a kiosk ticket's status page (`/t/{token}`), derived from its submission id.
+
+    The unit prints it on the slip offline and central derives the same token from the case id, with no
+    shared key (a counter key rotation would break a keyed token) and no wire change. The secret is the
+    submission id's 74 random bits (UUIDv7): the id itself is only in the sealed envelope, the sealed case QR
+    and central's database; the hash keeps the URL from revealing the case id.
+    """
+    digest = hashlib.sha256(_STATUS_DOMAIN + submission_id.encode()).digest()
+    return base64.b32encode(digest).decode()[:STATUS_TOKEN_CHARS].lower()
+
+
+def status_path(token: str) -> str:
+    """The status page's path under central's public URL."""
+    return f"/t/{token}"
+
+
+def status_url(base: str, submission_id: str) -> str:
+    """The status page of a kiosk ticket, as printed on its slip: `<central's public URL>/t/{token}`."""
+    return base.rstrip("/") + status_path(status_token(submission_id))

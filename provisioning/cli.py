@@ -5,7 +5,6 @@ recovery shares (provisioning/key_cli.py). Keys are written 0600 and never print
 import asyncio
 import shlex
 import socket
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -18,7 +17,7 @@ from central.fleet.broker_admin import BrokerAdminError
 from central.fleet.ca_store import CityCA
 from central.fleet.dynsec import EnrolledUnit, central_identities
 from central.fleet.eviction import EvictionIncomplete
-from central.fleet.grants import add_serial, approve_serial, issue_token, serials
+from central.fleet.grants import add_serial, approve_serial, issue_token, serials, token_ttl
 from central.fleet.setup import BrokerSetup
 from central.models import Device
 from provisioning.init import FleetInit, provision_fleet
@@ -135,13 +134,13 @@ def init(
     "--ttl-hours",
     default=24.0,
     show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Hours until the token expires (more than 0)",
+    type=float,
+    help="Hours until the token expires (above 0, at most 720: 30 days)",
 )
 def token(data_dir: str | None, db_url: str | None, office: str, profile: str, ttl_hours: float) -> None:
     """Print a single-use, expiring enrolment token."""
     try:
-        click.echo(issue_token(_engine(data_dir, db_url), office, timedelta(hours=ttl_hours), profile))
+        click.echo(issue_token(_engine(data_dir, db_url), office, token_ttl(ttl_hours), profile))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 

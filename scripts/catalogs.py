@@ -1,13 +1,14 @@
 """Build the gettext catalogs of the citizen-facing pages: extract messages, merge them into every language's
-.po, compile .mo — for the kiosk (`edge_agent/kiosk`) and central's pre-entry page (`central/preentry`).
+.po, compile .mo — for the kiosk (`edge_agent/kiosk`), central's pre-entry page (`central/preentry`) and
+central's public queue pages (`central/displays`).
 
     python -m scripts.catalogs           # after changing any citizen-facing text
     python -m scripts.catalogs --check   # fails if a .mo is stale or a message is untranslated
 
 Both also show the shared citizen vocabulary (`protocol/citizen_text.py`), so each extracts it too.
-A build tool, not runtime code, so it lives in `scripts/` and the product never imports it; it reaches both
+A build tool, not runtime code, so it lives in `scripts/` and the product never imports it; it reaches every
 sets of pages by path. The compiled .mo files are committed so a fresh clone needs no build step. It never
-writes outside the two `locales/` folders.
+writes outside the `locales/` folders.
 """
 
 import argparse
@@ -114,7 +115,8 @@ def messages(catalog: Catalog) -> dict[str, str]:
 
 KIOSK = MessageCatalogs(ROOT / "edge_agent" / "kiosk", "kiosk")
 PREENTRY = MessageCatalogs(ROOT / "central" / "preentry", "preentry")
-ALL = (KIOSK, PREENTRY)
+DISPLAYS = MessageCatalogs(ROOT / "central" / "displays", "displays")
+ALL = (KIOSK, PREENTRY, DISPLAYS)
 
 
 def main() -> None:

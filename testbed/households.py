@@ -41,6 +41,8 @@ DEFAULT_ANSWERS: dict[str, AnswerValue] = {
     "yes_no": False,
     "multi": [],
     "members": [],
+    "grades": {},
+    "animals": [],
     "member": "0",
     "number": 0,
     "date": "2026-11-01",

@@ -59,3 +59,13 @@ def issue_token(workdir: Path, office: str = "honcho", db_url: str | None = None
     argv = [*MADOGUCHI, "provision", "token", "--central-data", str(workdir / "central"), "--office", office]
     argv += ["--db", db_url] if db_url else []
     return subprocess.run(argv, check=True, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+
+def queue_central_service(workdir: Path, port: int | None = None, *, bare: bool = False) -> Service:
+    """Central (HTTP only) whose queue hub the caller feeds through `POST /testbed/queue`
+    (`testbed/queue_central.py`), or with `bare` the plain SSE broadcast the display bench compares with."""
+    port = port or free_port()
+    argv = [sys.executable, "-m", "testbed.queue_central", "--data-dir", str(workdir / "central")]
+    argv += ["--listen", f"127.0.0.1:{port}", *(["--bare"] if bare else [])]
+    name = "bare-broadcast" if bare else "central"
+    return Service(argv, workdir / f"{name}.log", f"http://127.0.0.1:{port}/health", cwd=ROOT)

@@ -1,4 +1,9 @@
-"""Login and logout pages of the staff UI."""
+"""Login and logout pages of the staff UI.
+
+Failed logins are budgeted per client address (FAILURES_PER_CLIENT) on top of the per-account lock-out, so
+one machine cannot guess passwords across many accounts; a client over its budget gets a 429 before any
+password is checked. Successful logins spend nothing (an office behind one proxy logs in every morning).
+"""
 
 import asyncio
 from typing import Annotated, Any
@@ -20,8 +25,11 @@ from central.accounts.service import (
     log_out,
 )
 from central.templates import render
+from central.throttle import Throttle
 
 HOME = "/staff/"
+FAILURES_PER_CLIENT = Throttle(limit=30, window=900.0)
+"""Failed logins one client address may make per 15 minutes (a few mistyping staff behind one proxy)."""
 
 
 class LoginForm(msgspec.Struct):
@@ -60,9 +68,20 @@ class LoginController(Controller):
         """Check the password, set the session cookie and go to the inbox (or where the user was going)."""
         if not same_origin(request):
             raise PermissionDeniedException("他のサイトからのログインは受け付けません")
+        client = request.client.host if request.client else "-"
+        if wait := FAILURES_PER_CLIENT.retry_after(client):
+            page = render(
+                "staff/login.html",
+                status_code=429,
+                next=_safe_next(data.next),
+                error="ログインの失敗が続いています。しばらくしてからやり直してください",
+            )
+            page.headers["retry-after"] = str(wait)
+            return page
         try:
-            token, _ = await asyncio.to_thread(log_in, state.engine, data.name, data.password)
+            token, _ = await asyncio.to_thread(log_in, state.engine, data.name, data.password, client)
         except LoginRefusedError as exc:
+            FAILURES_PER_CLIENT.allow(client)
             return render(
                 "staff/login.html",
                 status_code=401,
@@ -73,6 +92,7 @@ class LoginController(Controller):
             key=SESSION_COOKIE,
             value=token,
             httponly=True,
+            secure=request.url.scheme == "https" or state.settings.behind_tls,
             samesite="strict",
             path="/",
             max_age=int(SESSION_LIFETIME.total_seconds()),

@@ -1,11 +1,18 @@
 """Staff accounts and server-side sessions: argon2 passwords, lock-out after repeated failures.
 
+A refused login looks the same whatever the reason (unknown name, wrong password, locked account): one
+message and one argon2 verification each time (against a stand-in hash for an unknown name), so neither the
+answer nor its time tells whether an account exists or is locked. Failed logins and lock-outs of real
+accounts go to the access log under the account's offices, where their supervisors read it (an unknown name
+is logged as `?` with no office: what was typed may be a password).
+
 Sessions live in the database; the browser holds only a random token whose SHA-256 is the key, and each
 session carries its own CSRF token. Never logs or returns a password, a hash or a session token.
 """
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import secrets
@@ -19,6 +26,7 @@ from litestar.datastructures import State
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col
 
+from central.audit import log
 from central.background import Loop
 from central.models import Role, StaffSession, StaffUser
 
@@ -29,10 +37,29 @@ SESSION_LIFETIME = timedelta(hours=10)
 SESSION_SWEEP_INTERVAL = 3600.0
 
 _hasher = PasswordHasher()
+REFUSED = "名前またはパスワードが違います（失敗が続くと、しばらくログインできなくなります）"
+"""The one answer to every refused login."""
+UNKNOWN_USER = "?"
 
 
 class LoginRefusedError(Exception):
     """Wrong name or password, or the account is locked; the message is safe to show."""
+
+    def __init__(self) -> None:
+        super().__init__(REFUSED)
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    """A hash with the current parameters that no password matches, verified for unknown names."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,26 +129,42 @@ def _staff(user: StaffUser, csrf_token: str) -> Staff:
     )
 
 
-def log_in(engine: Engine, name: str, password: str) -> tuple[str, Staff]:
-    """Check the password and open a session; returns (cookie token, staff). Raises LoginRefusedError."""
+def _record(session: Session, user: StaffUser, action: str, detail: str) -> None:
+    """An access-log entry about an account under each of its offices, where their supervisors read it."""
+    for office in json.loads(user.offices) or [None]:
+        log.record(session, user.name, action, office_id=office, detail=detail)
+
+
+def _refuse(session: Session, user: StaffUser | None, now: datetime, client: str) -> LoginRefusedError:
+    """Count a failure (locking the account after MAX_FAILURES), log it, and make the one refusal."""
+    if user is None:
+        log.record(session, UNKNOWN_USER, "login_failed", detail=client)
+    elif user.locked_until is not None and as_utc(user.locked_until) > now:
+        _record(session, user, "login_failed", f"{client} locked")
+    else:
+        user.failed_logins += 1
+        _record(session, user, "login_failed", client)
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = now + LOCK_OUT
+            user.failed_logins = 0
+            _record(session, user, "lockout", f"{client} for {LOCK_OUT}")
+        session.add(user)
+    session.commit()
+    return LoginRefusedError()
+
+
+def log_in(engine: Engine, name: str, password: str, client: str = "-") -> tuple[str, Staff]:
+    """Check the password and open a session; returns (cookie token, staff). Raises LoginRefusedError.
+
+    `client` is the caller's address, for the access log.
+    """
     now = _now()
     with Session(engine) as session:
         user = session.get(StaffUser, name)
-        if user is None:
-            _hasher.hash(password)  # the same work as for a real user, so timing tells nothing
-            raise LoginRefusedError("名前またはパスワードが違います")
-        if user.locked_until is not None and as_utc(user.locked_until) > now:
-            raise LoginRefusedError("ログインの失敗が続いたため、しばらくロックされています")
-        try:
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError) as exc:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + LOCK_OUT
-                user.failed_logins = 0
-            session.add(user)
-            session.commit()
-            raise LoginRefusedError("名前またはパスワードが違います") from exc
+        matches = _password_matches(user.password_hash if user else _stand_in_hash(), password)
+        locked = user is not None and user.locked_until is not None and as_utc(user.locked_until) > now
+        if user is None or locked or not matches:
+            raise _refuse(session, user, now, client)
         user.failed_logins = 0
         user.locked_until = None
         if _hasher.check_needs_rehash(user.password_hash):

@@ -4,8 +4,8 @@ A procedure uses an answer when its conditions read it or one of its forms print
 derived value), as the catalog says. Answers several planned procedures use (the new address, the phone) are
 shown once, first, under 共通の回答 with the procedures that use them; an answer no planned procedure uses is
 still shown, last, under その他の回答, so staff see everything the citizen said. Labels come from the
-catalog; values are shown as the citizen chose them (はい/いいえ, the option's label, members by name, dates
-in 和暦 too). Never logs an answer.
+catalog; values are shown as the citizen chose them (はい/いいえ, the option's label, members by name,
+grades per member, animals by kind and name, dates in 和暦 too). Never logs an answer.
 """
 
 from collections.abc import Iterator
@@ -14,7 +14,7 @@ import msgspec
 
 from central.cases.labels import StaffLabels
 from procedures.catalog import Catalog, CompiledProcedure
-from protocol.facts import AnswerValue, Facts
+from protocol.facts import Animal, AnswerValue, Facts
 from protocol.plan import Plan, PlannedProcedure
 from protocol.wareki import wareki_iso
 
@@ -81,6 +81,11 @@ def _member_name(facts: Facts, member_id: str) -> str:
     return facts.household[index].name if 0 <= index < len(facts.household) else member_id
 
 
+def _animal(animal: Animal, kinds: dict[str, str]) -> str:
+    registration = f"（登録番号 {animal.registration}）" if animal.registration else ""
+    return f"{kinds.get(animal.kind, animal.kind)}「{animal.name}」{registration}"
+
+
 def answer_text(catalog: Catalog, facts: Facts, question_id: str, value: AnswerValue) -> str:
     """An answer as staff read it."""
     question = catalog.question_by_id.get(question_id)
@@ -90,8 +95,15 @@ def answer_text(catalog: Catalog, facts: Facts, question_id: str, value: AnswerV
         return "はい" if value else "いいえ"
     kind = question.type if question else "text"
     options = {option.id: option.label["ja"] for option in question.options} if question else {}
-    items = value if isinstance(value, list) else [value]
-    if kind in ("member", "members"):
+    if isinstance(value, dict):  # grades: one option per member
+        shown = [
+            f"{_member_name(facts, member)}：{options.get(grade, grade)}" for member, grade in value.items()
+        ]
+        return "、".join(shown) if shown else "（なし）"
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    if any(isinstance(item, Animal) for item in items):
+        shown = [_animal(item, options) for item in items if isinstance(item, Animal)]
+    elif kind in ("member", "members"):
         shown = [_member_name(facts, str(item)) for item in items]
     elif kind in ("choice", "multi"):
         shown = [options.get(str(item), str(item)) for item in items]

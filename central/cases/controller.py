@@ -159,7 +159,7 @@ class CasePages(StaffController):
         self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
     ) -> Response[str]:
         """The inbox's rows alone: htmx polls this for live updates."""
-        cases = inbox(state.engine, staff, wanted)
+        cases = inbox(state.engine, staff, wanted, logged=False)
         return render(
             "staff/inbox_rows.html",
             cases=cases,

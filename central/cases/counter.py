@@ -1,13 +1,15 @@
 """Counter work: open a case from the slip's QR (scanner or camera), even before the case has synced.
 
 The QR is sealed to the counter key central holds and signed by the unit that printed it; an unknown or
-revoked unit's QR is refused. The case is recorded under the submission id the QR carries, so when its
+revoked unit's QR is refused, and the office and unit are the signing unit's as the device registry has them,
+never what the QR text claims. The case is recorded under the submission id the QR carries, so when its
 envelope syncs later ingest marks this same case synced and keeps what staff did — one case, never two.
 Never logs the QR or its contents.
 """
 
 from datetime import UTC, datetime
 
+import msgspec
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -39,7 +41,19 @@ def _case_qr(session: Session, text: str, counter: CounterKey) -> CaseQr:
         opened.verify(ed25519.Ed25519PublicKey.from_public_bytes(device.public_key))
     except QrError as exc:
         raise ActionRefusedError("QRコードの署名が正しくありません") from exc
-    return opened.payload
+    _issued(opened.payload)
+    return msgspec.structs.replace(opened.payload, office_id=device.office_id, device_id=device.id)
+
+
+def _issued(payload: CaseQr) -> datetime:
+    """When the slip was printed: ISO 8601 with its offset, or a clear refusal."""
+    try:
+        moment = datetime.fromisoformat(payload.issued_at)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ActionRefusedError("受付票の発行日時が正しくありません（ISO 8601 形式ではありません）")
+    return moment
 
 
 def _new_case(payload: CaseQr, planner: CatalogPlanner) -> NewCase:
@@ -49,7 +63,7 @@ def _new_case(payload: CaseQr, planner: CatalogPlanner) -> NewCase:
         payload.office_id,
         payload.ticket,
         Origin.QR,
-        datetime.fromisoformat(payload.issued_at),
+        _issued(payload),
         payload.facts,
         stored_or_new_plan(planner, None, payload.facts),
         payload.device_id,

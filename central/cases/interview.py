@@ -19,10 +19,12 @@ from central.audit import log
 from central.cases.records import NewCase, PlanFailedError, add_case, plan_for
 from central.errors import ActionRefusedError, CaseForbiddenError
 from central.models import Origin
+from procedures.answers import InvalidAnswerError
 from procedures.asked import AskedQuestion
 from procedures.navigator import next_questions
 from procedures.planner import FACTS_ERRORS, CatalogPlanner
-from protocol.facts import AnswerValue, Facts
+from procedures.posted import animals_from, grades_from
+from protocol.facts import AnswerValue, Facts, checked
 from protocol.ids import uuid7
 
 MAX_MEMBERS = 6
@@ -79,6 +81,25 @@ def _answers(form: FormValues, types: Mapping[str, str]) -> dict[str, AnswerValu
             answers[question_id] = values
         elif values:
             answers[question_id] = _PARSERS.get(kind, _parse_text)(values)
+    return answers | _structured_answers(form, types)
+
+
+def _structured_answers(form: FormValues, types: Mapping[str, str]) -> dict[str, AnswerValue]:
+    """Grades (`q.<id>.<member>`) and animals (`q.<id>.kind|name|registration` rows), once their `q.<id>`
+    marker was posted (see `procedures/posted.py`)."""
+    answers: dict[str, AnswerValue] = {}
+    for question_id, kind in types.items():
+        prefix = f"{ANSWER_PREFIX}{question_id}."
+        if kind not in ("grades", "animals") or ANSWER_PREFIX + question_id not in form:
+            continue
+        if kind == "grades":
+            answers[question_id] = grades_from(prefix, ((n, v) for n, vs in form.items() for v in vs))
+            continue
+        rows = [list(form.get(prefix + column) or []) for column in ("kind", "name", "registration")]
+        try:
+            answers[question_id] = animals_from(question_id, *rows)
+        except InvalidAnswerError as exc:
+            raise ActionRefusedError("動物の種類と名前を入力してください") from exc
     return answers
 
 
@@ -105,6 +126,9 @@ def facts_from_form(form: FormValues, planner: CatalogPlanner) -> Facts:
         },
         "household": household,
         "answers": _answers(form, types),
+        "applicant_role": _first(form, "applicant_role") or "member",
+        "household_address": _first(form, "household_address") or None,
+        "head": _first(form, "head") or None,
     }
     try:
         return msgspec.convert(raw, Facts)
@@ -126,6 +150,10 @@ def record_interview(engine: Engine, planner: CatalogPlanner, staff: Staff, offi
     """Plan the complete facts and record the case for this office; returns its id."""
     if not staff.may_see(office):
         raise CaseForbiddenError
+    try:
+        facts = checked(facts)  # the bounds hold whoever built the facts
+    except msgspec.ValidationError as exc:
+        raise ActionRefusedError(f"入力に誤りがあります（{exc}）") from exc
     try:
         plan = plan_for(planner, facts)
     except PlanFailedError as exc:

@@ -17,12 +17,14 @@ from central.accounts.service import Staff
 from central.audit import log
 from central.cases.search import newest_matching
 from central.cases.versions import VersionView, versions_of
-from central.city_time import city_day
+from central.city_time import city_day, city_zone
 from central.errors import CaseForbiddenError, CaseNotFoundError
 from central.models import Case, CaseProcedure, CaseStatus, Correction, Origin, ProcedureStatus
 from protocol.facts import Facts
 from protocol.plan import Plan, decode_plan
 
+CITY_TIME = city_zone()
+"""The city's time zone (MADOGUCHI_TIME_ZONE, central/city_time.py), for the slices that import it here."""
 STATUSES = {
     ProcedureStatus.WAITING: "待ち",
     ProcedureStatus.IN_PROGRESS: "対応中",
@@ -205,8 +207,9 @@ def procedures_of(session: Session, ids: list[str]) -> dict[str, list[ProcedureR
     return grouped
 
 
-def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary]:
-    """The newest cases of the user's offices that match the filter."""
+def inbox(engine: Engine, staff: Staff, wanted: InboxFilter, *, logged: bool = True) -> list[CaseSummary]:
+    """The newest cases of the user's offices that match the filter; the view is access-logged per office
+    unless `logged` is False (the live rows htmx polls every few seconds, under a logged page view)."""
     offices = staff.offices & {wanted.office} if wanted.office else staff.offices
     start, end = city_day(wanted.day) if wanted.day is not None else (None, None)
     if wanted.before is not None:
@@ -225,7 +228,6 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
         )
         if value
     ]
-
     if conditions:
         with_procedure = select(CaseProcedure.case_id).where(*conditions)
         query = query.where(col(Case.id).in_(with_procedure))
@@ -238,7 +240,12 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter) -> list[CaseSummary
             query = query.where(col(Case.office_id).in_(offices))
         cases = list(session.exec(query))
         procedures = procedures_of(session, [case.id for case in cases])
-    return [summary_of(case, procedures[case.id]) for case in cases]
+        summaries = [summary_of(case, procedures[case.id]) for case in cases]
+        if logged:
+            for office in sorted(offices):
+                log.record(session, staff.name, "inbox", office_id=office, detail=f"{len(cases)} cases")
+            session.commit()
+    return summaries
 
 
 def load_case(session: Session, staff: Staff, case_id: str) -> Case:

@@ -55,13 +55,18 @@ def case_record(case: Case, procedures: Sequence[ProcedureRow]) -> dict[str, Any
 
 
 def iter_cases(
-    engine: Engine, since: datetime | None = None, offices: frozenset[str] | None = None
+    engine: Engine,
+    since: datetime | None = None,
+    offices: frozenset[str] | None = None,
+    until: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Case records in order of their last change, optionally only those changed at or after `since`;
-    `offices` None means every office."""
+    """Case records in order of their last change, optionally only those changed at or after `since`
+    (and at or before `until`); `offices` None means every office."""
     query = select(Case).order_by(col(Case.updated_at), col(Case.id)).execution_options(yield_per=CHUNK)
     if since is not None:
         query = query.where(col(Case.updated_at) >= since)
+    if until is not None:
+        query = query.where(col(Case.updated_at) <= until)
     if offices is not None:
         query = query.where(col(Case.office_id).in_(offices))
     with Session(engine) as session:

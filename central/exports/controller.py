@@ -1,7 +1,6 @@
-"""`GET /api/staff/exports`: the export for the logged-in user's offices, as a download."""
+"""`GET /api/staff/exports`: the export for the logged-in user's offices, as a streamed download."""
 
-import io
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import get
@@ -9,11 +8,11 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, QueryParameter
-from litestar.response import Response
+from litestar.response import Stream
 
 from central.accounts.service import Staff
 from central.exports.csv_rows import Encoding
-from central.exports.run import ExportRequest, Format, run_export
+from central.exports.run import ExportRequest, Format, stream_export, unencodable_rows
 from central.web import StaffController
 
 UNENCODABLE_HEADER = "x-madoguchi-unencodable-rows"
@@ -40,24 +39,26 @@ class ExportController(StaffController):
         procedure: Annotated[
             list[str] | None, QueryParameter(description="only these procedure ids (repeatable)")
         ] = None,
-    ) -> Response[bytes]:
-        """Procedures of the user's offices (approved ones by default) as CSV or JSON lines.
+    ) -> Stream:
+        """Procedures of the user's offices (approved ones by default) as CSV or JSON lines, streamed.
 
-        The `X-Madoguchi-Unencodable-Rows` header lists the CSV rows where CP932 lacked a character.
+        The `X-Madoguchi-Unencodable-Rows` header lists the CSV rows where CP932 lacked a character (read in
+        a first pass over the same selection, which ends at the moment of the request).
         """
-        wanted = ExportRequest(fmt, approved, encoding, since, staff.offices, frozenset(procedure or []))
-        out = io.BytesIO()
+        wanted = ExportRequest(
+            fmt, approved, encoding, since, staff.offices, frozenset(procedure or []), until=datetime.now(UTC)
+        )
         try:
-            report = run_export(state.engine, wanted, out, user=staff.name)
+            chunks, _ = stream_export(state.engine, wanted, user=staff.name)
         except ValueError as exc:
             raise ValidationException(str(exc)) from exc
         filename = f"madoguchi-{'approved' if approved else 'all'}.{'csv' if fmt == 'csv' else 'jsonl'}"
-        return Response(
-            out.getvalue(),
+        return Stream(
+            chunks,
             media_type="text/csv" if fmt == "csv" else "application/x-ndjson",
             encoding=CHARSETS[encoding],  # Litestar adds it to text/* types as the one charset parameter
             headers={
                 "content-disposition": f'attachment; filename="{filename}"',
-                UNENCODABLE_HEADER: ",".join(str(row.row) for row in report.unencodable),
+                UNENCODABLE_HEADER: ",".join(map(str, unencodable_rows(state.engine, wanted))),
             },
         )

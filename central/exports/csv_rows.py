@@ -3,18 +3,31 @@
 Columns (documented in docs/staff.md, never reordered; new columns only ever go at the end):
     case_id, procedure_id, procedure_name, department, office_id, ticket, status, approved_at, approved_by,
     form, member, field, label, value, gaiji, unencodable
-Rows of form `_household` carry the applicant (member 0) and each household member (1, 2, ...); then one row
-per field of each of the procedure's forms. In CP932 a character the code page lacks becomes 〓 and is named
-(U+XXXX) in that row's `unencodable` column and in the returned report — never silently replaced. The JIS
-characters CP932 maps to other code points (〜 → ～, − → －, …) are mapped, which loses nothing.
-Never logs values.
+Rows of form `_household` carry the applicant (member 0) and each household member (1, 2, ...), dates
+ISO 8601; then one row per field of each of the procedure's forms, its value as the printed form shows it
+(dates in 和暦, 令和8年11月22日, as in central/forms/pdf.py).
+In CP932 a character the code page lacks becomes 〓 and is named (U+XXXX) in that row's `unencodable`
+column and in the returned report — never silently replaced. The JIS characters CP932 maps to other code
+points (〜 → ～, − → －, …) are mapped, which loses nothing.
+
+CSV injection (OWASP): a cell that starts with `=`, `+`, `-`, `@`, a tab or a line break would be run as a
+formula by Excel or LibreOffice (and by RPA tools that drive them); such a cell gets a leading `'`, which the
+spreadsheet shows as text and strips. Every cell is quoted when it holds a separator, quote or line break, so
+no value can start a new cell. The JSON export keeps values exact.
+
+Written as a stream: `csv_chunks` yields the bytes record by record, so memory stays flat however large the
+export. Never logs values.
 """
 
+import contextlib
 import csv
 import io
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
+
+from protocol.wareki import wareki_text
 
 Encoding = Literal["utf-8", "cp932"]
 COLUMNS = [
@@ -49,6 +62,9 @@ CP932_EQUIVALENTS = str.maketrans(
     | {"\u00ac": "\uffe2", "\u2014": "\u2015"}
 )
 """JIS X 0208 code points that CP932 (Windows) maps to different Unicode characters."""
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""What a spreadsheet reads as the start of a formula (OWASP CSV injection), or hides one behind."""
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 _PERSON_FIELDS = (
     ("name", "氏名"),
     ("address", "住所"),
@@ -113,7 +129,7 @@ def _value_rows(
                 item["member"] or "",
                 item["id"],
                 item["label"],
-                item["value"] or "",
+                wareki_text(item["value"] or ""),  # as the printed form shows it
                 "",
             )
 
@@ -157,7 +173,7 @@ def _cp932_cell(cell: str, missing: list[str]) -> str:
     return "".join(kept)
 
 
-def _encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[str]]:
+def encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[str]]:
     """The cells as the encoding can carry them, and the code points it could not."""
     if encoding == "utf-8":
         return cells, []
@@ -165,27 +181,75 @@ def _encodable(cells: list[str], encoding: Encoding) -> tuple[list[str], list[st
     return [_cp932_cell(cell, missing) for cell in cells], missing
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: IO[bytes], encoding: Encoding) -> CsvReport:
-    """Write the header and every record's rows; returns the report of unencodable characters."""
-    text = io.TextIOWrapper(out, encoding="cp932" if encoding == "cp932" else "utf-8-sig", newline="")
-    writer = csv.writer(text, lineterminator="\r\n")
+def neutralised(cell: str) -> str:
+    """The cell as a spreadsheet shows it as text: a leading `'` before anything that starts a formula
+    (a plain number such as `-3` or `+1.5` stays as it is: it computes nothing)."""
+    if cell.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(cell):
+        return f"'{cell}"
+    return cell
+
+
+def _encoded(line: str, encoding: Encoding, first: bool) -> bytes:
+    if encoding == "cp932":
+        return line.encode("cp932")
+    return ("\ufeff" if first else "").encode() + line.encode()
+
+
+def csv_chunks(records: Iterable[dict[str, Any]], encoding: Encoding, report: CsvReport) -> Iterator[bytes]:
+    """The header, then each record's rows, as encoded bytes; fills `report` as it goes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    report = CsvReport()
+    first = True
     for record in records:
         for cells in rows_of(record):
-            kept, missing = _encodable(cells, encoding)
+            kept, missing = encodable([neutralised(cell) for cell in cells], encoding)
             report.rows += 1
             if missing:
                 report.unencodable.append(
-                    Unencodable(
-                        report.rows,
-                        record["case_id"],
-                        record["procedure_id"],
-                        cells[11],
-                        missing,
-                    )
+                    Unencodable(report.rows, record["case_id"], record["procedure_id"], cells[11], missing)
                 )
             writer.writerow([*kept, " ".join(missing)])
+        yield _encoded(buffer.getvalue(), encoding, first)
+        first = False
+        buffer.seek(0)
+        buffer.truncate()
+    if first:  # no records: the header alone
+        yield _encoded(buffer.getvalue(), encoding, first)
+
+
+class RowWriter(Protocol):
+    """What `csv.writer` returns, as far as callers use it."""
+
+    def writerow(self, row: Iterable[str], /) -> Any:
+        """Write one row."""
+
+
+class _Neutralising:
+    """A CSV writer whose every cell is `neutralised` first."""
+
+    def __init__(self, writer: RowWriter) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[str], /) -> Any:
+        return self._writer.writerow([neutralised(cell) for cell in row])
+
+
+@contextlib.contextmanager
+def csv_writer(out: IO[bytes], encoding: Encoding) -> Iterator[RowWriter]:
+    """A CSV writer onto `out`: UTF-8 with a BOM (so Excel reads it as UTF-8) or CP932, CRLF line ends, no
+    cell starting a formula (`neutralised`).
+
+    Cells must already be `encodable`; `out` stays open."""
+    text = io.TextIOWrapper(out, encoding="cp932" if encoding == "cp932" else "utf-8-sig", newline="")
+    yield _Neutralising(csv.writer(text, lineterminator="\r\n"))
     text.flush()
     text.detach()
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: IO[bytes], encoding: Encoding) -> CsvReport:
+    """Write the header and every record's rows; returns the report of unencodable characters."""
+    report = CsvReport()
+    for chunk in csv_chunks(records, encoding, report):
+        out.write(chunk)
     return report

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from central.exports.cases import CHUNK
 from central.exports.records import gaiji_fields, procedure_record
 from central.models import Case, CaseProcedure
 
@@ -22,6 +23,7 @@ def iter_procedures(
     *,
     approved: bool,
     since: datetime | None = None,
+    until: datetime | None = None,
     offices: frozenset[str] | None = None,
     procedures: frozenset[str] = frozenset(),
 ) -> Iterator[dict[str, Any]]:
@@ -38,13 +40,15 @@ def iter_procedures(
         query = query.where(col(CaseProcedure.approved_at).is_not(None))
     if since is not None:
         query = query.where(moment >= since)
+    if until is not None:
+        query = query.where(moment <= until)
     if offices is not None:
         query = query.where(col(Case.office_id).in_(offices))
     if procedures:
         query = query.where(col(CaseProcedure.procedure_id).in_(procedures))
     with Session(engine) as session:
-        flagged: dict[str, list[str]] = {}
-        for row, case in session.exec(query):
-            if case.id not in flagged:
-                flagged[case.id] = gaiji_fields(session, case.id)
-            yield procedure_record(case, row, flagged[case.id])
+        last, flagged = "", list[str]()
+        for row, case in session.exec(query.execution_options(yield_per=CHUNK)):
+            if case.id != last:  # rows come in chunks; one case's flags are kept, not every case's
+                last, flagged = case.id, gaiji_fields(session, case.id)
+            yield procedure_record(case, row, flagged)

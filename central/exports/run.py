@@ -3,7 +3,9 @@
 Two kinds of record: every case with its lifecycle status (JSON lines; the CLI's `--format json` without
 `--approved`), or procedure records (JSON lines, or CSV in UTF-8 with BOM or CP932), approved ones or all.
 Whatever the kind, format and caller, every exported case gets an access-log entry under `user` naming the
-format (`json/utf-8/cases`, `csv/cp932/approved`, ...), written once the export is out. Never logs records.
+format (`json/utf-8/cases`, `csv/cp932/approved`, ...), written once the export is out (or the reader
+stopped reading). Streamed: records are read in chunks and written as they come, so memory stays flat however
+large the export (apart from the ids of the exported cases, kept for the access log). Never logs records.
 """
 
 from collections.abc import Iterable, Iterator
@@ -17,7 +19,7 @@ from sqlmodel import Session
 
 from central.audit import log
 from central.exports.cases import iter_cases
-from central.exports.csv_rows import CsvReport, Encoding, write_csv
+from central.exports.csv_rows import CsvReport, Encoding, csv_chunks
 from central.exports.procedures import iter_procedures
 
 Format = Literal["csv", "json"]
@@ -37,6 +39,8 @@ class ExportRequest:
     """None: every office (the CLI); a user's offices over HTTP."""
     procedures: frozenset[str] = frozenset()
     """Only these procedures (empty: all); procedure records only."""
+    until: datetime | None = None
+    """Only what was approved (or changed) at or before this moment: two reads of one request agree."""
     every_case: bool = False
     """Every case with its lifecycle status instead of procedure records (JSON only)."""
 
@@ -56,13 +60,14 @@ def _check(wanted: ExportRequest) -> None:
 def _records(engine: Engine, wanted: ExportRequest) -> Iterator[tuple[str, str, Record]]:
     """(case id, office id, record) of everything the request selects."""
     if wanted.every_case:
-        for case in iter_cases(engine, wanted.since, wanted.offices):
+        for case in iter_cases(engine, wanted.since, wanted.offices, wanted.until):
             yield case["id"], case["office_id"], case
         return
     for record in iter_procedures(
         engine,
         approved=wanted.approved,
         since=wanted.since,
+        until=wanted.until,
         offices=wanted.offices,
         procedures=wanted.procedures,
     ):
@@ -84,23 +89,42 @@ def _log_export(engine: Engine, user: str, cases: set[tuple[str, str]], what: st
         session.commit()
 
 
-def write_json_lines(records: Iterable[Record], out: IO[bytes]) -> int:
-    """Write one UTF-8 JSON object per line; returns how many were written."""
-    count = 0
-    for record in records:
-        out.write(_encoder.encode(record) + b"\n")
-        count += 1
-    return count
+def _chunks(engine: Engine, wanted: ExportRequest, user: str, report: CsvReport) -> Iterator[bytes]:
+    cases: set[tuple[str, str]] = set()
+    records = _tracked(_records(engine, wanted), cases)
+    try:
+        if wanted.fmt == "csv":
+            yield from csv_chunks(records, wanted.encoding, report)
+            return
+        for record in records:
+            report.rows += 1
+            yield _encoder.encode(record) + b"\n"
+    finally:  # what went out is logged, even when the reader stopped half-way
+        _log_export(engine, user, cases, f"{wanted.fmt}/{wanted.encoding}/{wanted.scope}")
+
+
+def stream_export(engine: Engine, wanted: ExportRequest, user: str) -> tuple[Iterator[bytes], CsvReport]:
+    """The export as a stream of bytes, and its report (complete once the stream is exhausted).
+
+    Raises ValueError for a request that makes no sense, before anything is read.
+    """
+    _check(wanted)
+    report = CsvReport()
+    return _chunks(engine, wanted, user, report), report
+
+
+def unencodable_rows(engine: Engine, wanted: ExportRequest) -> list[int]:
+    """The CSV rows where the encoding lacks characters, read ahead of a stream (nothing logged)."""
+    report = CsvReport()
+    if wanted.fmt == "csv" and wanted.encoding != "utf-8":
+        for _ in csv_chunks((record for _, _, record in _records(engine, wanted)), wanted.encoding, report):
+            pass
+    return [row.row for row in report.unencodable]
 
 
 def run_export(engine: Engine, wanted: ExportRequest, out: IO[bytes], user: str) -> CsvReport:
     """Write the export to `out` and log it; the report lists CSV rows with characters the encoding lacks."""
-    _check(wanted)
-    cases: set[tuple[str, str]] = set()
-    records = _tracked(_records(engine, wanted), cases)
-    if wanted.fmt == "json":
-        report = CsvReport(rows=write_json_lines(records, out))
-    else:
-        report = write_csv(records, out, wanted.encoding)
-    _log_export(engine, user, cases, f"{wanted.fmt}/{wanted.encoding}/{wanted.scope}")
+    chunks, report = stream_export(engine, wanted, user)
+    for chunk in chunks:
+        out.write(chunk)
     return report

@@ -8,6 +8,7 @@ printed on the board), which is why it enrols nothing until IT approves it, and 
 """
 
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from central.fleet.dynsec import OFFICE
 from central.models import Device, EnrolmentToken, UnitSerial
 
 DEFAULT_TOKEN_TTL = timedelta(hours=24)
+MAX_TOKEN_TTL = timedelta(days=30)
+"""A token is a key to the fleet: one that lives longer than a month is a mistake, not a plan."""
 SERIAL = re.compile(r"[0-9a-z][0-9a-z-]{3,63}")
 PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 
@@ -54,10 +57,20 @@ def _checked(office_id: str, profile: str) -> None:
         raise ValueError(f"not a valid profile name: {profile!r}")
 
 
+def token_ttl(hours: float) -> timedelta:
+    """A token lifetime in hours, or ValueError unless it is a number above 0 and at most MAX_TOKEN_TTL."""
+    if not math.isfinite(hours) or not 0 < hours <= MAX_TOKEN_TTL / timedelta(hours=1):
+        raise ValueError(
+            f"a token must live for some time, at most {MAX_TOKEN_TTL.days} days: "
+            f"give --ttl-hours above 0 and at most {MAX_TOKEN_TTL / timedelta(hours=1):g}"
+        )
+    return timedelta(hours=hours)
+
+
 def issue_token(engine: Engine, office_id: str, ttl: timedelta = DEFAULT_TOKEN_TTL, profile: str = "") -> str:
     """Create a single-use token that enrols one counter unit into `office_id` within `ttl`."""
-    if ttl <= timedelta(0):
-        raise ValueError("a token must live for some time: give a positive --ttl-hours")
+    if not timedelta(0) < ttl <= MAX_TOKEN_TTL:
+        raise ValueError(f"a token must live for some time, at most {MAX_TOKEN_TTL.days} days")
     _checked(office_id, profile)
     token = secrets.token_urlsafe(24)
     now = datetime.now(UTC)

@@ -12,7 +12,8 @@ document.getElementById("camera").addEventListener("click", async () => {
   await video.play();
   const detector = new BarcodeDetector({ formats: ["qr_code"] });
   const scan = async () => {
-    const codes = await detector.detect(video);
+    // the slip also carries the ticket's status page (a URL): only the case QR opens a case
+    const codes = (await detector.detect(video)).filter((code) => !/^https?:/i.test(code.rawValue));
     if (codes.length > 0) {
       stream.getTracks().forEach((track) => track.stop());
       document.getElementById("qr").value = codes[0].rawValue;

@@ -8,12 +8,16 @@ import secrets
 from datetime import UTC, datetime
 
 import msgspec
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, delete, or_
 from sqlmodel import Session, col, select
 
 from central.accounts.service import Staff
 from central.audit import log
 from central.models import Case, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from central.webhooks.targets import AllowList, checked_target
+
+MIN_SECRET = 32
+"""Characters a given signing secret must have (a generated one has 43: 256 random bits)."""
 
 
 class DeliveryView(msgspec.Struct, frozen=True):
@@ -29,19 +33,81 @@ class DeliveryView(msgspec.Struct, frozen=True):
     next_attempt_at: datetime
 
 
-def add_endpoint(engine: Engine, url: str, procedures: list[str], secret: str | None = None) -> str:
-    """Register an endpoint for these procedures ([] = all); returns its signing secret."""
-    if not url.startswith(("http://", "https://")):
-        raise ValueError("the URL must start with http:// or https://")
-    key = secret or secrets.token_urlsafe(32)
+class EndpointView(msgspec.Struct, frozen=True):
+    """A registered endpoint as `webhook list` shows it (never its secret)."""
+
+    id: int
+    url: str
+    procedures: list[str]
+    created_at: datetime
+
+
+def _strong(secret: str) -> str:
+    """A given secret, if it is as hard to guess as a generated one would be; else ValueError."""
+    if len(secret) < MIN_SECRET or len(set(secret)) < MIN_SECRET // 2:
+        raise ValueError(
+            f"the secret must have at least {MIN_SECRET} characters, not a pattern; "
+            "leave --secret out to have a strong one generated"
+        )
+    return secret
+
+
+def add_endpoint(
+    engine: Engine,
+    url: str,
+    procedures: list[str],
+    secret: str | None = None,
+    *,
+    allow: AllowList,
+    known_procedures: frozenset[str],
+) -> str:
+    """Register an endpoint for these procedures ([] = all); returns its signing secret.
+
+    Raises ValueError for a target central will not send to (central/webhooks/targets.py), a weak secret or
+    a procedure id the catalog does not have.
+    """
+    checked_target(url, allow)
+    unknown = sorted(set(procedures) - known_procedures)
+    if unknown:
+        raise ValueError(f"not procedures of the catalog: {', '.join(unknown)}")
+    key = _strong(secret) if secret is not None else secrets.token_urlsafe(32)
     with Session(engine) as session:
         session.add(
             WebhookEndpoint(
-                url=url, secret=key, procedures=json.dumps(procedures), created_at=datetime.now(UTC)
+                url=url,
+                secret=key,
+                procedures=json.dumps(sorted(set(procedures))),
+                created_at=datetime.now(UTC),
             )
         )
         session.commit()
     return key
+
+
+def endpoints(engine: Engine) -> list[EndpointView]:
+    """Every registered endpoint, oldest first."""
+    with Session(engine) as session:
+        rows = session.exec(select(WebhookEndpoint).order_by(col(WebhookEndpoint.id)))
+        return [
+            EndpointView(row.id or 0, row.url, json.loads(row.procedures), row.created_at) for row in rows
+        ]
+
+
+def remove_endpoint(engine: Engine, endpoint_id: int) -> int:
+    """Remove an endpoint and every delivery queued for it; returns how many deliveries went with it.
+
+    Raises LookupError if there is no such endpoint.
+    """
+    with Session(engine) as session:
+        endpoint = session.get(WebhookEndpoint, endpoint_id)
+        if endpoint is None:
+            raise LookupError(f"no webhook endpoint {endpoint_id}")
+        dropped = session.exec(
+            delete(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint_id)
+        ).rowcount
+        session.delete(endpoint)
+        session.commit()
+    return int(dropped or 0)
 
 
 def undelivered(engine: Engine, offices: frozenset[str]) -> list[DeliveryView]:

@@ -5,7 +5,9 @@ Signature (documented in docs/staff.md): `X-Madoguchi-Signature: t=<unix seconds
 so a receiver can drop a repeat whose first answer was lost. A delivery is claimed (its next attempt pushed
 out by a lease) before it is sent, so two central instances never send it at once. 2xx settles it; 408, 429,
 5xx and network errors retry with backoff; any other answer, or MAX_ATTEMPTS failures, make it dead (the
-dead-letter view can re-queue it). Never logs bodies or secrets.
+dead-letter view can re-queue it). Before each attempt the target is checked again
+(central/webhooks/targets.py: its name may now resolve to a private address); a refused target makes the
+delivery dead without a request. Never logs bodies or secrets.
 """
 
 import asyncio
@@ -24,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from central.background import Loop
 from central.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from central.webhooks.targets import AllowList, TargetRefusedError, checked_target
 
 MAX_ATTEMPTS = 8
 SEND_INTERVAL = 0.5
@@ -33,6 +36,8 @@ LEASE = timedelta(seconds=60)
 BATCH = 50
 TIMEOUT = 10.0
 RETRYABLE = frozenset({408, 429})
+REFUSED = 0
+"""The outcome of a delivery central refused to send (its target is not allowed): dead, never retried."""
 SIGNATURE_HEADER = "X-Madoguchi-Signature"
 DELIVERY_HEADER = "X-Madoguchi-Delivery"
 
@@ -110,7 +115,11 @@ def settle(engine: Engine, job: Job, status_code: int | None, error: str) -> Non
         session.commit()
 
 
-async def _send(client: httpx.AsyncClient, job: Job) -> tuple[int | None, str]:
+async def _send(client: httpx.AsyncClient, job: Job, allow: AllowList) -> tuple[int | None, str]:
+    try:
+        await asyncio.to_thread(checked_target, job.url, allow)
+    except TargetRefusedError as exc:
+        return REFUSED, str(exc)
     headers = {
         "content-type": "application/json",
         SIGNATURE_HEADER: signature(job.secret, int(time.time()), job.body),
@@ -123,10 +132,11 @@ async def _send(client: httpx.AsyncClient, job: Job) -> tuple[int | None, str]:
     return response.status_code, f"HTTP {response.status_code}"
 
 
-async def deliver_due(engine: Engine, client: httpx.AsyncClient) -> int:
+async def deliver_due(engine: Engine, client: httpx.AsyncClient, allow: AllowList | None = None) -> int:
     """Send every due delivery once; returns how many were attempted."""
     jobs = await asyncio.to_thread(claim_due, engine, datetime.now(UTC))
-    outcomes = await asyncio.gather(*(_send(client, job) for job in jobs))
+    targets = allow or AllowList.from_env()
+    outcomes = await asyncio.gather(*(_send(client, job, targets) for job in jobs))
     for job, (status_code, error) in zip(jobs, outcomes, strict=True):
         await asyncio.to_thread(settle, engine, job, status_code, error)
     return len(jobs)
@@ -135,6 +145,6 @@ async def deliver_due(engine: Engine, client: httpx.AsyncClient) -> int:
 @contextlib.asynccontextmanager
 async def webhook_loops(state: State) -> AsyncIterator[list[Loop]]:
     """The webhooks slice's background loop: send what is due twice a second, over one HTTP client."""
-    engine = state.engine
+    engine, allow = state.engine, AllowList.from_env()
     async with httpx.AsyncClient(follow_redirects=False) as client:
-        yield [Loop("webhooks", SEND_INTERVAL, lambda: deliver_due(engine, client))]
+        yield [Loop("webhooks", SEND_INTERVAL, lambda: deliver_due(engine, client, allow))]

@@ -25,7 +25,8 @@ from .slip import build_slip, case_qr_text
 
 @get("/review")
 async def review(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[str] | Redirect:
-    """What will be printed: the counters in order, what each does, what to bring, writing saved."""
+    """What will be printed: the counters in order (with their current wait), what each does, what to bring,
+    writing saved."""
     session = kiosk.session(request)
     if session.ticket is not None:
         return go("/kiosk/done")
@@ -37,7 +38,8 @@ async def review(request: Request[Any, Any, Any], kiosk: KioskContext) -> Respon
         return go("/kiosk/question")
     except FACTS_ERRORS:
         return go("/kiosk/household")
-    return kiosk.page("review.html.jinja", session.language, session=session, plan=plan)
+    waits = kiosk.services.queue.waits([counter.id for counter in plan.counters])
+    return kiosk.page("review.html.jinja", session.language, session=session, plan=plan, waits=waits)
 
 
 def office_name(kiosk: KioskContext, plan: Plan) -> str:
@@ -73,6 +75,7 @@ async def seal_and_print(kiosk: KioskContext, facts: Facts, key: str | None) -> 
         language=facts.language,
         qr_text=qr_text,
         issued=issued,
+        status_base=kiosk.settings.status_base or identity.central_url,
     )
     return created.ticket, slip, await print_slip(kiosk, slip)
 

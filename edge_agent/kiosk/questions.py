@@ -14,18 +14,25 @@ from litestar.response import Redirect
 from procedures.answers import InvalidAnswerError, check_answer
 from procedures.asked import AskedQuestion
 from procedures.navigator import next_questions
+from procedures.posted import ANIMAL_ROWS, animals_from, grades_from
 from protocol.facts import AnswerValue
 
 from .context import KioskContext, go
 from .i18n import N_
 
 LIST_TYPES = frozenset({"multi", "members"})
+ANIMAL_ROWS_FIELDS = ("animal_kind", "animal_name", "animal_registration")
 
 
 def _value(question: AskedQuestion, form: FormMultiDict) -> AnswerValue:
     """The raw answer from the form, in the type the catalog's checker expects."""
     if question.type in LIST_TYPES:
         return [str(item) for item in form.getall("value", [])]
+    if question.type == "grades":
+        return grades_from("grade.", ((str(key), str(value)) for key, value in form.multi_items()))
+    if question.type == "animals":
+        rows = [[str(item) for item in form.getall(name, [])] for name in ANIMAL_ROWS_FIELDS]
+        return animals_from(question.id, *rows)
     raw = str(form.get("value", "")).strip()
     if question.type == "yes_no":
         return {"yes": True, "no": False}.get(raw)
@@ -43,7 +50,12 @@ def _asked(kiosk: KioskContext, request: Request[Any, Any, Any]) -> tuple[Any, l
 
 def _page(kiosk: KioskContext, language: str, question: AskedQuestion, error: str | None) -> Response[str]:
     return kiosk.page(
-        "question.html.jinja", language, status=422 if error else 200, question=question, error=error
+        "question.html.jinja",
+        language,
+        status=422 if error else 200,
+        question=question,
+        error=error,
+        animal_rows=ANIMAL_ROWS,
     )
 
 
@@ -66,7 +78,7 @@ async def answer(request: Request[Any, Any, Any], kiosk: KioskContext) -> Respon
     current = next((item for item in asked if item.id == form.get("question")), None)
     if current is None:  # answered already (a double tap) or no longer asked
         return go("/kiosk/question")
-    choices = [option.id for option in current.options]
+    choices = [option.id for option in current.members or current.options]
     try:
         session.answers[current.id] = check_answer(
             kiosk.catalog.question_by_id[current.id], _value(current, form), choices

@@ -25,6 +25,9 @@ class KioskSettings:
     slip_previews: Path | None = None
     """Demo and development only (MADOGUCHI_KIOSK_SLIP_PREVIEWS): also save each printed slip as a PNG here.
     A slip holds no plaintext personal data (the case QR is sealed), so this never writes any."""
+    status_base: str | None = None
+    """Central's public URL, under which the slip prints the ticket's status page
+    (MADOGUCHI_KIOSK_STATUS_URL); None: the URL the unit enrolled with."""
 
     @classmethod
     def from_environment(cls) -> "KioskSettings":
@@ -36,6 +39,7 @@ class KioskSettings:
             slip_previews=Path(previews)
             if (previews := os.environ.get("MADOGUCHI_KIOSK_SLIP_PREVIEWS"))
             else None,
+            status_base=os.environ.get("MADOGUCHI_KIOSK_STATUS_URL") or None,
         )
 
     def admin_pin_matches(self, candidate: str) -> bool:

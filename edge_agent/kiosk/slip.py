@@ -12,8 +12,11 @@ from edge_agent.hardware.printer import CounterStop, Slip
 from edge_agent.identity import Identity
 from edge_agent.submission import SubmissionCreated
 from protocol.facts import Facts
-from protocol.plan import Plan, Text
+from protocol.plan import Plan, PlannedProcedure, Text
 from protocol.qr_seal import CaseQr, seal_qr
+from protocol.queue import status_url
+
+from .i18n import N_, translations
 
 MAX_QR_CHARS = 1451
 """Alphanumeric capacity of QR version 25 at ECC M, the largest that prints at 4 dots a module on 80 mm."""
@@ -48,8 +51,20 @@ def case_qr_text(identity: Identity, created: SubmissionCreated, facts: Facts, i
     return text
 
 
+GUIDANCE = N_("information only")
+"""Marks a guidance procedure (案内) on the slip: nothing to sign there."""
+
+
+def _label(procedure: PlannedProcedure, language: str) -> str:
+    """A procedure's name; guidance is marked 【案内】 (and in the citizen's language)."""
+    if procedure.kind != "guidance":
+        return both(procedure.name)
+    mark = translations(language).gettext(GUIDANCE)
+    return f"【案内】{both(procedure.name)}" + ("" if language.startswith("ja") else f" ({mark})")
+
+
 def _stops(plan: Plan) -> list[CounterStop]:
-    names = {procedure.id: both(procedure.name) for procedure in plan.procedures}
+    names = {procedure.id: _label(procedure, plan.language) for procedure in plan.procedures}
     return [
         CounterStop(
             name=both(counter.name),
@@ -62,9 +77,16 @@ def _stops(plan: Plan) -> list[CounterStop]:
 
 
 def build_slip(
-    *, office: str, created: SubmissionCreated, language: str, qr_text: str, issued: datetime
+    *,
+    office: str,
+    created: SubmissionCreated,
+    language: str,
+    qr_text: str,
+    issued: datetime,
+    status_base: str = "",
 ) -> Slip:
-    """The slip for a sealed submission, headings in Japanese and the citizen's language."""
+    """The slip for a sealed submission, headings in Japanese and the citizen's language; with the ticket's
+    status page under `status_base` (central's public URL) when one is given."""
     plan = created.plan
     return Slip(
         office=office,
@@ -74,4 +96,5 @@ def build_slip(
         documents=[both(document.name) for document in plan.documents],
         qr_text=qr_text,
         issued_at=issued.strftime("%Y-%m-%d %H:%M"),
+        status_url=status_url(status_base, created.submission_id) if status_base else "",
     )

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from edge_agent.hardware.card_emulator import VirtualCard
 from edge_agent.kiosk.i18n import translations
 from protocol.qr_seal import CaseQr, open_qr
+from protocol.queue import status_path, status_token
 from tests.hardware.escpos_decode import decode
 from tests.spine.helpers import case_ids, wait_until
 
@@ -48,7 +49,7 @@ def test_card_flow_prints_slip_and_seals(page: Page, unit: Unit, card: VirtualCa
     assert "市民課" in printed
     assert ("Your number" in printed) == (language == "en")
     assert HOLDER.name not in printed
-    [qr] = slip.qr_payloads
+    status, qr = slip.qr_payloads  # the ticket's status page, then the case QR
     assert (unit.workdir / "kiosk-previews" / f"slip-{ticket}.png").read_bytes().startswith(b"\x89PNG")
     opened = open_qr(qr.decode("ascii"), unit.counter_key)
     assert isinstance(opened.payload, CaseQr)
@@ -57,6 +58,10 @@ def test_card_flow_prints_slip_and_seals(page: Page, unit: Unit, card: VirtualCa
     assert opened.payload.facts.language == language
     assert len(opened.payload.facts.household) == (1 if language == "en" else 0)
     submission = opened.payload.submission_id
+    assert status.decode().endswith(status_path(status_token(submission)))  # under central's URL
+    assert status.decode() in printed.replace(
+        "\n", ""
+    )  # also as text (wrapped), for a phone without a camera
     wait_until(lambda: submission in case_ids(unit.workdir), timeout=30, what="central to store the case")
 
     page.locator('form[action="/kiosk/finish"] button').click()

@@ -60,7 +60,7 @@ def test_round_trip_to_a_printed_slip(page: Page, unit: Unit, stack: tuple[Path,
     page.locator('form[action="/kiosk/confirm"] button').click()
     expect(page.locator(".ticket")).to_be_visible()
     [job] = jobs_after(unit.printer, before)
-    [qr] = decode(job).qr_payloads
+    _status, qr = decode(job).qr_payloads  # the ticket's status page, then the case QR
     case = open_qr(qr.decode("ascii"), unit.counter_key).payload
     assert case.facts.applicant.name == APPLICANT[0]
     assert [member.name for member in case.facts.household] == [CHILD[0]]

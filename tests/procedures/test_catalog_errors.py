@@ -196,3 +196,29 @@ def test_alias_bombs_are_refused(tmp_path: Path) -> None:
     levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 7)]
     problems = _problems(tmp_path, catalog=TINY + "\n".join(levels) + "\n")
     assert "too many values" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("animal.name", "needs an animal"),
+        ("grade.has_dog", "needs a member"),
+        ("person.phone.name", "question phone is not a member question"),
+        ("person.nobody.address", "unknown question 'nobody'"),
+    ],
+)
+def test_new_sources_are_checked_where_they_are_used(tmp_path: Path, source: str, message: str) -> None:
+    forms = TINY_FORMS.replace("source: applicant.name", f"source: {source}")
+    problems = _problems(tmp_path, forms=forms)
+    assert any(message in problem.message for problem in problems), [str(p) for p in problems]
+
+
+def test_per_animal_forms_need_an_animals_question_of_that_kind(tmp_path: Path) -> None:
+    text = TINY.replace(
+        "    required_when: 'answers.has_dog'\n",
+        "    required_when: 'answers.has_dog'\n    for_animals: [dog]\n",
+    )
+    forms = TINY_FORMS.replace("per: case", "per: animal")
+    problems = _problems(tmp_path, catalog=text, forms=forms)
+    assert [p.message for p in problems] == ["procedure dog: no animals question offers 'dog'"]
+    assert problems[0].line == _line(text, "for_animals")

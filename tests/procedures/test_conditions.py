@@ -21,9 +21,9 @@ def test_a_string_that_looks_like_python_is_only_a_string(tmp_path: Path, payloa
     marker = tmp_path / "ran"
     text = payload.format(marker=marker)
     condition = compile_condition(f"answers.note == {text!r}".replace("\\'", "\\u0027"))
-    context = make_context("move_in", [MEMBER], {"note": text})
+    context = make_context("move_in", MEMBER, [MEMBER], {"note": text})
     assert condition.holds(context) is True
-    assert condition.holds(make_context("move_in", [MEMBER], {"note": "other"})) is False
+    assert condition.holds(make_context("move_in", MEMBER, [MEMBER], {"note": "other"})) is False
     assert not marker.exists()
 
 

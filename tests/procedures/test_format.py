@@ -37,4 +37,4 @@ def test_the_writing_table_sets_madoguchi_beside_ibusuki(catalog: Catalog) -> No
         "to",
         "write",
     ]
-    assert lines[-2].split()[-4:] == ["96", "33", "131", "0"]
+    assert lines[-2].split()[-4:] == ["96", "33", "133", "0"]

@@ -31,7 +31,7 @@ def test_the_kiosk_flow_asks_one_question_at_a_time_until_the_plan_is_complete(c
         first = questions[0]
         asked.append(first.id)
         answers[first.id] = full.answers[first.id]
-    assert asked.index("has_dog") < asked.index("dog_name")
+    assert asked.index("care_levels") < asked.index("care_carried_over")
     assert set(asked) == set(full.answers)
     plan = make_plan(catalog, _with_answers(full, answers), TODAY)
     assert plan == plan_of(catalog, "ibusuki_roleplay")
@@ -40,11 +40,13 @@ def test_the_kiosk_flow_asks_one_question_at_a_time_until_the_plan_is_complete(c
 def test_missing_answers_are_named_never_guessed(catalog: Catalog) -> None:
     full = facts_of(catalog, "ibusuki_roleplay")
     partial = {
-        key: value for key, value in full.answers.items() if key not in ("has_dog", "dog_name", "phone")
+        key: value
+        for key, value in full.answers.items()
+        if key not in ("animals", "care_carried_over", "phone")
     }
     with pytest.raises(MissingFacts) as missing:
         make_plan(catalog, _with_answers(full, partial), TODAY)
-    assert missing.value.question_ids == ("phone", "has_dog")
+    assert missing.value.question_ids == ("phone", "care_carried_over", "animals")
 
 
 def test_member_questions_offer_only_the_members_they_are_about(catalog: Catalog) -> None:
@@ -53,8 +55,9 @@ def test_member_questions_offer_only_the_members_they_are_about(catalog: Catalog
     nhi = questions["nhi_members"]
     assert [option.id for option in nhi.options] == ["0", "1", "2", "3", "4", "6"]
     assert nhi.options[0].label.citizen == "指宿　太郎"
-    assert "pension_members" in questions
-    assert [option.id for option in questions["pension_members"].options] == ["0", "1"]
+    pension = questions["pension_categories"]
+    assert [member.id for member in pension.members] == ["0", "1"]
+    assert [option.id for option in pension.options] == ["category1", "category2", "category3"]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +92,7 @@ def test_an_invalid_answer_is_not_repeated_in_the_error(catalog: Catalog) -> Non
 
 def test_answers_to_questions_not_shown_are_ignored(catalog: Catalog) -> None:
     facts = facts_of(catalog, "ibusuki_roleplay")
-    stale = _with_answers(facts, {**facts.answers, "deceased": "5", "funeral_host": True})
+    stale = _with_answers(facts, {**facts.answers, "deceased": "5", "chief_mourner": "0"})
     assert make_plan(catalog, stale, TODAY) == make_plan(catalog, facts, TODAY)
 
 
@@ -115,10 +118,24 @@ def test_forms_are_filled_the_japanese_way(catalog: Catalog) -> None:
     assert [form.member for form in per_member] == ["2", "3", "4"]
 
 
-def test_the_applicant_is_the_only_one_whose_address_is_known(catalog: Catalog) -> None:
-    people = people_of(facts_of(catalog, "ibusuki_roleplay"), TODAY)
+def test_members_live_at_the_household_address_and_conditions_see_no_name_or_address(
+    catalog: Catalog,
+) -> None:
+    facts = facts_of(catalog, "ibusuki_roleplay")
+    people = people_of(facts, TODAY)
     assert [person.id for person in people] == ["0", "1", "2", "3", "4", "5", "6"]
-    assert set(people[0].condition_view()) == {"id", "relation", "sex", "age", "school_age", "is_applicant"}
+    assert {person.address for person in people} == {facts.applicant.address}
+    assert [person.is_head for person in people] == [True] + [False] * 6
+    assert set(people[0].condition_view()) == {
+        "id",
+        "relation",
+        "sex",
+        "age",
+        "school_age",
+        "is_applicant",
+        "is_head",
+        "in_household",
+    }
 
 
 def test_school_age_follows_the_april_first_cut_off() -> None:
@@ -140,7 +157,7 @@ def test_a_bad_birth_date_names_the_member(catalog: Catalog) -> None:
 
 
 def test_condition_errors_never_carry_the_evaluation_data() -> None:
-    context = make_context("move_in", [{"id": "0", "age": 41}], {"phone_count": 1})
+    context = make_context("move_in", {"id": "0", "age": 41}, [{"id": "0", "age": 41}], {"phone_count": 1})
     with pytest.raises(ConditionEvaluationError) as failed:
         compile_condition("undeclared_name == 1").holds(context)
     assert "Activation" not in str(failed.value)

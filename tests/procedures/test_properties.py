@@ -32,7 +32,7 @@ def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
     for question_id in _MEMBER_QUESTIONS:
         if question_id in offered and question_id in answers:
             answers[question_id] = draw(st.lists(st.sampled_from(offered[question_id]), unique=True))
-    for yes_no in ("has_dog", "water", "nursery_wanted", "kei_vehicle"):
+    for yes_no in ("care_carried_over", "water", "nursery_wanted", "kei_vehicle"):
         answers[yes_no] = draw(st.booleans())
     dropped = draw(st.sets(st.sampled_from(sorted(answers)), max_size=3))
     return {key: value for key, value in answers.items() if key not in dropped}

@@ -9,12 +9,21 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from central.webhooks.targets import ALLOW_ENV
 from testbed.broker import Broker
 from testbed.services import central_service
 from tests.kiosk.conftest import CHROMIUM_ARGS
 from tests.staff.support import StaffCentral
 
 OFFICES = '[offices]\nhoncho = "本庁舎"\nkita = "北支所"\n'
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_receivers() -> Iterator[None]:
+    """Test webhook receivers listen on 127.0.0.1: the allow-list names it for the staff suite's centrals."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ALLOW_ENV, "127.0.0.1")
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@
 import random
 import re
 
+import msgspec
+
 from protocol.facts import AnswerValue, Facts
 from testbed.households import PLANNER, citizen
 from tests.staff.support import StaffCentral, login
@@ -24,6 +26,8 @@ def form_of(facts: Facts, answers: dict[str, AnswerValue], csrf: str) -> dict[st
         name = f"q.{question_id}"
         if isinstance(value, bool):
             fields.append((name, "yes" if value else "no"))
+        elif isinstance(value, dict):
+            fields += [(name, ""), *((f"{name}.{member}", grade) for member, grade in value.items())]
         elif isinstance(value, list):
             fields += [(name, ""), *((name, item) for item in value)]
         else:
@@ -66,3 +70,30 @@ def test_interview_refuses_malformed_facts(staff_central: StaffCentral) -> None:
     assert refused.status_code == 422
     assert "入力に誤りがあります" in refused.text
     assert 'value="窓口　一"' in refused.text, "what staff typed is kept"
+
+
+def test_interview_records_a_death_reported_by_a_relative_living_elsewhere(
+    staff_central: StaffCentral,
+) -> None:
+    example = next(
+        item for item in PLANNER.catalog.content.examples if item.id == "death_reported_by_son_elsewhere"
+    )
+    facts = msgspec.convert(example.facts, Facts)
+    client = login(staff_central, "honcho_staff")
+    form = form_of(facts, facts.answers, client.csrf)
+    form |= {
+        "applicant_role": ["relative"],
+        "household_address": [str(facts.household_address)],
+        "head": ["1"],
+    }
+    done = client.http.post("/staff/interview", data=form)
+    assert done.status_code == 303, done.text
+    case = client.case(done.headers["location"].rsplit("/", 1)[1])
+    assert case["facts"]["applicant_role"] == "relative"
+    assert case["facts"]["head"] == "1"
+    planned = [procedure["id"] for procedure in case["plan"]["procedures"]]
+    assert "shibou_todoke" in planned
+    assert "setainushi_henko" not in planned
+    page = client.http.get(done.headers["location"]).text
+    assert "申請者は別世帯の親族" in page
+    assert str(facts.household_address) in page

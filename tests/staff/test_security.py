@@ -46,6 +46,9 @@ def concrete(path: str, case: dict[str, Any]) -> str:
         "case_id": case["summary"]["id"],
         "procedure_id": case["summary"]["procedures"][0]["id"],
         "delivery_id": "1",
+        "counter": "shimin",
+        "ticket_id": "1",
+        "action": "recall",
     }
     return re.sub(r"\{(\w+):\w+\}", lambda match: values[match.group(1)], path)
 

@@ -42,12 +42,17 @@ Block = Text | Rule | QrCode
 
 
 def slip_blocks(slip: Slip) -> list[Block]:
-    """The slip from top to bottom: office, queue number, counters in order, documents, QR."""
+    """The slip from top to bottom: office, queue number (and its status page), counters in order, documents,
+    the case QR."""
     blocks: list[Block] = [Text(slip.office, size=2, center=True)]
     if slip.issued_at:
         blocks.append(Text(slip.issued_at, center=True))
     blocks += [Rule(), Text(heading("ticket", slip.language), center=True)]
-    blocks += [Text(slip.ticket, size=4, center=True), Rule(), Text(heading("stops", slip.language))]
+    blocks.append(Text(slip.ticket, size=4, center=True))
+    if slip.status_url:
+        blocks += [Text(heading("status", slip.language), center=True), QrCode(slip.status_url)]
+        blocks.append(Text(slip.status_url, center=True))
+    blocks += [Rule(), Text(heading("stops", slip.language))]
     for number, stop in enumerate(slip.stops, start=1):
         blocks.append(Text(f"□ {number}. {stop.name}", size=2))
         if where := " ".join(part for part in (stop.floor, stop.location) if part):

@@ -1,0 +1,1 @@
+"""The catalog page for supervisors and admins: every procedure in words, and a household to try."""
