@@ -62,8 +62,10 @@ def _sources(catalog: Catalog, source: str) -> Iterator[str]:
 
 
 def used_answers(catalog: Catalog, compiled: CompiledProcedure) -> set[str]:
-    """The answers a procedure's conditions read or its forms print."""
+    """The answers a procedure's conditions read or its forms print (a procedure for animals uses the
+    questions that list them)."""
     used = set(compiled.required_when.answer_refs)
+    used |= set(catalog.animal_questions) if compiled.procedure.for_animals else set()
     used |= compiled.for_members.answer_refs if compiled.for_members else frozenset()
     for form_id in compiled.procedure.forms:
         form = catalog.forms.get(form_id)

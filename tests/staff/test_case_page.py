@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 from playwright.sync_api import Page, expect
 
-from protocol.facts import Facts, Member, Person
+from protocol.facts import Animal, Facts, Member, Person
 from protocol.plan import decode_plan
 from testbed.households import answered
 from testbed.services import ROOT
@@ -42,7 +42,7 @@ def family(tag: str) -> Facts:
                 "phone": "096-123-4567",
                 "nhi_members": ["0", "1"],
                 "public_school_children": ["2"],
-                "has_dog": True,
+                "animals": [Animal(kind="dog", name="ポチ", registration="第１２３号")],
             },
         )
     )
@@ -74,7 +74,8 @@ def test_the_case_page_shows_every_answer_with_labels(page: Page, staff_central:
     expect(insurance.locator('[data-question="nhi_members"] td')).to_have_text(
         f"{facts.applicant.name}、{facts.household[0].name}"
     )
-    expect(answers.locator('[data-procedure="inu_toroku"] [data-question="has_dog"] td')).to_have_text("はい")
+    dog = answers.locator('[data-procedure="inu_toroku"] [data-question="animals"] td')
+    expect(dog).to_have_text("犬「ポチ」（登録番号 第１２３号）")
     expect(answers).not_to_contain_text("nhi_members")
     groups = answers.locator(".answer-group[data-procedure]")
     shown = [groups.nth(i).get_attribute("data-procedure") for i in range(groups.count())]

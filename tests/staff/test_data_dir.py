@@ -42,10 +42,10 @@ def test_every_command_uses_the_database_central_serves(tmp_path: Path, broker: 
         exported = central.cli("export", "--format", "json").stdout.decode()
         assert case_id in exported
 
-        central.cli("webhook", "add", "https://core.example/hook")
+        central.cli("webhook", "add", "http://127.0.0.1:9/hook")
         engine = make_engine(elsewhere)
         with Session(engine) as session:
-            assert [row.url for row in session.exec(select(WebhookEndpoint))] == ["https://core.example/hook"]
+            assert [row.url for row in session.exec(select(WebhookEndpoint))] == ["http://127.0.0.1:9/hook"]
         engine.dispose()
 
         provision(central, "serial", "add", "--office", "honcho", "SN-DATA-DIR")
