@@ -35,13 +35,16 @@ from central.displays.status_controller import StatusController
 from central.displays.web import STATIC as PUBLIC_STATIC
 from central.errors import APP_ERROR_HANDLERS
 from central.exports.controller import ExportController
+from central.fleet.channel import fleet_loops, status_reader
+from central.fleet.console import FleetConsole
 from central.fleet.controller import EnrolmentController
+from central.fleet.counter_keys import load_counter_keys
 from central.fleet.dynsec import CENTRAL_PUBLISHER
 from central.fleet.publisher import CentralPublisher
 from central.fleet.services import certificate_loops, start_fleet
 from central.forms.controller import FormsController
 from central.ingest.workers import RESTART_DELAY, IngestWorkers
-from central.keys import load_or_create_city_key, load_or_create_counter_key, load_or_create_signing_key
+from central.keys import load_or_create_city_key, load_or_create_signing_key
 from central.kpi.controller import KpiPages, RatingController
 from central.preentry.controller import PreEntryController
 from central.queue.broadcast import queue_loops
@@ -51,6 +54,7 @@ from central.settings import Settings
 from central.webhooks.controller import WebhookController
 from central.webhooks.sender import webhook_loops
 from procedures.planner import CatalogPlanner
+from protocol import topics
 from protocol.urls import parse_broker_url
 
 STAFF_STATIC = Path(__file__).resolve().parent / "static"
@@ -84,7 +88,10 @@ def create_app(settings: Settings) -> Litestar:
         state.queue_hub = QueueHub()  # every office's live queue state, for displays and status pages
         state.city_key = load_or_create_city_key(settings.data_dir)  # 1. the keys
         state.signing_key = load_or_create_signing_key(settings.data_dir)
-        state.counter_key = load_or_create_counter_key(settings.data_dir)
+        counter_keys = load_counter_keys(
+            settings.data_dir
+        )  # the current one, and the previous during its grace
+        state.counter_key, state.counter_keys = counter_keys.current, counter_keys.usable
         state.engine = make_engine(settings.db_url)  # 2. the tables
         state.staff_planner = await asyncio.to_thread(CatalogPlanner.load, settings.catalog)  # 3. the catalog
         state.fleet, state.unit_broker_url = await asyncio.to_thread(
@@ -103,7 +110,10 @@ def create_app(settings: Settings) -> Litestar:
             state.ingest = ingest
             await ingest.start()
             state.publisher = CentralPublisher(
-                parse_broker_url(settings.broker_url), settings.mqtt_tls(CENTRAL_PUBLISHER)
+                parse_broker_url(settings.broker_url),
+                settings.mqtt_tls(CENTRAL_PUBLISHER),
+                follow=[topics.ALL_STATUS],
+                on_message=status_reader(state.engine),
             )
             publishing = asyncio.create_task(state.publisher.run(), name="central-publisher")
         try:
@@ -121,6 +131,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             health,
             EnrolmentController,
+            FleetConsole,
             LoginController,
             CasePages,
             CaseApi,
@@ -145,6 +156,7 @@ def create_app(settings: Settings) -> Litestar:
             background(
                 ingest_loops,
                 certificate_loops,
+                fleet_loops,
                 preparation_loops,
                 webhook_loops,
                 retention_loops,

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, event, make_url
 from sqlmodel import SQLModel, create_engine
 
 from central import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from central.fleet import tables  # noqa: F401 - and the fleet's
 from central.kpi import models as kpi_models  # noqa: F401 - the KPI slice's ratings
 from central.queue import models as queue_models  # noqa: F401 - and the queue's
 

@@ -75,6 +75,7 @@ def edge_health(state: State) -> dict[str, object]:
         "outbox_depth": services.outbox.depth(),
         "link_failures": services.link.failures,
         "ignored_acks": services.link.ignored_acks,
+        "fleet": msgspec.to_builtins(remote.report()) if (remote := services.link.remote) else None,
     }
 
 

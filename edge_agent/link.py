@@ -8,7 +8,9 @@ supervised: whatever fails, it is logged and the session starts again. A retaine
 last-will "offline" tells central whether the unit is alive; it goes out every HEARTBEAT_SECONDS, and at
 once when the hardware reports a change of state that the last heartbeat did not show. On the city's
 broker (`mqtts://`) the link presents the unit's current certificate, read afresh at every connection, so a
-renewed certificate is used from the next one. Payloads are sealed; nothing here logs them.
+renewed certificate is used from the next one. Central's configuration and commands (edge_agent/remote.py)
+arrive on the same session and are handed to the `Remote`, whose report rides in the heartbeat. Payloads are
+sealed; nothing here logs them.
 """
 
 import asyncio
@@ -17,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import aiomqtt
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -25,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from edge_agent.outbox import Outbox, Pending
 from protocol import topics
 from protocol.acks import AckError, open_ack
+from protocol.config import UnitReport
 from protocol.messages import Status, encode_json
 from protocol.mqtt import BoundedPublisher, TlsFiles, make_client, run_connected
 from protocol.urls import BrokerAddress
@@ -38,6 +41,22 @@ SOFTWARE = "madoguchi-edge/0.1.0"
 
 IGNORED_LOG_EVERY = 60.0
 """Seconds between warnings about ignored acks (a flood of forgeries must not flood the log)."""
+
+
+class Remote(Protocol):
+    """What receives central's configuration and commands (edge_agent/remote.py's RemoteControl)."""
+
+    def topics(self) -> list[str]:
+        """The topics to subscribe to."""
+        ...
+
+    def receive(self, topic: str, payload: bytes) -> None:
+        """Take a message (must return at once: the work is queued)."""
+        ...
+
+    def report(self) -> UnitReport:
+        """What the heartbeat says about configuration and commands."""
+        ...
 
 
 class Link:
@@ -54,6 +73,7 @@ class Link:
         window: int = WINDOW,
         retry_after: float = RETRY_AFTER,
         office_queue: tuple[str, Callable[[bytes], None]] | None = None,
+        remote: Remote | None = None,
     ) -> None:
         self._outbox = outbox
         self._device_id = device_id
@@ -65,6 +85,7 @@ class Link:
         self._retry_after = retry_after
         self._office_queue = office_queue
         """(office id, receiver): also follow the office's queue state, for the kiosk's wait display."""
+        self._remote = remote
         self._wake = asyncio.Event()
         self._hardware_wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -76,6 +97,11 @@ class Link:
         """Sessions that ended in an unexpected error (each logged, then restarted)."""
         self.ignored_acks = 0
         """Messages on the acks topic that were no valid ack from central (forged, oversized, malformed)."""
+
+    @property
+    def remote(self) -> Remote | None:
+        """What handles central's configuration and commands, if anything."""
+        return self._remote
 
     def notify(self) -> None:
         """Tell the link that the outbox has something new (call from the event loop)."""
@@ -117,6 +143,7 @@ class Link:
                 outbox_depth=self._outbox.depth() if state == "online" else 0,
                 software=SOFTWARE,
                 hardware=hardware or {},
+                fleet=self._remote.report() if self._remote else None,
             )
         )
 
@@ -125,6 +152,8 @@ class Link:
         await client.subscribe(topics.acks(self._device_id), qos=1)
         if self._office_queue is not None:
             await client.subscribe(topics.office_queue(self._office_queue[0]), qos=1)
+        for topic in self._remote.topics() if self._remote else ():
+            await client.subscribe(topic, qos=1)
         self.connected.set()
         async with asyncio.TaskGroup() as group:
             group.create_task(self._receive_acks(client))
@@ -132,26 +161,32 @@ class Link:
             group.create_task(self._heartbeat(client))
 
     async def _heartbeat(self, client: aiomqtt.Client) -> None:
-        """Publish the status now, then every HEARTBEAT_SECONDS, and whenever the hardware has changed."""
-        published: dict[str, Any] | None = None
+        """Publish the status now, then every HEARTBEAT_SECONDS, and whenever the hardware or the remote
+        report has changed."""
+        published: tuple[dict[str, Any], UnitReport | None] | None = None
         due = time.monotonic()
         while True:
             self._hardware_wake.clear()
             hardware = await asyncio.to_thread(self._hardware_health)  # asks the printer: off the loop
-            if hardware != published or time.monotonic() >= due:
+            now = (hardware, self._remote.report() if self._remote else None)
+            if now != published or time.monotonic() >= due:
                 payload = await asyncio.to_thread(self._status, "online", hardware)
                 await client.publish(topics.status(self._device_id), payload, qos=1, retain=True)
-                published, due = hardware, time.monotonic() + HEARTBEAT_SECONDS
+                published, due = now, time.monotonic() + HEARTBEAT_SECONDS
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._hardware_wake.wait(), timeout=due - time.monotonic())
 
     async def _receive_acks(self, client: aiomqtt.Client) -> None:
+        acks = topics.acks(self._device_id)
         async for message in client.messages:
             payload = message.payload if isinstance(message.payload, bytes) else b""
             if self._office_queue is not None and message.topic.matches(
                 topics.office_queue(self._office_queue[0])
             ):
                 self._office_queue[1](payload)
+                continue
+            if self._remote is not None and message.topic.value != acks:
+                self._remote.receive(message.topic.value, payload)
                 continue
             try:
                 ids = open_ack(payload, self._device_id, self._central)

@@ -181,3 +181,23 @@ class Outbox:
         """How many envelopes wait for an ack."""
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def set_ticket_prefix(self, prefix: str) -> None:
+        """Issue the next tickets with this prefix (a configuration central pushed)."""
+        with self._lock:
+            self._ticket_prefix = prefix
+
+    def wipe(self) -> int:
+        """Forget what is left once central has everything (the idempotency receipts), and compact the file so
+        no freed page keeps old bytes; returns 0, or how many envelopes still wait, and then wipes nothing.
+        Sequence and ticket counters stay: numbers are never reused."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            waiting = int(self._db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+            if waiting:
+                self._db.execute("ROLLBACK")
+                return waiting
+            self._db.execute("DELETE FROM receipts")
+            self._db.execute("COMMIT")
+            self._db.execute("VACUUM")
+        return 0

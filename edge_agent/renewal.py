@@ -32,9 +32,14 @@ class CertificateKeeper:
         """Renew now if the certificate is due; whether it was renewed (EnrolmentError if refused)."""
         if not await asyncio.to_thread(certificate_due, self.identity):
             return False
+        await self.renew_now()
+        return True
+
+    async def renew_now(self) -> Identity:
+        """A new TLS key and certificate now, due or not (central's rotate-identity command)."""
         self.identity = await asyncio.to_thread(renew, self._data_dir, self.identity)
         log.info("renewed this unit's certificate (generation %d)", self.identity.generation)
-        return True
+        return self.identity
 
     async def run(self) -> None:
         """Check at once, then every CHECK_SECONDS (RETRY_SECONDS after a failure), until cancelled."""

@@ -26,6 +26,7 @@ from edge_agent.notify import Notifier, outbox_writable, watchdog
 from edge_agent.outbox import Outbox
 from edge_agent.profile import load_profile
 from edge_agent.queue_watch import QueueWatch
+from edge_agent.remote import LocalSettings, RemoteControl
 from edge_agent.renewal import CertificateKeeper
 from edge_agent.submission import EdgeServices
 from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
@@ -95,6 +96,13 @@ async def serve(config: EdgeConfig) -> None:
         None if config.profile is None else CounterUnitHardware.from_profile(load_profile(config.profile))
     )
     queue = QueueWatch()
+    kiosk_settings = KioskSettings.from_environment()
+    remote = RemoteControl(
+        config.data_dir,
+        keeper,
+        config.catalog,
+        LocalSettings(config.ticket_prefix, kiosk_settings.idle_seconds),
+    )
     link = Link(
         outbox,
         identity.device_id,
@@ -104,12 +112,14 @@ async def serve(config: EdgeConfig) -> None:
         hardware_health=dict if hardware is None else lambda: msgspec.to_builtins(hardware.health()),
         retry_after=config.ack_timeout,
         office_queue=(identity.office_id, queue.offer),
+        remote=remote,
     )
     planner = CatalogPlanner.load(config.catalog)
     services = EdgeServices(identity=identity, outbox=outbox, link=link, planner=planner, queue=queue)
     kiosk = None
     if hardware is not None:
-        kiosk = Kiosk(services, planner.catalog, hardware, KioskSettings.from_environment())
+        kiosk = Kiosk(services, planner.catalog, hardware, kiosk_settings)
+    remote.attach(services, planner, kiosk.context if kiosk else None, link.hardware_changed)
     server = uvicorn.Server(
         uvicorn.Config(
             create_edge_app(services, *kiosk.mount()) if kiosk else create_edge_app(services),
@@ -129,7 +139,11 @@ async def serve(config: EdgeConfig) -> None:
                 return (await http.get(health_url)).status_code == 200
         return False
 
-    tasks = [asyncio.create_task(link.run(), name="link"), asyncio.create_task(keeper.run(), name="renewal")]
+    tasks = [
+        asyncio.create_task(link.run(), name="link"),
+        asyncio.create_task(keeper.run(), name="renewal"),
+        asyncio.create_task(remote.run(), name="remote configuration"),
+    ]
     unwatch = hardware.watch(link.hardware_changed) if hardware is not None else None
     serving = asyncio.create_task(server.serve(), name="local API")
     try:

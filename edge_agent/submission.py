@@ -34,9 +34,10 @@ class SubmissionCreated(msgspec.Struct, frozen=True):
     plan: Plan
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EdgeServices:
-    """What submitting needs (and what the API and kiosk show about it), built by the runner."""
+    """What submitting needs (and what the API and kiosk show about it), built by the runner; central's
+    configuration replaces the identity (a new counter key), a reload the planner (edge_agent/remote.py)."""
 
     identity: Identity
     outbox: Outbox

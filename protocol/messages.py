@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from protocol.config import UnitReport
 from protocol.facts import Facts
 from protocol.plan import Plan
 
@@ -37,6 +38,8 @@ class Status(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     outbox_depth: int = 0
     software: str = ""
     hardware: dict[str, Any] = msgspec.field(default_factory=dict)
+    fleet: UnitReport | None = None
+    """Configuration and commands (protocol/config.py); None from a unit that predates them."""
     v: int = 1
 
 

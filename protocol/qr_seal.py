@@ -11,8 +11,10 @@ QR code in alphanumeric mode carries it intact (zbar mangles binary QR payloads)
 Nothing here logs; errors never contain the payload.
 """
 
+import contextlib
 import enum
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -157,3 +159,12 @@ def open_qr(text: str, counter: CounterKey) -> OpenedQr:
     except Exception as exc:  # InvalidTag, zlib.error, msgspec errors: all mean "not ours or damaged"
         raise QrError("damaged or tampered QR code") from exc
     return OpenedQr(kind, header.issuer, payload, data[:-SIGNATURE_LEN], data[-SIGNATURE_LEN:])
+
+
+def open_qr_with(text: str, keys: Sequence[CounterKey]) -> OpenedQr:
+    """Open a QR text with whichever of these counter keys sealed it (the current one, and the previous one
+    for a while after a rotation); QrError if none did."""
+    for key in keys[:-1]:
+        with contextlib.suppress(QrError):
+            return open_qr(text, key)
+    return open_qr(text, keys[-1])

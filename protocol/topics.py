@@ -1,9 +1,8 @@
 """MQTT topic names under `madoguchi/v1/` (`docs/protocol.md`, "Topics"); the only place topics are spelled.
 
-Submissions, acks and status are in use. The contract's other topics are spelled here before anything uses
-them, so the work that comes next does not invent its own: `config`, `commands` and `ALL_STATUS` are reserved
-for the fleet (pushed configuration, remote commands, central's status reader), `device_queue` and
-`office_queue` for the queue. Nothing here publishes or subscribes.
+Submissions, acks, status, config, commands and `ALL_STATUS` (central's status reader) are in use;
+`device_queue` and `office_queue` are spelled here for the queue, so it does not invent its own. Nothing here
+publishes or subscribes.
 """
 
 PREFIX = "madoguchi/v1"
@@ -27,12 +26,12 @@ def status(device_id: str) -> str:
 
 
 def config(device_id: str) -> str:
-    """Central → edge, retained, signed (reserved for the fleet: profile, catalog version, keys)."""
+    """Central → edge, retained: the unit's signed configuration (protocol/config.py)."""
     return f"{PREFIX}/devices/{device_id}/config"
 
 
 def commands(device_id: str) -> str:
-    """Central → edge: remote commands (reserved for the fleet)."""
+    """Central → edge: signed remote commands (protocol/config.py)."""
     return f"{PREFIX}/devices/{device_id}/commands"
 
 
@@ -49,7 +48,7 @@ def office_queue(office_id: str) -> str:
 ALL_SUBMISSIONS = f"{CENTRAL_SHARE}/{PREFIX}/devices/+/submissions"
 """Every unit's submissions, shared among central's ingest workers."""
 ALL_STATUS = f"{PREFIX}/devices/+/status"
-"""Every unit's status (reserved for the fleet: central's status reader)."""
+"""Every unit's status, as central's fleet loop reads it (central/fleet/channel.py)."""
 
 
 def device_of(topic: str) -> str | None:

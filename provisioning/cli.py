@@ -1,6 +1,7 @@
 """`madoguchi provision ...`: IT's commands against central's data: set up the CA, central's identities and
 the broker (`init`), enrolment tokens and serial numbers, revocation, the broker's files, and the city key's
-recovery shares (provisioning/key_cli.py). Keys are written 0600 and never printed."""
+recovery shares (provisioning/key_cli.py), remote configuration, rollouts and commands
+(provisioning/fleet_cli.py). Keys are written 0600 and never printed."""
 
 import asyncio
 import shlex
@@ -20,6 +21,7 @@ from central.fleet.eviction import EvictionIncomplete
 from central.fleet.grants import add_serial, approve_serial, issue_token, serials, token_ttl
 from central.fleet.setup import BrokerSetup
 from central.models import Device
+from provisioning.fleet_cli import command, config, rollout
 from provisioning.init import FleetInit, provision_fleet
 from provisioning.key_cli import key_recover, key_split
 from provisioning.mosquitto import CONF_FILE, DEFAULT_PORT, BrokerSettings, write_broker_files
@@ -241,3 +243,6 @@ def mosquitto_config(
 
 provision.add_command(key_split)
 provision.add_command(key_recover)
+provision.add_command(config)
+provision.add_command(rollout)
+provision.add_command(command)

@@ -7,8 +7,9 @@ a one-off certificate and returns only when the broker refuses a revoked certifi
 reload took; last, the unit's client and role leave the broker's access rules. Each step says what it did,
 and running the command again finishes what an unreachable broker interrupted.
 
-Not yet: rotating the counter key and pushing the new one to every other unit needs the signed
-configuration channel (the next part of the fleet work); the command says so each time.
+Right after the database step the counter key is rotated (the lost unit holds it): central pushes the new
+one to every other unit in their signed configuration within seconds, and opens QR codes sealed to the
+previous key for a day (central/fleet/counter_keys.py). A second run for the same unit does not rotate again.
 """
 
 import asyncio
@@ -16,23 +17,34 @@ import os
 import signal
 import subprocess
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from central.fleet.broker_admin import BrokerAdmin
 from central.fleet.ca_store import CityCA
+from central.fleet.counter_keys import GRACE, rotate, rotated_for
 from central.fleet.credentials import existing_files
 from central.fleet.dynsec import CENTRAL_ADMIN
 from central.fleet.enrolment import revoke
 from central.fleet.eviction import BrokerAddress, evict
+from central.fleet.health import CITY_TIME
 from central.fleet.setup import BrokerSetup
 from protocol.urls import parse_broker_url
 from provisioning.mosquitto import write_crl
 
-COUNTER_KEY_NOTE = (
-    "counter key: not rotated yet (that needs the signed configuration channel; docs/operations.md)"
-)
+
+def rotate_counter_key(data_dir: Path, unit_id: str) -> str:
+    """Rotate the counter key for this unit's revocation (once); what was done."""
+    if rotated_for(data_dir) == unit_id:
+        return f"counter key: already rotated for {unit_id}"
+    new = rotate(data_dir, unit_id)
+    until = (datetime.now(UTC) + GRACE).astimezone(CITY_TIME).strftime("%Y-%m-%d %H:%M")
+    return (
+        f"counter key rotated (new key {new.key_id.hex()}): central pushes it to every other unit; "
+        f"slips sealed to the previous key still open at central until {until} (Asia/Tokyo)"
+    )
 
 
 class ReloadFailed(RuntimeError):  # noqa: N818 - reads as the outcome at the call site
@@ -67,14 +79,13 @@ class Revocation:
     async def run(self, unit_id: str) -> list[str]:
         """Revoke unit_id everywhere; returns what was done, step by step (KeyError: no such unit)."""
         device = await asyncio.to_thread(revoke, self.engine, unit_id)
-        done = [f"central refuses {unit_id}'s envelopes (revoked at {device.revoked_at:%Y-%m-%d %H:%M} UTC)"]
+        done = [
+            f"central refuses {unit_id}'s envelopes (revoked at {device.revoked_at:%Y-%m-%d %H:%M} UTC)",
+            await asyncio.to_thread(rotate_counter_key, self.data_dir, unit_id),
+        ]
         setup = self.setup
         if setup is None:
-            return [
-                *done,
-                "no secured broker is recorded (fleet.json): nothing to do there",
-                COUNTER_KEY_NOTE,
-            ]
+            return [*done, "no secured broker is recorded (fleet.json): nothing to do there"]
         url = parse_broker_url(setup.broker_url)
 
         async def apply_crl() -> None:
@@ -86,4 +97,4 @@ class Revocation:
         admin = BrokerAdmin(url, existing_files(self.data_dir, CENTRAL_ADMIN))
         await admin.remove(unit_id)
         done.append(f"removed {unit_id} from the broker's access rules (its connection, if any, is gone)")
-        return [*done, COUNTER_KEY_NOTE]
+        return done

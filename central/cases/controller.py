@@ -278,7 +278,7 @@ class CasePages(StaffController):
     @post("/counter", sync_to_thread=True)
     def open_qr(self, state: State, staff: NamedDependency[Staff], data: URLEncodedBody[QrForm]) -> Redirect:
         """Open the case on a slip, recording it if it has not synced yet."""
-        case_id = open_by_qr(state.engine, state.counter_key, state.staff_planner, staff, data.qr)
+        case_id = open_by_qr(state.engine, state.counter_keys, state.staff_planner, staff, data.qr)
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
 
 

@@ -1,12 +1,13 @@
 """Counter work: open a case from the slip's QR (scanner or camera), even before the case has synced.
 
-The QR is sealed to the counter key central holds and signed by the unit that printed it; an unknown or
-revoked unit's QR is refused, and the office and unit are the signing unit's as the device registry has them,
-never what the QR text claims. The case is recorded under the submission id the QR carries, so when its
-envelope syncs later ingest marks this same case synced and keeps what staff did — one case, never two.
-Never logs the QR or its contents.
+The QR is sealed to the counter key central holds (or, for a day after a rotation, the previous one) and
+signed by the unit that printed it; an unknown or revoked unit's QR is refused, and the office and unit are
+the signing unit's as the device registry has them, never what the QR text claims. The case is recorded under
+the submission id the QR carries, so when its envelope syncs later ingest marks this same case synced and
+keeps what staff did — one case, never two. Never logs the QR or its contents.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import msgspec
@@ -21,15 +22,15 @@ from central.cases.records import NewCase, add_case, prepare_synced, stored_or_n
 from central.errors import ActionRefusedError, CaseForbiddenError
 from central.models import Case, Device, Origin
 from procedures.planner import CatalogPlanner
-from protocol.qr_seal import CaseQr, CounterKey, QrError, open_qr
+from protocol.qr_seal import CaseQr, CounterKey, QrError, open_qr_with
 
 ATTEMPTS = 2
 """A second try when ingest or the background step recorded the case between our read and our write."""
 
 
-def _case_qr(session: Session, text: str, counter: CounterKey) -> CaseQr:
+def _case_qr(session: Session, text: str, counters: Sequence[CounterKey]) -> CaseQr:
     try:
-        opened = open_qr(text, counter)
+        opened = open_qr_with(text, counters)
     except QrError as exc:
         raise ActionRefusedError("読み取れない、または他の市のQRコードです") from exc
     if not isinstance(opened.payload, CaseQr):
@@ -84,14 +85,14 @@ def _record(session: Session, staff: Staff, payload: CaseQr, planner: CatalogPla
 
 def open_by_qr(
     engine: Engine,
-    counter: CounterKey,
+    counters: Sequence[CounterKey],
     planner: CatalogPlanner,
     staff: Staff,
     text: str,
 ) -> str:
     """The id of the case on this slip, recording it first if central has not seen it yet."""
     with Session(engine) as session:
-        payload = _case_qr(session, text, counter)
+        payload = _case_qr(session, text, counters)
         if not staff.may_see(payload.office_id):
             raise CaseForbiddenError
         for _ in range(ATTEMPTS):

@@ -6,19 +6,26 @@ broker lets this identity publish acks, configs, commands and office queues (cen
 session lives in central's main process, is supervised (`run_connected`: reconnects after an outage), and a
 publish waits for it (bounded) and returns once the broker holds the message (QoS 1). Acks do not pass here:
 each ingest worker acks what it committed on its own session. What is published is the caller's to keep
-free of unencrypted personal data; nothing here logs payloads.
+free of unencrypted personal data; nothing here logs payloads. The same session reads what central follows
+on the broker (the units' retained status: central/fleet/channel.py), handing each message to `on_message`;
+a handler that fails is logged by type and place, and the session goes on.
 """
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 import aiomqtt
 
+from central.background import where
 from central.fleet.dynsec import CENTRAL_PUBLISHER
 from protocol.mqtt import TlsFiles, make_client, run_connected
 from protocol.urls import BrokerAddress
 
+log = logging.getLogger(__name__)
 WAIT_FOR_SESSION = 10.0
+OnMessage = Callable[[str, bytes], Awaitable[None]]
 
 
 class PublishFailed(RuntimeError):  # noqa: N818 - reads as the outcome at the call site
@@ -28,9 +35,17 @@ class PublishFailed(RuntimeError):  # noqa: N818 - reads as the outcome at the c
 class CentralPublisher:
     """Central's publishing session; `run()` is started by central's lifespan and cancelled at shutdown."""
 
-    def __init__(self, broker: BrokerAddress, tls: TlsFiles | None) -> None:
+    def __init__(
+        self,
+        broker: BrokerAddress,
+        tls: TlsFiles | None,
+        follow: Sequence[str] = (),
+        on_message: OnMessage | None = None,
+    ) -> None:
         self._broker = broker
         self._tls = tls
+        self._follow = follow
+        self._on_message = on_message
         self._client: aiomqtt.Client | None = None
         self._up = asyncio.Event()
 
@@ -49,10 +64,20 @@ class CentralPublisher:
         )
 
     async def _session(self, client: aiomqtt.Client) -> None:
+        for topic_filter in self._follow:
+            await client.subscribe(topic_filter, qos=1)
         self._client = client
         self._up.set()
-        async for _ in client.messages:  # nothing is subscribed: this only ends when the connection does
-            pass
+        async for message in client.messages:  # ends when the connection does
+            if self._on_message is None:
+                continue
+            payload = message.payload if isinstance(message.payload, bytes) else b""
+            try:
+                await self._on_message(message.topic.value, payload)
+            except Exception as exc:  # one bad message must not end the session; never logs the payload
+                log.error(
+                    "central-publisher: handling a message failed: %s at %s", type(exc).__name__, where(exc)
+                )
 
     def _lost(self) -> None:
         self._up.clear()

@@ -15,7 +15,7 @@ import msgspec
 from litestar import get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
+from litestar.params import FromQuery, PathParameter, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response
 from sqlmodel import Session
 
@@ -28,6 +28,10 @@ from central.queue.service import Desk
 from central.queue.snapshot import CITY_TIME, counter_queues, place, today_tickets
 from central.templates import render
 from central.web import StaffController
+
+TicketId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+"""A ticket's row id: bounded to what the database stores, so a huge number is a 400, not a 500."""
+CounterId = Annotated[str, PathParameter(max_length=64)]
 
 PRIORITY_LABELS = {
     "pregnancy": "妊娠中",
@@ -154,7 +158,7 @@ class QueuePages(StaffController):
         self,
         state: State,
         staff: NamedDependency[Staff],
-        counter: FromPath[str],
+        counter: CounterId,
         office: FromQuery[str | None] = None,
         desk: DeskQuery = "1",
     ) -> Response[str]:
@@ -167,7 +171,7 @@ class QueuePages(StaffController):
         self,
         state: State,
         staff: NamedDependency[Staff],
-        counter: FromPath[str],
+        counter: CounterId,
         office: FromQuery[str | None] = None,
         desk: DeskQuery = "1",
     ) -> Response[str]:
@@ -180,7 +184,7 @@ class QueuePages(StaffController):
         self,
         state: State,
         staff: NamedDependency[Staff],
-        counter: FromPath[str],
+        counter: CounterId,
         data: URLEncodedBody[DeskForm],
     ) -> Redirect:
         """Call the next ticket to this desk."""
@@ -194,7 +198,7 @@ class QueuePages(StaffController):
         self,
         state: State,
         staff: NamedDependency[Staff],
-        counter: FromPath[str],
+        counter: CounterId,
         data: URLEncodedBody[IssueForm],
     ) -> Redirect:
         """Issue a walk-in ticket (staff choose its counters and priority)."""
@@ -219,7 +223,7 @@ class QueuePages(StaffController):
         self,
         state: State,
         staff: NamedDependency[Staff],
-        ticket_id: FromPath[int],
+        ticket_id: TicketId,
         data: URLEncodedBody[TicketForm],
     ) -> Redirect:
         """Send a ticket to another counter, or another office's counter."""
@@ -236,7 +240,7 @@ class QueuePages(StaffController):
         self,
         state: State,
         staff: NamedDependency[Staff],
-        ticket_id: FromPath[int],
+        ticket_id: TicketId,
         data: URLEncodedBody[TicketForm],
     ) -> Redirect:
         """Give a waiting ticket priority (優先受付), or take it back (empty reason)."""
@@ -251,8 +255,8 @@ class QueuePages(StaffController):
         self,
         state: State,
         staff: NamedDependency[Staff],
-        ticket_id: FromPath[int],
-        action: FromPath[str],
+        ticket_id: TicketId,
+        action: Annotated[str, PathParameter(max_length=32)],
         data: URLEncodedBody[TicketForm],
     ) -> Redirect:
         """call (out of order), recall, no_show, park, return, serve, finish (done here), end."""

@@ -63,6 +63,10 @@ class SessionStore:
     def __len__(self) -> int:
         return len(self._sessions)
 
+    def set_idle(self, seconds: float) -> None:
+        """Change the timeout (pushed by central); live sessions are held to it from their next check."""
+        self._idle = seconds
+
     def __contains__(self, token: object) -> bool:
         return token in self._sessions
 

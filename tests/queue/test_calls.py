@@ -134,6 +134,9 @@ def test_refusals_change_nothing(queue_central: StaffCentral, desk: StaffClient)
     _post(desk, "/staff/queue/nowhere/issue", {"office": office, "counters": "nowhere"}, status=409)
     _post(desk, "/staff/queue/shimin/issue", {"office": office, "counters": "shimin", "priority": "vip"}, 409)
     assert desk.http.get("/staff/queue/tickets/x/recall").status_code in (404, 405)
+    for huge in (2**64, 10**27):  # beyond what the database stores: a clear 400, never a 500
+        for path in ("recall", "priority", "transfer"):
+            _post(desk, f"/staff/queue/tickets/{huge}/{path}", {"office": office, "counter": "shimin"}, 400)
     other = login(queue_central, "other_staff")  # another office's user may not touch it
     response = other.post_form(
         f"/staff/queue/tickets/{called.id}/recall", {"office": "elsewhere", "counter": "shimin"}

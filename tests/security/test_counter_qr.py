@@ -46,7 +46,7 @@ class Counter:
         return case_id, seal_qr(payload, counter=self.counter, issuer="unit-honcho", signer=self.unit)
 
     def open(self, staff: Staff, text: str) -> str:
-        return open_by_qr(self.engine, self.counter, self.planner, staff, text)
+        return open_by_qr(self.engine, [self.counter], self.planner, staff, text)
 
 
 @pytest.fixture(scope="module")

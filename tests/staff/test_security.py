@@ -49,6 +49,7 @@ def concrete(path: str, case: dict[str, Any]) -> str:
         "counter": "shimin",
         "ticket_id": "1",
         "action": "recall",
+        "device_id": "cu-0000000000",
     }
     return re.sub(r"\{(\w+):\w+\}", lambda match: values[match.group(1)], path)
 
