@@ -3,6 +3,7 @@
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import uvicorn
@@ -10,11 +11,12 @@ import uvicorn
 from central.accounts.service import add_user
 from central.app import create_app
 from central.audit.retention import purge_before, retention_cutoff
+from central.cases.approval import catalog_departments, set_departments
 from central.db import UnsafeDatabaseError, make_engine, secure_database
 from central.exports.csv_rows import Encoding
 from central.exports.run import ExportRequest, Format, run_export
 from central.models import Role
-from central.settings import Settings
+from central.settings import DatabaseMismatchError, Settings
 from central.webhooks.endpoints import add_endpoint, endpoints, remove_endpoint
 from central.webhooks.targets import AllowList
 from procedures.planner import CatalogPlanner
@@ -25,7 +27,17 @@ db_option = click.option(
     "db_url",
     help="Database URL (default: SQLite in the data dir; env MADOGUCHI_DB)",
 )
-data_option = click.option("--data-dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
+data_option = click.option(
+    "--data-dir", help="Central's data dir (env MADOGUCHI_DATA_DIR); it names central's database"
+)
+
+
+def settings_from(data_dir: str | None, db_url: str | None, **more: Any) -> Settings:
+    """The settings for a command; a `--db` other than the data dir's recorded database is a usage error."""
+    try:
+        return Settings.resolve(data_dir=data_dir, db_url=db_url, **more)
+    except DatabaseMismatchError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -77,12 +89,8 @@ def serve(
     catalog: Path | None,
 ) -> None:
     """Serve HTTP and ingest submissions from the broker."""
-    settings = Settings.resolve(
-        data_dir=data_dir,
-        db_url=db_url,
-        broker_url=broker_url,
-        ingest_workers=ingest_workers,
-        catalog=catalog,
+    settings = settings_from(
+        data_dir, db_url, broker_url=broker_url, ingest_workers=ingest_workers, catalog=catalog, serving=True
     )
     try:
         host, port = parse_listen(listen)
@@ -141,7 +149,7 @@ def export(
 
     CSV rows with characters CP932 lacks are listed on stderr, one line per row.
     """
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     engine = make_engine(settings.db_url)
     wanted = ExportRequest(
         fmt=fmt,
@@ -184,6 +192,13 @@ def user() -> None:
     multiple=True,
     help="A counter the user works at (repeatable)",
 )
+@click.option(
+    "--department",
+    "departments",
+    multiple=True,
+    help="A department (課, as the catalog names it, e.g. 市民課) whose procedures the user approves "
+    "(repeatable; supervisors and admins approve every department)",
+)
 @db_option
 @data_option
 def user_add(
@@ -191,16 +206,24 @@ def user_add(
     role: str,
     offices: tuple[str, ...],
     counters: tuple[str, ...],
+    departments: tuple[str, ...],
     db_url: str | None,
     data_dir: str | None,
 ) -> None:
     """Create a staff user, or reset an existing one; the password is read from stdin."""
     password = sys.stdin.readline().rstrip("\r\n")
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
+    known = catalog_departments(CatalogPlanner.load(settings.catalog).catalog) if departments else set()
+    if unknown := set(departments) - known:
+        raise click.BadParameter(
+            f"not in the catalog: {'、'.join(sorted(unknown))} (its departments: {'、'.join(sorted(known))})",
+            param_hint="--department",
+        )
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # users may be added before central first starts
     engine = make_engine(settings.db_url)
     try:
         add_user(engine, name, role, password, list(offices), list(counters))
+        set_departments(engine, name, departments)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
     finally:
@@ -225,7 +248,7 @@ def webhook_add(
 ) -> None:
     """Send approved procedures to URL (https://; private hosts and http:// only when MADOGUCHI_WEBHOOK_ALLOW
     names them), signed; prints the signing secret."""
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     try:
         allow = AllowList.from_env()
         known = frozenset(p.procedure.id for p in CatalogPlanner.load(settings.catalog).catalog.procedures)
@@ -245,7 +268,7 @@ def webhook_add(
 @data_option
 def webhook_list(db_url: str | None, data_dir: str | None) -> None:
     """The registered endpoints: id, URL, procedures (all when none), since when. Never the secrets."""
-    engine = make_engine(Settings.resolve(data_dir=data_dir, db_url=db_url).db_url)
+    engine = make_engine(settings_from(data_dir, db_url).db_url)
     try:
         for endpoint in endpoints(engine):
             wanted = ",".join(endpoint.procedures) or "*"
@@ -260,7 +283,7 @@ def webhook_list(db_url: str | None, data_dir: str | None) -> None:
 @data_option
 def webhook_remove(endpoint_id: int, db_url: str | None, data_dir: str | None) -> None:
     """Stop sending to an endpoint (its id from `webhook list`); what was queued for it is dropped."""
-    engine = make_engine(Settings.resolve(data_dir=data_dir, db_url=db_url).db_url)
+    engine = make_engine(settings_from(data_dir, db_url).db_url)
     try:
         dropped = remove_endpoint(engine, endpoint_id)
     except LookupError as exc:
@@ -278,7 +301,7 @@ def webhook_remove(endpoint_id: int, db_url: str | None, data_dir: str | None) -
 )
 def purge(db_url: str | None, data_dir: str | None, before: str | None) -> None:
     """Purge cases past retention (MADOGUCHI_RETENTION_DAYS, default five years); prints how many."""
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     engine = make_engine(settings.db_url)
     try:
         click.echo(purge_before(engine, parse_since(before) or retention_cutoff()))

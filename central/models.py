@@ -10,7 +10,7 @@ Never holds a rejected envelope's payload.
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlalchemy import Enum as EnumType
 from sqlmodel import Field, SQLModel
 
@@ -113,8 +113,11 @@ class Case(SQLModel, table=True):
     exist. A case opened from a slip's QR or recorded in an interview is prepared as it is recorded; a synced
     case by the background step (central/cases/prepare.py), off the ingest path. Ingest fills the sync
     columns; for a case a counter opened from its QR before its envelope arrived, it fills only those.
+    The inbox reads an office's newest prepared cases through `ix_case_inbox` (office, time taken,
+    prepared), so a page costs an index range, whatever the number of cases.
     """
 
+    __table_args__ = (Index("ix_case_inbox", "office_id", "created_at", "prepared_at"),)
     id: str = Field(primary_key=True, description="submission id (UUIDv7)")
     office_id: str = Field(index=True)
     ticket: str
@@ -235,10 +238,15 @@ class WebhookEndpoint(SQLModel, table=True):
 
 
 class WebhookDelivery(SQLModel, table=True):
-    """One approved procedure owed to one endpoint: pending until delivered, dead after too many tries."""
+    """One approved procedure owed to one endpoint: pending until delivered, dead after too many tries.
+
+    Ids are never reused (SQLite AUTOINCREMENT), so a re-approved procedure's new delivery has a new id."""
 
     __tablename__ = "webhook_delivery"
-    __table_args__ = (UniqueConstraint("endpoint_id", "case_id", "procedure_id"),)
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "case_id", "procedure_id"),
+        {"sqlite_autoincrement": True},
+    )
     id: int | None = Field(default=None, primary_key=True)
     endpoint_id: int = Field(index=True)
     case_id: str
@@ -251,3 +259,38 @@ class WebhookDelivery(SQLModel, table=True):
     next_attempt_at: datetime = Field(index=True)
     last_error: str = ""
     delivered_at: datetime | None = None
+
+
+class CaseVersion(SQLModel, table=True):
+    """One version of a case: after every change (correction, status, approval, return, reopening) the facts
+    as they then stood, who changed what, and the comment of a return. Version 1 is the case as received."""
+
+    __tablename__ = "case_version"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(index=True)
+    number: int
+    at: datetime
+    user_name: str
+    change: str = Field(sa_column=Column(Text, nullable=False), description="what changed, in Japanese")
+    procedure_id: str | None = None
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    facts: str = Field(sa_column=Column(Text, nullable=False), description="the facts after the change")
+
+
+class StaffDepartment(SQLModel, table=True):
+    """A department (課, as the catalog names it in Japanese) whose procedures a member of staff approves."""
+
+    __tablename__ = "staff_department"
+    user_name: str = Field(primary_key=True)
+    department: str = Field(primary_key=True)
+
+
+class CaseKey(SQLModel, table=True):
+    """What staff search a case by: each name in the household (whole and each part) and the ticket,
+    normalized (central/cases/search.py), so a search is an index range, not a scan of the facts."""
+
+    __tablename__ = "case_key"
+    case_id: str = Field(primary_key=True)
+    key: str = Field(primary_key=True, index=True)
+    office_id: str
+    created_at: datetime

@@ -12,6 +12,7 @@ import click
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from central.cli import settings_from
 from central.db import make_engine
 from central.fleet.broker_admin import BrokerAdminError
 from central.fleet.ca_store import CityCA
@@ -20,7 +21,6 @@ from central.fleet.eviction import EvictionIncomplete
 from central.fleet.grants import add_serial, approve_serial, issue_token, serials, token_ttl
 from central.fleet.setup import BrokerSetup
 from central.models import Device
-from central.settings import Settings
 from provisioning.fleet_cli import command, config, rollout
 from provisioning.init import FleetInit, provision_fleet
 from provisioning.key_cli import key_recover, key_split
@@ -46,7 +46,7 @@ def _units(engine: Engine) -> list[EnrolledUnit]:
 
 
 def _engine(data_dir: str | None, db_url: str | None) -> Engine:
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # where SQLite keeps the database
     return make_engine(settings.db_url)
 
@@ -101,7 +101,7 @@ def init(
     ingest_workers: int | None,
 ) -> None:
     """Create the city CA, central's keys and MQTT identities, and the broker's files (idempotent)."""
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url, ingest_workers=ingest_workers)
+    settings = settings_from(data_dir, db_url, ingest_workers=ingest_workers)
     broker = BrokerSettings(
         hosts=hosts or (socket.getfqdn(), "localhost", "127.0.0.1"),
         port=port,
@@ -198,7 +198,7 @@ def serial_list(data_dir: str | None, db_url: str | None) -> None:
 @click.argument("device_id")
 def revoke_device(data_dir: str | None, db_url: str | None, device_id: str) -> None:
     """Revoke a counter unit: central refuses its envelopes, the broker its certificate and connection."""
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     revocation = Revocation(
         engine=make_engine(settings.db_url),
         authority=CityCA.load_or_create(settings.data_dir),
@@ -233,7 +233,7 @@ def mosquitto_config(
     persistence_dir: Path,
 ) -> None:
     """Write the broker's files afresh, access rules rendered from the enrolled units (a new broker)."""
-    settings = Settings.resolve(data_dir=data_dir, db_url=db_url)
+    settings = settings_from(data_dir, db_url)
     units = _units(make_engine(settings.db_url))
     authority = CityCA.load_or_create(settings.data_dir)
     broker = BrokerSettings(hosts=hosts, port=port, persistence_dir=persistence_dir)

@@ -11,6 +11,7 @@ import msgspec
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from central.cli import settings_from
 from central.db import make_engine
 from central.fleet.channel import queue_command
 from central.fleet.rollout import (
@@ -23,7 +24,6 @@ from central.fleet.rollout import (
     unit_states,
 )
 from central.fleet.tables import ConfigVersion, Rollout
-from central.settings import Settings
 from protocol.config import COMMANDS
 
 data_option = click.option("--central-data", "data_dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
@@ -32,7 +32,7 @@ SETTINGS = ("ticket_prefix", "idle_seconds", "catalog_version")
 
 
 def _engine(data_dir: str | None, db_url: str | None) -> Engine:
-    return make_engine(Settings.resolve(data_dir=data_dir, db_url=db_url).db_url)
+    return make_engine(settings_from(data_dir, db_url).db_url)
 
 
 def _describe(rollout: Rollout) -> str:

@@ -5,8 +5,8 @@ import sys
 
 import click
 
+from central.cli import settings_from
 from central.keys import CITY_KEY_FILE
-from central.settings import Settings
 from protocol.keys import CityPrivateKey
 from protocol.secret_file import write_secret_file
 from provisioning.recovery import RecoveryError, recover_key, share_sheet, split_key
@@ -18,7 +18,7 @@ from provisioning.recovery import RecoveryError, recover_key, share_sheet, split
 @click.option("--threshold", type=click.IntRange(2, 16), required=True, help="Shares that recover it (M)")
 def key_split(data_dir: str | None, count: int, threshold: int) -> None:
     """Print the city sealing key as N shares, any M of which recover it (one per officer)."""
-    path = Settings.resolve(data_dir=data_dir, db_url=None).data_dir / CITY_KEY_FILE
+    path = settings_from(data_dir, None).data_dir / CITY_KEY_FILE
     if not path.exists():
         raise click.ClickException(f"no city key at {path}")
     if threshold > count:
@@ -33,7 +33,7 @@ def key_split(data_dir: str | None, count: int, threshold: int) -> None:
 @click.option("--central-data", "data_dir", help="Central's data dir (env MADOGUCHI_DATA_DIR)")
 def key_recover(data_dir: str | None) -> None:
     """Read shares on stdin (a blank line between shares) and write the city key (0600) into the data dir."""
-    path = Settings.resolve(data_dir=data_dir, db_url=None).data_dir / CITY_KEY_FILE
+    path = settings_from(data_dir, None).data_dir / CITY_KEY_FILE
     try:
         key = recover_key(sys.stdin.read())
         write_secret_file(path, key.raw)

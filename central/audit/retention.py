@@ -1,8 +1,8 @@
 """Retention: purge cases older than the city's retention period, writing each purge to the access log.
 
 The period comes from MADOGUCHI_RETENTION_DAYS (default 1827 days, five years). A purge deletes the case, its
-procedures, corrections and webhook deliveries; the access log keeps who saw the case and that it was purged.
-Never logs personal data.
+procedures, corrections, versions, search keys and webhook deliveries; the access log keeps who saw the case
+and that it was purged. Never logs personal data.
 """
 
 import asyncio
@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from central.audit import log
 from central.background import Loop
-from central.models import Case, CaseProcedure, Correction, WebhookDelivery
+from central.models import Case, CaseKey, CaseProcedure, CaseVersion, Correction, WebhookDelivery
 
 DEFAULT_RETENTION_DAYS = 1827
 PURGE_BATCH = 500
@@ -49,6 +49,8 @@ def purge_before(engine: Engine, before: datetime) -> int:
             for table, key in (
                 (CaseProcedure, CaseProcedure.case_id),
                 (Correction, Correction.case_id),
+                (CaseVersion, CaseVersion.case_id),
+                (CaseKey, CaseKey.case_id),
                 (WebhookDelivery, WebhookDelivery.case_id),
                 (Case, Case.id),
             ):

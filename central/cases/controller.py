@@ -4,8 +4,9 @@ Thin: parse, call a service in a worker thread, render or redirect. Every handle
 none answers anonymously, and unsafe methods need the session's CSRF token (central/web.py).
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import get, post
@@ -17,9 +18,14 @@ from litestar.response import Redirect, Response
 
 from central.accounts.service import Staff
 from central.cases import actions
+from central.cases.answers import answers_by_procedure
+from central.cases.approval import approvable_departments
 from central.cases.counter import open_by_qr
+from central.cases.labels import SEXES, StaffLabels, office_names
+from central.cases.versions import return_comments
 from central.cases.views import (
     CASE_STATUSES,
+    INBOX_LIMIT,
     ORIGINS,
     STATUSES,
     CaseDetail,
@@ -28,6 +34,8 @@ from central.cases.views import (
     case_detail,
     inbox,
 )
+from central.city_time import as_utc, city_today
+from central.models import ProcedureStatus
 from central.templates import render
 from central.web import StaffController
 
@@ -46,6 +54,22 @@ class CorrectionForm(msgspec.Struct):
     gaiji: str = ""
 
 
+class ReturnForm(msgspec.Struct):
+    """Why a procedure goes back to the counter."""
+
+    comment: str
+
+
+class BulkApproveForm(msgspec.Struct):
+    """The cases ticked in the inbox."""
+
+    case_id: list[str] | str = msgspec.field(default_factory=list)
+
+    def ids(self) -> list[str]:
+        """The ticked case ids (one tick arrives as a plain string)."""
+        return [self.case_id] if isinstance(self.case_id, str) else self.case_id
+
+
 class QrForm(msgspec.Struct):
     """The text of a slip's QR, as a USB scanner types it or the camera reads it."""
 
@@ -57,8 +81,10 @@ def inbox_filter(
     counter: FromQuery[str | None] = None,
     procedure: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
-    day: Annotated[
-        str | None, QueryParameter(description="city calendar day, YYYY-MM-DD (Asia/Tokyo)")
+    day: Annotated[str | None, QueryParameter(description="city calendar day, YYYY-MM-DD")] = None,
+    q: Annotated[str | None, QueryParameter(description="a ticket number or the start of a name")] = None,
+    before: Annotated[
+        str | None, QueryParameter(description="ISO 8601: only cases taken before (the next page)")
     ] = None,
 ) -> InboxFilter:
     """The inbox filter from the query; empty fields (as an HTML form sends them) mean any."""
@@ -66,7 +92,34 @@ def inbox_filter(
         chosen = date.fromisoformat(day) if day else None
     except ValueError as exc:
         raise ValidationException("受付日の形式が正しくありません（YYYY-MM-DD）") from exc
-    return InboxFilter(office or None, counter or None, procedure or None, status or None, chosen)
+    if q is not None and len(q) > 100:
+        raise ValidationException("検索語が長すぎます")
+    try:
+        older = datetime.fromisoformat(before) if before else None
+    except ValueError as exc:
+        raise ValidationException("before の形式が正しくありません（ISO 8601）") from exc
+    older = as_utc(older) if older else None
+    wanted = (office or None, counter or None, procedure or None, status or None, chosen, q or None, older)
+    return InboxFilter(*wanted)
+
+
+def older_query(wanted: InboxFilter, cases: list[CaseSummary]) -> str:
+    """The query string of the next inbox page: the same filters, cases taken before the last one shown."""
+    fields = {
+        "office": wanted.office,
+        "counter": wanted.counter,
+        "procedure": wanted.procedure,
+        "status": wanted.status,
+        "day": wanted.day.isoformat() if wanted.day else None,
+        "q": wanted.query,
+        "before": as_utc(cases[-1].created_at).isoformat() if cases else None,
+    }
+    return urlencode({key: value for key, value in fields.items() if value})
+
+
+def staff_labels(state: State) -> StaffLabels:
+    """The labels for the city's catalog and offices."""
+    return StaffLabels(state.staff_planner.catalog, office_names(state.settings.data_dir))
 
 
 FILTER_DEPENDENCY = {"wanted": Provide(inbox_filter, sync_to_thread=False)}
@@ -79,9 +132,13 @@ class CasePages(StaffController):
 
     @get("/", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
     def inbox_page(
-        self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
+        self,
+        state: State,
+        staff: NamedDependency[Staff],
+        wanted: NamedDependency[InboxFilter],
+        approved: Annotated[int | None, QueryParameter(description="procedures just bulk-approved")] = None,
     ) -> Response[str]:
-        """The inbox with its filters."""
+        """The inbox with its filters, search, the export link and bulk approval."""
         cases = inbox(state.engine, staff, wanted)
         return render(
             "staff/inbox.html",
@@ -90,6 +147,11 @@ class CasePages(StaffController):
             wanted=wanted,
             statuses=STATUSES,
             origins=ORIGINS,
+            labels=staff_labels(state),
+            approved=approved,
+            today=city_today().isoformat(),
+            page_size=INBOX_LIMIT,
+            older_query=older_query(wanted, cases),
         )
 
     @get("/inbox/rows", sync_to_thread=True, dependencies=FILTER_DEPENDENCY)
@@ -98,12 +160,23 @@ class CasePages(StaffController):
     ) -> Response[str]:
         """The inbox's rows alone: htmx polls this for live updates."""
         cases = inbox(state.engine, staff, wanted, logged=False)
-        return render("staff/inbox_rows.html", cases=cases, statuses=STATUSES, origins=ORIGINS)
+        return render(
+            "staff/inbox_rows.html",
+            cases=cases,
+            statuses=STATUSES,
+            origins=ORIGINS,
+            labels=staff_labels(state),
+        )
 
     @get("/cases/{case_id:str}", sync_to_thread=True)
     def case_page(self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str]) -> Response[str]:
-        """One case: household, plan, procedures with their status, corrections."""
+        """One case: household, every answer by procedure, procedures in visiting order with their status,
+        corrections and versions."""
         detail = case_detail(state.engine, staff, case_id)
+        labels = staff_labels(state)
+        procedures = detail.summary.procedures
+        sent_back = {p.id for p in procedures if p.status == ProcedureStatus.SENT_BACK}
+        mine = approvable_departments(state.engine, staff, {p.department for p in procedures})
         return render(
             "staff/case.html",
             staff=staff,
@@ -111,6 +184,15 @@ class CasePages(StaffController):
             statuses=STATUSES,
             case_statuses=CASE_STATUSES,
             origins=ORIGINS,
+            labels=labels,
+            answers=answers_by_procedure(labels, detail.facts, detail.plan),
+            versions=detail.versions,
+            returns=return_comments(detail.versions, sent_back),
+            departments=list(dict.fromkeys(p.department for p in procedures)),
+            approvable=mine,
+            may_reopen=bool(mine),
+            sexes=SEXES,
+            relations={key: value.label["ja"] for key, value in labels.catalog.relations.items()},
         )
 
     @post("/cases/{case_id:str}/procedures/{procedure_id:str}/status", sync_to_thread=True)
@@ -136,6 +218,37 @@ class CasePages(StaffController):
         """Approve a procedure for the core systems."""
         actions.approve(state.engine, staff, case_id, procedure_id)
         return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+    @post("/cases/{case_id:str}/procedures/{procedure_id:str}/return", sync_to_thread=True)
+    def return_procedure(
+        self,
+        state: State,
+        staff: NamedDependency[Staff],
+        case_id: FromPath[str],
+        procedure_id: FromPath[str],
+        data: URLEncodedBody[ReturnForm],
+    ) -> Redirect:
+        """Return a procedure to the counter with a comment."""
+        actions.return_procedure(state.engine, staff, case_id, procedure_id, data.comment)
+        return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+    @post("/cases/{case_id:str}/procedures/{procedure_id:str}/reopen", sync_to_thread=True)
+    def reopen(
+        self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str], procedure_id: FromPath[str]
+    ) -> Redirect:
+        """Take back an approval."""
+        actions.reopen(state.engine, staff, case_id, procedure_id)
+        return Redirect(f"/staff/cases/{case_id}", status_code=303)
+
+    @post("/approve", sync_to_thread=True)
+    def approve_many(
+        self, state: State, staff: NamedDependency[Staff], data: URLEncodedBody[BulkApproveForm]
+    ) -> Redirect:
+        """Approve every open procedure of the user's departments in the ticked cases."""
+        if not data.ids():
+            raise ValidationException("承認する案件を選んでください")
+        count = actions.approve_many(state.engine, staff, data.ids())
+        return Redirect(f"/staff/?approved={count}", status_code=303)
 
     @post("/cases/{case_id:str}/corrections", sync_to_thread=True)
     def correct(
@@ -178,7 +291,7 @@ class CaseApi(StaffController):
     def list_cases(
         self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
     ) -> list[CaseSummary]:
-        """The inbox as JSON (newest first, at most 200)."""
+        """The inbox as JSON (newest first, 50 at a time; `before` pages to older ones)."""
         return inbox(state.engine, staff, wanted)
 
     @get("/{case_id:str}", sync_to_thread=True)

@@ -20,7 +20,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from central.background import Loop
+from central.cases.indexes import ensure_indexes
 from central.cases.records import encoded, procedure_row, stored_or_new_plan
+from central.cases.search import index_missing, key_rows, write_keys
 from central.models import Case, CaseProcedure
 from procedures.planner import CatalogPlanner
 from protocol.facts import Facts
@@ -44,11 +46,18 @@ class Preparer:
     def __init__(self, engine: Engine, planner: CatalogPlanner) -> None:
         self._engine = engine
         self._planner = planner
+        self._keys_checked = False
 
     def __call__(self, limit: int = PREPARE_BATCH) -> int:
-        """One round of at most `limit` cases; returns how many it prepared."""
+        """One round of at most `limit` cases; returns how many it prepared. The first round also writes
+        the search keys of cases prepared before keys existed."""
+        if not self._keys_checked:
+            index_missing(self._engine)
+            self._keys_checked = True
         waiting = (
-            sa.select(_case.c.id, _case.c.facts, _case.c.plan)
+            sa.select(
+                _case.c.id, _case.c.facts, _case.c.plan, _case.c.ticket, _case.c.office_id, _case.c.created_at
+            )
             .where(_case.c.prepared_at.is_(None))
             .order_by(_case.c.received_at)
             .limit(limit)
@@ -57,10 +66,8 @@ class Preparer:
             cases = list(conn.execute(waiting))
         if not cases:
             return 0
-        plans = {
-            case.id: stored_or_new_plan(self._planner, case.plan, msgspec.json.decode(case.facts, type=Facts))
-            for case in cases
-        }
+        facts = {case.id: msgspec.json.decode(case.facts, type=Facts) for case in cases}
+        plans = {case.id: stored_or_new_plan(self._planner, case.plan, facts[case.id]) for case in cases}
         now = datetime.now(UTC)
         try:
             with self._engine.begin() as conn:
@@ -76,6 +83,8 @@ class Preparer:
                 ]
                 if rows:
                     conn.execute(sa.insert(_procedure), rows)
+                keys = [row for case in cases for row in key_rows(case, facts[case.id])]
+                write_keys(conn, keys, [case.id for case in cases])
         except IntegrityError:  # a counter prepared one of these meanwhile: the next round takes the rest
             return 0
         return len(plans)
@@ -83,6 +92,8 @@ class Preparer:
 
 @contextlib.asynccontextmanager
 async def preparation_loops(state: State) -> AsyncIterator[list[Loop]]:
-    """The cases slice's background loop: prepare synced cases every second, yielding to ingest."""
+    """The cases slice's background loop: prepare synced cases every second, yielding to ingest (first,
+    the staff pages' indexes an older database lacks)."""
+    await asyncio.to_thread(ensure_indexes, state.engine)
     prepare = Preparer(state.engine, state.staff_planner)
     yield [Loop("prepare", PREPARE_INTERVAL, lambda: asyncio.to_thread(prepare), max_defer=PREPARE_MAX_DEFER)]

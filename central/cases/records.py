@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 from sqlmodel import Session, select
 
+from central.cases.search import key_rows, write_keys
 from central.models import Case, CaseProcedure, Origin, ProcedureStatus
 from procedures.answers import MissingFacts
 from procedures.planner import FACTS_ERRORS, CatalogPlanner
@@ -118,12 +119,15 @@ def add_case(session: Session, new: NewCase, now: datetime) -> Case:
     )
     session.add(case)
     sync_procedures(session, new.id, new.plan, now)
+    write_keys(session.connection(), key_rows(new, new.facts), [new.id])
     return case
 
 
 def prepare_synced(session: Session, case: Case, planner: CatalogPlanner, now: datetime) -> None:
     """Prepare one synced case now, in the caller's transaction (its QR came before the background step)."""
-    plan = stored_or_new_plan(planner, case.plan, msgspec.json.decode(case.facts, type=Facts))
+    facts = msgspec.json.decode(case.facts, type=Facts)
+    plan = stored_or_new_plan(planner, case.plan, facts)
     case.plan, case.prepared_at, case.updated_at = encoded(plan), now, now
     session.add(case)
     sync_procedures(session, case.id, plan, now)
+    write_keys(session.connection(), key_rows(case, facts), [case.id])

@@ -4,22 +4,27 @@ Every function takes the logged-in `Staff` and only ever returns prepared cases 
 one case writes an access-log entry in the same transaction. Never logs facts.
 """
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol, cast
 
 import msgspec
+import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from central.accounts.service import Staff
 from central.audit import log
+from central.cases.search import newest_matching
+from central.cases.versions import VersionView, versions_of
+from central.city_time import city_day, city_zone
 from central.errors import CaseForbiddenError, CaseNotFoundError
 from central.models import Case, CaseProcedure, CaseStatus, Correction, Origin, ProcedureStatus
 from protocol.facts import Facts
 from protocol.plan import Plan, decode_plan
 
-CITY_TIME = ZoneInfo("Asia/Tokyo")
-"""Dates in filters are the city's calendar days."""
+CITY_TIME = city_zone()
+"""The city's time zone (MADOGUCHI_TIME_ZONE, central/city_time.py), for the slices that import it here."""
 STATUSES = {
     ProcedureStatus.WAITING: "待ち",
     ProcedureStatus.IN_PROGRESS: "対応中",
@@ -36,7 +41,8 @@ CASE_STATUSES = {
 }
 OPEN_STATUSES = frozenset({ProcedureStatus.WAITING, ProcedureStatus.IN_PROGRESS, ProcedureStatus.SENT_BACK})
 ORIGINS = {Origin.SYNC: "同期", Origin.QR: "QR", Origin.INTERVIEW: "聞き取り"}
-INBOX_LIMIT = 200
+INBOX_LIMIT = 50
+"""Cases per inbox page; older ones are a page further (`before`)."""
 
 
 class ProcedureState(msgspec.Struct, frozen=True):
@@ -80,12 +86,13 @@ class CaseSummary(msgspec.Struct, frozen=True):
 
 
 class CaseDetail(msgspec.Struct, frozen=True):
-    """One case in full: the summary, the (corrected) facts, the plan and the corrections."""
+    """One case in full: the summary, the (corrected) facts, the plan, the corrections and the versions."""
 
     summary: CaseSummary
     facts: Facts
     plan: Plan | None
     corrections: list[CorrectionView]
+    versions: list[VersionView]
 
 
 class InboxFilter(msgspec.Struct, frozen=True):
@@ -96,9 +103,26 @@ class InboxFilter(msgspec.Struct, frozen=True):
     procedure: str | None = None
     status: str | None = None
     day: date | None = None
+    query: str | None = None
+    """A ticket number, or the start of a name in the household (family name, given name or both)."""
+    before: datetime | None = None
+    """Only cases taken before this (the next page of older cases)."""
 
 
-def _state(row: CaseProcedure) -> ProcedureState:
+class ProcedureRow(Protocol):
+    """What the staff views read of a procedure row (an ORM object or a plain row of its columns)."""
+
+    case_id: str
+    procedure_id: str
+    name: str
+    department: str
+    counter: str
+    status: ProcedureStatus
+    approved_at: datetime | None
+    approved_by: str | None
+
+
+def _state(row: ProcedureRow) -> ProcedureState:
     return ProcedureState(
         row.procedure_id,
         row.name,
@@ -113,6 +137,7 @@ def _state(row: CaseProcedure) -> ProcedureState:
 class _Counter(msgspec.Struct, frozen=True):
     id: str
     order: int
+    procedures: list[str] = msgspec.field(default_factory=list)
 
 
 class _PlanCounters(msgspec.Struct, frozen=True):
@@ -136,7 +161,7 @@ _plan_counters = msgspec.json.Decoder(_PlanCounters | None)
 _people = msgspec.json.Decoder(_People)
 
 
-def _current_counter(plan: _PlanCounters | None, procedures: list[CaseProcedure]) -> str | None:
+def _current_counter(plan: _PlanCounters | None, procedures: Sequence[ProcedureRow]) -> str | None:
     """The first counter, in visiting order, with a procedure still open there."""
     open_counters = {row.counter for row in procedures if row.status in OPEN_STATUSES}
     for counter in sorted(plan.counters if plan else [], key=lambda item: item.order):
@@ -145,9 +170,17 @@ def _current_counter(plan: _PlanCounters | None, procedures: list[CaseProcedure]
     return next(iter(sorted(open_counters)), None)
 
 
-def summary_of(case: Case, procedures: list[CaseProcedure]) -> CaseSummary:
-    """The inbox row of a case."""
+def _visiting_order(plan: _PlanCounters | None, procedures: Sequence[ProcedureRow]) -> list[ProcedureRow]:
+    """The procedures in the plan's visiting order (counter by counter); those the plan dropped come last."""
+    counters = sorted(plan.counters if plan else [], key=lambda item: item.order)
+    rank = {pid: index for index, pid in enumerate(pid for counter in counters for pid in counter.procedures)}
+    return sorted(procedures, key=lambda row: (rank.get(row.procedure_id, len(rank)), row.procedure_id))
+
+
+def summary_of(case: Case, procedures: Sequence[ProcedureRow]) -> CaseSummary:
+    """The inbox row of a case, its procedures in visiting order."""
     people = _people.decode(case.facts)
+    plan = _plan_counters.decode(case.plan)
     return CaseSummary(
         id=case.id,
         office_id=case.office_id,
@@ -159,21 +192,18 @@ def summary_of(case: Case, procedures: list[CaseProcedure]) -> CaseSummary:
         synced=case.received_at is not None,
         applicant=people.applicant.name,
         household=[member.name for member in people.household],
-        current_counter=_current_counter(_plan_counters.decode(case.plan), procedures),
-        procedures=[_state(row) for row in procedures],
+        current_counter=_current_counter(plan, procedures),
+        procedures=[_state(row) for row in _visiting_order(plan, procedures)],
     )
 
 
-def procedures_of(session: Session, ids: list[str]) -> dict[str, list[CaseProcedure]]:
-    """The procedure rows of these cases, by case id, in counter order."""
-    grouped: dict[str, list[CaseProcedure]] = {case_id: [] for case_id in ids}
-    query = (
-        select(CaseProcedure)
-        .where(col(CaseProcedure.case_id).in_(ids))
-        .order_by(col(CaseProcedure.counter), col(CaseProcedure.procedure_id))
-    )
-    for row in session.exec(query):
-        grouped[row.case_id].append(row)
+def procedures_of(session: Session, ids: list[str]) -> dict[str, list[ProcedureRow]]:
+    """The procedure rows of these cases, by case id (plain rows: no ORM objects to build for a page)."""
+    grouped: dict[str, list[ProcedureRow]] = {case_id: [] for case_id in ids}
+    table = CaseProcedure.__table__  # type: ignore[attr-defined]
+    query = sa.select(table).where(table.c.case_id.in_(ids)).order_by(table.c.counter, table.c.procedure_id)
+    for row in session.connection().execute(query):
+        grouped[row.case_id].append(cast(ProcedureRow, row))
     return grouped
 
 
@@ -181,13 +211,14 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter, *, logged: bool = T
     """The newest cases of the user's offices that match the filter; the view is access-logged per office
     unless `logged` is False (the live rows htmx polls every few seconds, under a logged page view)."""
     offices = staff.offices & {wanted.office} if wanted.office else staff.offices
-    query = select(Case).where(col(Case.office_id).in_(offices), col(Case.prepared_at).is_not(None))
-    if wanted.day is not None:
-        start = datetime.combine(wanted.day, time(), CITY_TIME)
-        query = query.where(
-            col(Case.created_at) >= start,
-            col(Case.created_at) < start + timedelta(days=1),
-        )
+    start, end = city_day(wanted.day) if wanted.day is not None else (None, None)
+    if wanted.before is not None:
+        end = min(end, wanted.before) if end else wanted.before
+    query = select(Case).where(col(Case.prepared_at).is_not(None))
+    if start is not None:
+        query = query.where(col(Case.created_at) >= start)
+    if end is not None:
+        query = query.where(col(Case.created_at) < end)
     conditions = [
         getattr(CaseProcedure, name) == value
         for name, value in (
@@ -198,10 +229,15 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter, *, logged: bool = T
         if value
     ]
     if conditions:
-        matching = select(CaseProcedure.case_id).where(*conditions)
-        query = query.where(col(Case.id).in_(matching))
+        with_procedure = select(CaseProcedure.case_id).where(*conditions)
+        query = query.where(col(Case.id).in_(with_procedure))
     query = query.order_by(col(Case.created_at).desc()).limit(INBOX_LIMIT)
     with Session(engine) as session:
+        if wanted.query:  # the key table picks the cases: then only those are read
+            hits = newest_matching(session.connection(), wanted.query, offices, start, end)
+            query = query.where(col(Case.id).in_(hits))
+        else:
+            query = query.where(col(Case.office_id).in_(offices))
         cases = list(session.exec(query))
         procedures = procedures_of(session, [case.id for case in cases])
         summaries = [summary_of(case, procedures[case.id]) for case in cases]
@@ -236,6 +272,7 @@ def detail_in(session: Session, case: Case) -> CaseDetail:
             CorrectionView(item.field, item.before, item.after, item.gaiji, item.user_name, item.at)
             for item in corrections
         ],
+        versions=versions_of(session, case.id),
     )
 
 

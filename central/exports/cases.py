@@ -14,8 +14,8 @@ import msgspec
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from central.cases.views import procedures_of
-from central.models import Case, CaseProcedure
+from central.cases.views import ProcedureRow, procedures_of
+from central.models import Case
 
 CHUNK = 500
 
@@ -24,7 +24,7 @@ def _moment(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def case_record(case: Case, procedures: Sequence[CaseProcedure]) -> dict[str, Any]:
+def case_record(case: Case, procedures: Sequence[ProcedureRow]) -> dict[str, Any]:
     """The exported shape of one case; facts and plan are nested objects, not strings."""
     return {
         "id": case.id,

@@ -14,6 +14,9 @@ from central.exports.cases import CHUNK
 from central.exports.records import gaiji_fields, procedure_record
 from central.models import Case, CaseProcedure
 
+STREAM_ROWS = 500
+"""Rows fetched at a time: an export's memory stays flat however many procedures it writes."""
+
 
 def iter_procedures(
     engine: Engine,
@@ -31,6 +34,7 @@ def iter_procedures(
         select(CaseProcedure, Case)
         .join(Case, col(Case.id) == col(CaseProcedure.case_id))
         .order_by(moment, col(CaseProcedure.case_id), col(CaseProcedure.procedure_id))
+        .execution_options(yield_per=STREAM_ROWS)
     )
     if approved:
         query = query.where(col(CaseProcedure.approved_at).is_not(None))

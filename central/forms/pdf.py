@@ -57,6 +57,8 @@ class Slip:
 
     ticket: str
     case_id: str
+    printed: str = ""
+    """When it was printed, on the city's clock (central/city_time.py)."""
 
 
 def _fitted_size(text: str, width: float, size: float = TEXT_SIZE) -> float:
@@ -99,7 +101,8 @@ class _Page:
         self.canvas.setFont(FONT, 8)
         self.canvas.setFillColor(GREY)
         self.canvas.drawString(MARGIN, MARGIN, "内容をご確認のうえ、署名欄にご署名ください。（窓口で印刷）")
-        self.canvas.drawRightString(WIDTH - MARGIN, MARGIN, f"案件 {self.slip.case_id}")
+        printed = f"印刷 {self.slip.printed}　" if self.slip.printed else ""
+        self.canvas.drawRightString(WIDTH - MARGIN, MARGIN, f"{printed}案件 {self.slip.case_id}")
         self.canvas.setFillColor(black)
 
     def cell(self, x: float, width: float, height: float, text: str, *, shaded: bool = False) -> None:
@@ -196,14 +199,16 @@ def draw_form(canvas: Canvas, form: FilledForm, procedure_name: str, slip: Slip)
     canvas.showPage()
 
 
-def forms_pdf(plan: Plan | None, slip: Slip) -> bytes:
-    """Every form of the plan, one after another, as one PDF."""
+def forms_pdf(plan: Plan | None, slip: Slip, department: str | None = None) -> bytes:
+    """Every form of the plan (or of one department's procedures), one after another, as one PDF."""
     _font()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, pageCompression=1)
     canvas.setTitle(f"申請書 受付番号 {slip.ticket}")
     names = {item.id: item.name.ja for item in plan.procedures} if plan else {}
-    forms = plan.forms if plan else []
+    procedures = plan.procedures if plan else []
+    wanted = {item.id for item in procedures if department in (None, item.department.ja)}
+    forms = [form for form in plan.forms if form.procedure in wanted] if plan else []
     for form in forms:
         draw_form(canvas, form, names.get(form.procedure, form.procedure), slip)
     if not forms:

@@ -1,14 +1,16 @@
 """Queue approved procedures for the webhook endpoints that want them, inside the approval's transaction.
 
 The unique (endpoint, case, procedure) key makes the queue hold each approved procedure once per endpoint.
-Never logs the queued bodies.
+A procedure approved again (a correction reopened it) replaces its delivery by a new one, with a new delivery
+id, so a receiver that drops repeats by id still takes the corrected record, and a send of the old record
+still in flight settles nothing. Never logs the queued bodies.
 """
 
 import json
 from datetime import UTC, datetime
 
 import msgspec
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from central.exports.records import gaiji_fields, procedure_record
 from central.models import Case, CaseProcedure, WebhookDelivery, WebhookEndpoint
@@ -24,6 +26,13 @@ def enqueue(session: Session, case: Case, row: CaseProcedure) -> int:
         if wanted and row.procedure_id not in wanted:
             continue
         assert endpoint.id is not None
+        session.exec(
+            delete(WebhookDelivery).where(
+                col(WebhookDelivery.endpoint_id) == endpoint.id,
+                col(WebhookDelivery.case_id) == case.id,
+                col(WebhookDelivery.procedure_id) == row.procedure_id,
+            )
+        )
         session.add(
             WebhookDelivery(
                 endpoint_id=endpoint.id,

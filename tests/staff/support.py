@@ -10,9 +10,12 @@ from typing import Any
 
 import httpx
 import msgspec
+from playwright.sync_api import Page, expect
 
 from central.accounts.service import add_user
+from central.cases.approval import catalog_departments, set_departments
 from central.db import make_engine
+from procedures.planner import CatalogPlanner
 from protocol import topics
 from protocol.facts import Facts
 from protocol.qr_seal import CaseQr, CounterKey, seal_qr
@@ -23,6 +26,8 @@ from testbed.simulated import SimulatedDevice
 from tests.spine.helpers import publish, wait_until
 
 PASSWORD = "correct horse battery"
+ALL_DEPARTMENTS = frozenset(catalog_departments(CatalogPlanner.load().catalog))
+"""Every department of the sample city: what the suite's clerks approve unless a test says otherwise."""
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -51,16 +56,29 @@ class StaffCentral:
         argv += ["--db", self.db_url] if self.db_url else []
         return subprocess.run(argv, input=stdin.encode(), capture_output=True, check=True, cwd=ROOT)
 
-    def add_user(self, name: str, role: str = "staff", offices: tuple[str, ...] = ("honcho",)) -> None:
+    def add_user(
+        self,
+        name: str,
+        role: str = "staff",
+        offices: tuple[str, ...] = ("honcho",),
+        departments: tuple[str, ...] = (),
+    ) -> None:
         """`madoguchi central user add` with the test password on stdin."""
         office_args = [arg for office in offices for arg in ("--office", office)]
+        office_args += [arg for department in departments for arg in ("--department", department)]
         self.cli("user", "add", name, "--role", role, *office_args, stdin=PASSWORD + "\n")
 
-    def seed_users(self, users: list[tuple[str, str, tuple[str, ...]]]) -> None:
-        """Add (name, role, offices) users straight into the database, skipping the CLI's start-up time."""
+    def seed_users(
+        self,
+        users: list[tuple[str, str, tuple[str, ...]]],
+        departments: dict[str, frozenset[str]] | None = None,
+    ) -> None:
+        """Add (name, role, offices) users straight into the database, skipping the CLI's start-up time; a
+        clerk approves the departments given for them (default: every department of the sample city)."""
         engine = make_engine(self.db_url or f"sqlite:///{self.data_dir / 'central.db'}")
         for name, role, offices in users:
             add_user(engine, name, role, PASSWORD, list(offices), [])
+            set_departments(engine, name, (departments or {}).get(name, ALL_DEPARTMENTS))
         engine.dispose()
 
     def device(self, office: str = "honcho") -> SimulatedDevice:
@@ -152,3 +170,13 @@ def wait_for_case(client: StaffClient, case_id: str, synced: bool = True) -> Any
 def decode_lines(raw: bytes) -> list[Any]:
     """JSON lines as dicts."""
     return [msgspec.json.decode(line) for line in raw.splitlines() if line.strip()]
+
+
+def log_in(page: Page, name: str) -> None:
+    """Log in through the login page in the browser and land on the inbox."""
+    page.goto("/staff/")
+    assert "/staff/login" in page.url
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("受付一覧")

@@ -3,45 +3,15 @@ watch it sync, correct a field and see the audit entry, print the forms, approve
 
 import random
 import signal
-from collections.abc import Iterator
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from testbed.households import citizen, facts_json
 from testbed.services import edge_service, issue_token
-from tests.kiosk.conftest import CHROMIUM_ARGS
-from tests.staff.support import PASSWORD, StaffCentral
+from tests.staff.support import StaffCentral, log_in
 
 CORRECTED = "𠮷田　花子"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser, staff_central: StaffCentral) -> Iterator[Page]:
-    context = browser.new_context(base_url=staff_central.url, locale="ja-JP")
-    opened = context.new_page()
-    opened.set_default_timeout(30_000)
-    expect.set_options(timeout=30_000)
-    yield opened
-    context.close()
-
-
-def log_in(page: Page, name: str) -> None:
-    page.goto("/staff/")
-    assert "/staff/login" in page.url
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("受付一覧")
 
 
 def test_a_counter_day(page: Page, staff_central: StaffCentral) -> None:
@@ -76,6 +46,8 @@ def test_a_counter_day(page: Page, staff_central: StaffCentral) -> None:
         expect(audit).to_contain_text("honcho_staff")
 
         page.click("text=受付一覧")
+        page.fill("input[name=q]", CORRECTED)  # the slip was printed days ago: find it by the corrected name
+        page.click("text=絞り込む")
         row = page.locator(f'tr[data-case="{case_id}"]')
         expect(row).to_contain_text("未同期")
         staff_central.publish("honcho", wire)  # the network is back

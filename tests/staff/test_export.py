@@ -120,7 +120,8 @@ def test_json_export_has_every_case_with_its_status_and_approved_json_has_proced
         assert all(p["approved_by"] == "honcho_staff" for p in case["procedures"])
     procedures = decode_lines(staff_central.cli("export", "--approved", "--format", "json").stdout)
     assert {record["case_id"] for record in procedures} >= set(approved)
-    assert all(record["approved_by"] == "honcho_staff" for record in procedures)
+    mine = [record for record in procedures if record["case_id"] in approved]  # other tests approve too
+    assert all(record["approved_by"] == "honcho_staff" for record in mine)
     for record in procedures:
         if record["case_id"] in approved:
             plan = cases[record["case_id"]]["plan"]

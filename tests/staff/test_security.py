@@ -78,6 +78,7 @@ def test_users_of_other_offices_are_refused(
     kita = login(staff_central, "kita_staff")
     url = concrete(path, honcho_case)
     data = {"csrf_token": kita.csrf, "status": "done", "field": "applicant.name", "value": "x"}
+    data["comment"] = "x"
     response = kita.http.request(method, url, data=data if method in UNSAFE else None)
     assert response.status_code == 403
     assert honcho_case["facts"]["applicant"]["name"] not in response.text
