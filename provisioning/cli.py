@@ -142,7 +142,11 @@ def init(
 def token(data_dir: str | None, db_url: str | None, office: str, profile: str, ttl_hours: float) -> None:
     """Print a single-use, expiring enrolment token."""
     try:
-        click.echo(issue_token(_engine(data_dir, db_url), office, token_ttl(ttl_hours), profile))
+        ttl = token_ttl(ttl_hours)
+    except ValueError as exc:  # a usage error (exit 2), like any other bad option
+        raise click.BadParameter(str(exc), param_hint="--ttl-hours") from exc
+    try:
+        click.echo(issue_token(_engine(data_dir, db_url), office, ttl, profile))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 
