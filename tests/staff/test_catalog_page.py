@@ -48,14 +48,14 @@ def test_every_procedure_is_listed_with_its_conditions_in_words(staff_central: S
 def test_trying_a_household_shows_its_plan_and_keeps_nothing(staff_central: StaffCentral) -> None:
     client = login(staff_central, "honcho_boss")
     facts, today = _example_facts(PROXY_DEATH)
+    before = client.http.get("/api/staff/cases").text.count("霧島")  # other tests may store a 霧島 family
     shown = client.post_form("/staff/catalog/try", {"facts": facts, "today": today})
     assert shown.status_code == 200
     planned = re.findall(r'data-planned="([a-z0-9_]+)"', shown.text)
     assert "shibou_todoke" in planned
     assert "setainushi_henko" not in planned
     assert "東京都世田谷区太子堂二丁目3番4号" in shown.text  # the son prints at his own address
-    inbox = client.http.get("/api/staff/cases")
-    assert "霧島" not in inbox.text
+    assert client.http.get("/api/staff/cases").text.count("霧島") == before
 
 
 def test_a_household_with_open_questions_names_them(staff_central: StaffCentral) -> None:
