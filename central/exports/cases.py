@@ -15,13 +15,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from central.cases.views import ProcedureRow, procedures_of
+from central.city_time import city_iso
 from central.models import Case
 
 CHUNK = 500
 
 
 def _moment(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """ISO 8601 on the city's clock with its offset (the same instant as stored, readable as local time)."""
+    return city_iso(value) if value else None
 
 
 def case_record(case: Case, procedures: Sequence[ProcedureRow]) -> dict[str, Any]:
@@ -35,9 +37,9 @@ def case_record(case: Case, procedures: Sequence[ProcedureRow]) -> dict[str, Any
         "life_event": case.life_event,
         "language": case.language,
         "ticket": case.ticket,
-        "created_at": case.created_at.isoformat(),
+        "created_at": _moment(case.created_at),
         "received_at": _moment(case.received_at),
-        "updated_at": case.updated_at.isoformat(),
+        "updated_at": _moment(case.updated_at),
         "facts": msgspec.json.decode(case.facts),
         "plan": msgspec.json.decode(case.plan),
         "procedures": [

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 from sqlmodel import Session, col, select
 
+from central.city_time import city_iso
 from central.models import Case, CaseProcedure, Correction
 from protocol.plan import decode_plan
 
@@ -37,7 +38,7 @@ def procedure_record(case: Case, row: CaseProcedure, gaiji: list[str]) -> dict[s
         "ticket": case.ticket,
         "life_event": case.life_event,
         "status": row.status,
-        "approved_at": row.approved_at.isoformat() if row.approved_at else None,
+        "approved_at": city_iso(row.approved_at) if row.approved_at else None,
         "approved_by": row.approved_by,
         "applicant": facts["applicant"],
         "household": facts["household"],

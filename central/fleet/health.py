@@ -12,19 +12,19 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from central.city_time import city_zone
 from central.fleet.rollout import channel, latest_rollout
 from central.fleet.tables import Rollout, UnitChannel
 from central.models import Device
 from protocol.config import UnitReport
 from protocol.messages import Status
 
-CITY_TIME = ZoneInfo("Asia/Tokyo")
+CITY_TIME = city_zone()  # the one setting: MADOGUCHI_TIME_ZONE
 HEARTBEAT_SILENT = timedelta(seconds=90)
 """Three missed heartbeats (units send one every 30 s)."""
 CERTIFICATE_WARNING = timedelta(days=14)

@@ -18,14 +18,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import msgspec
 
+from central.city_time import city_zone
 from central.kpi.records import CaseProcedureRecord, KpiInputs, TicketEvent
 from central.kpi.visits import TicketHistory, Visit, fold
 
-CITY_TIME = ZoneInfo("Asia/Tokyo")
+CITY_TIME = city_zone()  # the one setting: MADOGUCHI_TIME_ZONE
 SATISFIED_FROM = 8
 """A score from which a rating counts as satisfied (our threshold; the seeds do not define one)."""
 

@@ -9,16 +9,16 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from central.city_time import city_zone
 from central.queue.estimates import OPEN_DESK_MINUTES, WINDOW, Estimator, Step, minutes, visits
 from central.queue.models import EventKind, Ticket, TicketEvent, as_utc
 from protocol.queue import MAX_CALLS, MAX_NEXT, Call, CounterState, OfficeQueue
 
-CITY_TIME = ZoneInfo("Asia/Tokyo")
+CITY_TIME = city_zone()  # the one setting: MADOGUCHI_TIME_ZONE
 HISTORY_DAYS = 14
 """How far back the estimates look for visits."""
 IN_QUEUE = ("waiting",)

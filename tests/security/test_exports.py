@@ -26,7 +26,8 @@ from protocol.wareki import wareki_text
 from testbed.households import citizen
 
 HOSTILE = ['=HYPERLINK("http://x.example/","a")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\t=1+1", "\r=1"]
-STAFF = Staff("tester", Role.STAFF, frozenset({"honcho"}), frozenset(), "csrf")
+# a supervisor: clerks approve only their own department
+STAFF = Staff("tester", Role.SUPERVISOR, frozenset({"honcho"}), frozenset(), "csrf")
 
 
 @pytest.fixture(scope="module")
