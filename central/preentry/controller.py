@@ -110,17 +110,24 @@ TOO_BIG_FOR_QR = N_(
 )
 
 
-def _qr_page(state: State, catalog: Catalog, entry: Entry, facts: Facts) -> Response[str]:
-    """The sealed QR of complete facts (or the form again if they are too long for one QR)."""
+def _sealed_qr(state: State, facts: Facts) -> segno.QRCode | None:
+    """The QR code of these facts, sealed and signed; None if they are too long for one QR code."""
     payload = PreEntryQr(created_at=datetime.now(UTC).isoformat(), facts=facts)
     text = seal_qr(payload, counter=state.counter_key, issuer=ISSUER, signer=_signer(state))
     try:
-        image = segno.make(text, error="m").png_data_uri(scale=6, border=4)
+        return segno.make(text, error="m")
     except segno.DataOverflowError:
+        return None
+
+
+def _qr_page(state: State, catalog: Catalog, entry: Entry, facts: Facts) -> Response[str]:
+    """The sealed QR of complete facts (or the form again if they are too long for one QR)."""
+    code = _sealed_qr(state, facts)
+    if code is None:
         return _page(
             "form.html.jinja", facts.language, catalog, status=422, entry=entry, notice=TOO_BIG_FOR_QR
         )
-    return _page("qr.html.jinja", facts.language, catalog, image=image)
+    return _page("qr.html.jinja", facts.language, catalog, image=code.png_data_uri(scale=6, border=4))
 
 
 class PreEntryController(Controller):
@@ -157,8 +164,12 @@ class PreEntryController(Controller):
         }
         entry = Entry.from_form(details, members)
         facts = check(entry, set(catalog.relations))
-        if facts is None or values.get("action") == "edit":
-            return _page("form.html.jinja", language, catalog, status=200 if facts else 422, entry=entry)
+        # details too long for one QR code are said at once, before the citizen answers the questions
+        too_big = facts is not None and "answers" not in values and _sealed_qr(state, facts) is None
+        if facts is None or too_big or values.get("action") == "edit":
+            notice = TOO_BIG_FOR_QR if too_big else None
+            status = 422 if facts is None or too_big else 200
+            return _page("form.html.jinja", language, catalog, status=status, entry=entry, notice=notice)
         try:
             earlier = {**facts.answers, **carried(values.get("answers", ""))}
             progress = advance(catalog, facts, earlier, _getter(posted))
