@@ -112,7 +112,7 @@ def test_a_target_no_longer_allowed_is_not_sent_to(engine: Engine) -> None:
     receiver = Receiver().start()
     try:
         add_endpoint(engine, receiver.url, [], allow=AllowList.parse("127.0.0.1"), known_procedures=KNOWN)
-        staff = Staff("tester", Role.STAFF, frozenset({"honcho"}), frozenset(), "csrf")
+        staff = Staff("tester", Role.SUPERVISOR, frozenset({"honcho"}), frozenset(), "csrf")
         planner = CatalogPlanner.load(SAMPLE_CATALOG)
         case_id = record_interview(engine, planner, staff, "honcho", citizen(random.Random(5), 5))
         with Session(engine) as session:
