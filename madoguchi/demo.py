@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 
 from central.accounts.service import add_user
+from central.cases.approval import set_departments
 from central.db import make_engine
 from central.fleet.grants import issue_token
 from central.fleet.setup import SETUP_FILE
@@ -40,6 +41,10 @@ ADMIN_PIN = "0000"
 DEMO_STAFF = ("demo-staff", "staff", "madoguchi-demo")
 """A clerk of the demo's office: name, role, password (printed in the banner; a demo is not production)."""
 DEMO_SUPERVISOR = ("demo-supervisor", "supervisor", "madoguchi-demo")
+DEMO_ADMIN = ("demo-admin", "admin", "madoguchi-demo")
+"""IT's account: the fleet console (/staff/fleet) is for admins only."""
+DEMO_DEPARTMENT = "市民課"
+"""The demo clerk's department: clerks approve only their own department's procedures."""
 PREFERRED_PORTS = {"central": 8000, "kiosk": 8080, "printer": 9100, "broker": 1884}
 
 
@@ -101,8 +106,9 @@ def demo(data_dir: str, reset: bool) -> None:
         services.append(central.start())
         engine = make_engine(Settings.resolve(data_dir=str(root / "central"), db_url=None).db_url)
         token = issue_token(engine, DEMO_OFFICE, profile=DEMO_PROFILE)
-        for name, role, password in (DEMO_STAFF, DEMO_SUPERVISOR):
+        for name, role, password in (DEMO_STAFF, DEMO_SUPERVISOR, DEMO_ADMIN):
             add_user(engine, name, role, password, [DEMO_OFFICE], [])
+        set_departments(engine, DEMO_STAFF[0], [DEMO_DEPARTMENT])
         engine.dispose()
         profile_path, profile = demo_profile(root, ports["printer"])
         (root / "slips").mkdir(exist_ok=True)
@@ -120,8 +126,10 @@ def demo(data_dir: str, reset: bool) -> None:
                     f"  kiosk             {edge.base_url}/kiosk/  (admin menu PIN {ADMIN_PIN})",
                     f"  virtual card      {DEMO_PERSON.name}, PIN {CARD_PIN} ({profile.card_reader.reader})",
                     f"  pre-entry page    {central.base_url}/preentry/",
-                    f"  staff side        {central.base_url}/staff/  (clerk {DEMO_STAFF[0]}, supervisor "
-                    f"{DEMO_SUPERVISOR[0]}; password {DEMO_STAFF[2]})",
+                    f"  staff side        {central.base_url}/staff/  (clerk {DEMO_STAFF[0]} of "
+                    f"{DEMO_DEPARTMENT}, supervisor {DEMO_SUPERVISOR[0]}, admin {DEMO_ADMIN[0]}; "
+                    f"password {DEMO_STAFF[2]})",
+                    f"  fleet console     {central.base_url}/staff/fleet  (admins: each unit's state)",
                     f"  call screens      {central.base_url}/staff/queue/  (tickets follow each plan)",
                     f"  waiting room TV   {central.base_url}/display/{DEMO_OFFICE}  (click: voice on)",
                     f"  congestion page   {central.base_url}/congestion/",
