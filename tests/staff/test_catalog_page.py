@@ -11,10 +11,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from testbed.households import PLANNER
-from tests.kiosk.conftest import CHROMIUM_ARGS
 from tests.staff.support import PASSWORD, StaffCentral, login
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -89,14 +88,6 @@ def test_trying_needs_the_csrf_token(staff_central: StaffCentral) -> None:
     client = login(staff_central, "honcho_boss")
     facts, today = _example_facts(PROXY_DEATH)
     assert client.http.post("/staff/catalog/try", data={"facts": facts, "today": today}).status_code == 403
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
