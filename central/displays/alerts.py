@@ -151,11 +151,11 @@ async def alert_round(engine: Engine, catalog: Catalog, notifiers: dict[str, Not
     for alert in await asyncio.to_thread(pending):
         status = await asyncio.to_thread(ticket_status, engine, alert.token)
         expired = datetime.now(UTC) - alert.created_at.replace(tzinfo=UTC) > KEEP_FOR
-        if status is None or status.state == "done" or expired or alert.channel not in notifiers:
+        if status is None or status.state == "done" or expired:
             await asyncio.to_thread(forget, alert.id)
             continue
-        if not status_view(status, catalog, alert.language).near:
-            continue
+        if alert.channel not in notifiers or not status_view(status, catalog, alert.language).near:
+            continue  # a channel this instance lacks is left for one that has it (or until it expires)
         try:
             notice = _notice(status.ticket, alert.language, alert.url)
             await notifiers[alert.channel].send(alert.address, notice)
