@@ -13,7 +13,8 @@ from protocol.queue import OfficeQueue, decode_queue
 from tests.spine.helpers import wait_until
 from tests.staff.support import StaffCentral
 
-OFFICES = ("calls", "route", "moves", "refusals")
+OFFICES = ("calls", "route", "moves", "refusals", "screen")
+"""One office per test, so a test sees only its own tickets whichever worker runs it and in what order."""
 
 
 async def _retained(central: StaffCentral, office: str) -> OfficeQueue | None:

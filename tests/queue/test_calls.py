@@ -147,11 +147,12 @@ def test_refusals_change_nothing(queue_central: StaffCentral, desk: StaffClient)
 
 
 def test_call_screen_shows_the_queue(queue_central: StaffCentral, desk: StaffClient) -> None:
-    page = desk.http.get("/staff/queue/shimin", params={"office": "refusals", "desk": "1"})
+    _post(desk, "/staff/queue/shimin/issue", {"office": "screen", "counters": "shimin"})
+    page = desk.http.get("/staff/queue/shimin", params={"office": "screen", "desk": "1"})
     assert page.status_code == 200
     assert "W001" in page.text
     assert "市民課" in page.text
-    assert desk.http.get("/staff/queue/nowhere", params={"office": "refusals"}).status_code == 404
+    assert desk.http.get("/staff/queue/nowhere", params={"office": "screen"}).status_code == 404
     assert desk.http.get("/staff/queue/shimin", params={"office": "elsewhere"}).status_code == 404
     anonymous = httpx.get(f"{queue_central.url}/staff/queue/shimin", timeout=10)
     assert anonymous.status_code == 302  # to the login page
