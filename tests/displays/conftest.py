@@ -5,12 +5,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from protocol.queue import Call, CounterState, OfficeQueue, encode_queue
 from testbed.processes import Service
 from testbed.services import queue_central_service
-from tests.kiosk.conftest import CHROMIUM_ARGS
+from tests.support.browser import chromium
 
 OFFICE = "honcho"
 AT = "2026-11-30T10:00:00+09:00"
@@ -57,8 +57,5 @@ def queue_central(tmp_path: Path) -> Iterator[Service]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        args = [*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]  # as on a TV (docs/displays.md)
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        yield chromium
-        chromium.close()
+    with chromium("--autoplay-policy=no-user-gesture-required") as launched:  # as on a TV (docs/displays.md)
+        yield launched

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import sync_playwright
 from sqlmodel import Session, select
 
 from central.accounts.service import add_user
@@ -21,7 +20,7 @@ from central.displays.congestion import CongestionSample
 from central.queue.models import Ticket
 from testbed.services import queue_central_service
 from tests.displays.conftest import publish, queue
-from tests.kiosk.conftest import CHROMIUM_ARGS
+from tests.support.browser import chromium
 
 OFFICE = "honcho"
 PASSWORD = "correct horse battery"
@@ -70,8 +69,7 @@ def main() -> None:
             with Session(engine) as session:
                 token = session.exec(select(Ticket.token).where(Ticket.number == "W008")).one()  # 3 counters
             publish(central, queue(1, office_id="kita"))
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            with chromium() as browser:
                 tv = browser.new_page(base_url=central.base_url, viewport={"width": 1920, "height": 1080})
                 tv.goto(f"/display/{OFFICE}")
                 tv.wait_for_selector(".call.newest")
@@ -83,7 +81,6 @@ def main() -> None:
                 phone.goto(f"/congestion/?lang={args.lang}")
                 phone.wait_for_selector("article.office")
                 phone.screenshot(path=args.out / "congestion.png", full_page=True)
-                browser.close()
         finally:
             engine.dispose()
             central.kill()

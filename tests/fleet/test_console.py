@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from central.accounts.service import add_user
 from central.db import make_engine
@@ -19,8 +19,8 @@ from edge_agent.hardware.printer.emulator import VirtualPrinter
 from testbed.broker import Broker
 from testbed.processes import Service, free_port
 from testbed.services import EMULATED_PROFILE, central_service, edge_service, issue_token
-from tests.kiosk.conftest import CHROMIUM_ARGS
 from tests.spine.helpers import wait_until
+from tests.support.browser import chromium, log_in, opened_page
 
 PASSWORD = "correct horse battery"
 ALERT_SECONDS = "3"
@@ -78,28 +78,12 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
 
 @pytest.fixture
 def page(console: Console) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser: Browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=console.central.base_url, locale="ja-JP", viewport={"width": 1500, "height": 700}
-        )
-        opened = context.new_page()
-        opened.set_default_timeout(30_000)
-        expect.set_options(timeout=30_000)
+    with chromium() as browser, opened_page(browser, console.central.base_url, 1500, 700) as opened:
         yield opened
-        browser.close()
-
-
-def log_in(page: Page, name: str) -> None:
-    page.goto("/staff/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("受付一覧")
 
 
 def test_a_unit_going_offline_turns_into_an_alert_on_the_console(page: Page, console: Console) -> None:
-    log_in(page, "it_admin")
+    log_in(page, "it_admin", PASSWORD)
     page.click("text=端末の状態")
     expect(page.locator("h1")).to_have_text("端末の状態")
     first, second = (
@@ -133,7 +117,7 @@ def test_a_unit_going_offline_turns_into_an_alert_on_the_console(page: Page, con
 
 
 def test_only_admins_see_the_fleet(page: Page, console: Console) -> None:
-    log_in(page, "clerk")
+    log_in(page, "clerk", PASSWORD)
     expect(page.locator("nav")).not_to_contain_text("端末の状態")
     answer = page.request.get("/api/staff/fleet")
     assert answer.status == 403

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine
 
 from central.accounts.service import add_user
 from central.db import make_engine
 from testbed.processes import Service
 from testbed.services import central_service
-from tests.kiosk.conftest import CHROMIUM_ARGS
 from tests.kpi import stored_day
 
 PASSWORD = "correct horse battery"
@@ -53,11 +51,3 @@ def kpi_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KpiCentral
     yield KpiCentral(service, engine, stored_day.store(engine))
     service.kill()
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()

@@ -13,6 +13,7 @@ from central.kpi.figures import DayFigures
 from central.kpi.table import DAY_COLUMNS, PROCEDURE_COLUMNS, day_row, number
 from tests.kpi.conftest import PASSWORD, KpiCentral
 from tests.kpi.test_figures import HONCHO_DAY, HONCHO_NEXT_DAY
+from tests.support.browser import log_in, opened_page
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "kpi-dashboard.png"
 PERIOD = "office=honcho&start=2026-11-30&end=2026-12-01"
@@ -20,22 +21,8 @@ PERIOD = "office=honcho&start=2026-11-30&end=2026-12-01"
 
 @pytest.fixture
 def page(browser: Browser, kpi_central: KpiCentral) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=kpi_central.url, locale="ja-JP", viewport={"width": 1280, "height": 900}
-    )
-    opened = context.new_page()
-    opened.set_default_timeout(30_000)
-    expect.set_options(timeout=30_000)
-    yield opened
-    context.close()
-
-
-def log_in(page: Page, name: str) -> None:
-    page.goto("/staff/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("受付一覧")
+    with opened_page(browser, kpi_central.url, 1280, 900) as opened:
+        yield opened
 
 
 def shown(minutes: float | None) -> str:
@@ -66,7 +53,7 @@ def expect_day(page: Page, figures: DayFigures) -> None:
 
 
 def test_a_supervisor_sees_the_days_figures_with_charts_and_help(page: Page) -> None:
-    log_in(page, "honcho_boss")
+    log_in(page, "honcho_boss", PASSWORD)
     page.click("text=成果指標")
     expect(page.locator("h1")).to_have_text("成果指標（KPI）")
     page.fill("input[name=start]", "2026-11-30")
@@ -97,7 +84,7 @@ def _csv(raw: bytes, encoding: str) -> list[list[str]]:
 
 
 def test_the_csv_holds_the_same_figures_in_utf8_and_cp932(page: Page) -> None:
-    log_in(page, "honcho_boss")
+    log_in(page, "honcho_boss", PASSWORD)
     utf8 = page.request.get(f"/api/staff/kpi/csv?{PERIOD}&table=days&encoding=utf-8")
     assert utf8.status == 200
     assert utf8.headers["content-type"] == "text/csv; charset=utf-8"
@@ -116,7 +103,7 @@ def test_the_csv_holds_the_same_figures_in_utf8_and_cp932(page: Page) -> None:
 
 
 def test_a_clerk_and_another_offices_supervisor_are_refused(page: Page) -> None:
-    log_in(page, "honcho_staff")
+    log_in(page, "honcho_staff", PASSWORD)
     expect(page.locator("header nav")).not_to_contain_text("成果指標")
     response = page.goto(f"/staff/kpi?{PERIOD}")
     assert response is not None
@@ -124,7 +111,7 @@ def test_a_clerk_and_another_offices_supervisor_are_refused(page: Page) -> None:
     expect(page.locator(".error")).to_contain_text("監督者と管理者だけ")
     assert page.request.get(f"/api/staff/kpi/csv?{PERIOD}").status == 403
     page.context.clear_cookies()
-    log_in(page, "kita_boss")
+    log_in(page, "kita_boss", PASSWORD)
     response = page.goto(f"/staff/kpi?{PERIOD}")
     assert response is not None
     assert response.status == 403
@@ -140,7 +127,7 @@ def test_a_clerk_and_another_offices_supervisor_are_refused(page: Page) -> None:
     ],
 )
 def test_a_bad_period_is_a_422_that_says_why(page: Page, query: str, message: str) -> None:
-    log_in(page, "honcho_boss")
+    log_in(page, "honcho_boss", PASSWORD)
     response = page.goto(f"/staff/kpi?{query}")
     assert response is not None
     assert response.status == 422
@@ -148,7 +135,7 @@ def test_a_bad_period_is_a_422_that_says_why(page: Page, query: str, message: st
 
 
 def test_an_admin_sees_an_office_and_a_period_without_tickets_says_so(page: Page) -> None:
-    log_in(page, "city_admin")
+    log_in(page, "city_admin", PASSWORD)
     page.goto("/staff/kpi?office=kita&start=2026-11-30&end=2026-11-30")
     expect(page.locator('#kpi-summary [data-kpi="stay"] dd')).to_contain_text("16.0分")
     page.goto("/staff/kpi?office=kita&start=2026-12-01&end=2026-12-01")

@@ -7,13 +7,13 @@ Tests share it, so each test makes its own cases and never counts what others ma
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from central.webhooks.targets import ALLOW_ENV
 from testbed.broker import Broker
 from testbed.services import central_service
-from tests.kiosk.conftest import CHROMIUM_ARGS
 from tests.staff.support import StaffCentral
+from tests.support.browser import opened_page
 
 OFFICES = '[offices]\nhoncho = "本庁舎"\nkita = "北支所"\n'
 
@@ -50,21 +50,7 @@ def staff_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffCen
     broker.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser: Browser, staff_central: StaffCentral) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=staff_central.url, locale="ja-JP", viewport={"width": 1366, "height": 900}
-    )
-    opened = context.new_page()
-    opened.set_default_timeout(30_000)
-    expect.set_options(timeout=30_000)
-    yield opened
-    context.close()
+    with opened_page(browser, staff_central.url, 1366, 900) as opened:
+        yield opened

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import msgspec
-from playwright.sync_api import Page, expect
 
 from central.accounts.service import add_user
 from central.cases.approval import catalog_departments, set_departments
@@ -170,13 +169,3 @@ def wait_for_case(client: StaffClient, case_id: str, synced: bool = True) -> Any
 def decode_lines(raw: bytes) -> list[Any]:
     """JSON lines as dicts."""
     return [msgspec.json.decode(line) for line in raw.splitlines() if line.strip()]
-
-
-def log_in(page: Page, name: str) -> None:
-    """Log in through the login page in the browser and land on the inbox."""
-    page.goto("/staff/")
-    assert "/staff/login" in page.url
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("受付一覧")

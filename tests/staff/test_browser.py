@@ -9,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 from testbed.households import citizen, facts_json
 from testbed.services import edge_service, issue_token
-from tests.staff.support import StaffCentral, log_in
+from tests.staff.support import PASSWORD, StaffCentral
+from tests.support.browser import log_in
 
 CORRECTED = "𠮷田　花子"
 
@@ -18,7 +19,7 @@ def test_a_counter_day(page: Page, staff_central: StaffCentral) -> None:
     workdir = staff_central.workdir
     unit = edge_service(workdir, staff_central.service, issue_token(workdir), name="staff-edge").start()
     try:
-        log_in(page, "honcho_staff")
+        log_in(page, "honcho_staff", PASSWORD)
         created = httpx.post(
             f"{unit.base_url}/api/submissions",
             content=facts_json(citizen(random.Random(71), 71)),

@@ -14,7 +14,8 @@ from protocol.facts import Animal, Facts, Member, Person
 from protocol.plan import decode_plan
 from testbed.households import answered
 from testbed.services import ROOT
-from tests.staff.support import StaffCentral, log_in, login, wait_for_case
+from tests.staff.support import PASSWORD, StaffCentral, login, wait_for_case
+from tests.support.browser import log_in
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -61,7 +62,7 @@ def test_the_case_page_shows_every_answer_with_labels(page: Page, staff_central:
     case_id = staff_central.sync(facts)
     case = wait_for_case(login(staff_central, "honcho_staff"), case_id)
 
-    log_in(page, "honcho_staff")
+    log_in(page, "honcho_staff", PASSWORD)
     page.goto(f"/staff/cases/{case_id}")
     answers = page.locator("#answers")
     shared = answers.locator(".answer-group").first  # what several procedures use, once
@@ -117,7 +118,7 @@ def test_search_and_the_inbox(page: Page, staff_central: StaffCentral) -> None:
     ticket = wait_for_case(client, case_id)["summary"]["ticket"]
     wait_for_case(client, other)
 
-    log_in(page, "honcho_staff")
+    log_in(page, "honcho_staff", PASSWORD)
     page.fill("input[name=q]", "窓口 一郎Ｂ")  # typed with a half-width space
     page.click("text=絞り込む")
     expect(page.locator(f'tr[data-case="{case_id}"]')).to_be_visible()
@@ -151,7 +152,7 @@ def test_approval_is_a_lock_and_follows_the_department(page: Page, staff_central
     case_id = staff_central.sync(family("Ｄ"))
     wait_for_case(login(staff_central, "shimin_clerk"), case_id)
 
-    log_in(page, "shimin_clerk")  # approves 市民課 only
+    log_in(page, "shimin_clerk", PASSWORD)  # approves 市民課 only
     page.goto(f"/staff/cases/{case_id}")
     resident = page.locator('#procedures tr[data-procedure="tennyu_todoke"]')
     insurance = page.locator('#procedures tr[data-procedure="kokuho_kanyu"]')

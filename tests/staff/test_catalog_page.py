@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from testbed.households import PLANNER
 from tests.staff.support import PASSWORD, StaffCentral, login
+from tests.support.browser import opened_page
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PROXY_DEATH = "death_reported_by_son_elsewhere"
@@ -92,14 +93,8 @@ def test_trying_needs_the_csrf_token(staff_central: StaffCentral) -> None:
 
 @pytest.fixture
 def page(browser: Browser, staff_central: StaffCentral) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=staff_central.url, locale="ja-JP", viewport={"width": 1400, "height": 1000}
-    )
-    opened = context.new_page()
-    opened.set_default_timeout(30_000)
-    expect.set_options(timeout=30_000)
-    yield opened
-    context.close()
+    with opened_page(browser, staff_central.url, 1400, 1000) as opened:
+        yield opened
 
 
 def test_a_supervisor_checks_a_household_in_the_browser(page: Page) -> None:
