@@ -17,6 +17,6 @@ lint: bootstrap ## ruff and mypy
 	$(VENV)/mypy
 
 test: lint ## Install what is missing, lint, and run every test
-	$(VENV)/pytest
+	$(VENV)/pytest -n 2
 
 .PHONY: help bootstrap demo lint test

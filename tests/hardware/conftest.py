@@ -3,12 +3,9 @@
 Slot 1 ("Virtual PCD 00 01") is used so a `make demo` running on the same machine (slot 0) is not disturbed.
 """
 
-from collections.abc import Iterator
-
 import pytest
 
 from edge_agent.hardware.card_emulator.vpcd import reader_name
-from edge_agent.hardware.pcsc_stack import running_pcscd
 from protocol.facts import Person
 
 SLOT = 1
@@ -17,12 +14,6 @@ READER = reader_name(SLOT)
 LONG_ADDRESS = "".join(
     ("北海道札幌市中央区北一条西二丁目１２３番地４５６", "　札幌中央ハイツ３丁目東棟第二別館１２０３号室")
 )
-
-
-@pytest.fixture(scope="session")
-def pcsc_stack() -> Iterator[None]:
-    with running_pcscd():
-        yield
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from edge_agent.hardware.card_emulator import VirtualCard, VpcdCard
 from edge_agent.hardware.card_emulator.vpcd import reader_name
-from edge_agent.hardware.pcsc_stack import running_pcscd
 from edge_agent.hardware.printer.emulator import VirtualPrinter
 from edge_agent.profile import load_profile
 from protocol.facts import Person
@@ -31,14 +30,6 @@ SLOT = 1
 READER = reader_name(SLOT)
 PIN = "1234"
 HOLDER = Person(name="窓口　花子", address="みどり市中央町一丁目２番３号", birth_date="1985-04-01", sex="2")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ADMIN_PIN = "2468"
 
 
@@ -83,15 +74,14 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
 
 
 @pytest.fixture(scope="session")
-def stack(broker: Broker) -> Iterator[tuple[Path, Service]]:
+def stack(broker: Broker, pcsc_stack: None) -> Iterator[tuple[Path, Service]]:
     """pcscd and central, shared by every kiosk test (central's data dir is the one the broker's set up)."""
     workdir = broker.workdir.parent
-    with running_pcscd():
-        central = central_service(workdir, broker.url).start()
-        try:
-            yield workdir, central
-        finally:
-            central.kill()
+    central = central_service(workdir, broker.url).start()
+    try:
+        yield workdir, central
+    finally:
+        central.kill()
 
 
 def start_unit(workdir: Path, central: Service, name: str, idle_seconds: float) -> Unit:
@@ -121,19 +111,11 @@ def unit(stack: tuple[Path, Service]) -> Iterator[Unit]:
 
 
 @pytest.fixture
-def card() -> Iterator[VirtualCard]:
+def card(pcsc_stack: None) -> Iterator[VirtualCard]:
     """The virtual My Number Card of the made-up holder, inserted for the test."""
     virtual = VirtualCard(HOLDER, pin=PIN)
-    with running_pcscd(), VpcdCard(virtual, slot=SLOT):  # pcscd again: a shared one may have stopped
+    with VpcdCard(virtual, slot=SLOT):
         yield virtual
-
-
-@pytest.fixture(scope="module")  # one module at a time: a sync Playwright loop must not outlive it
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
