@@ -8,7 +8,7 @@ slip anywhere but to the printer it is given.
 
 from typing import Any, Literal
 
-from .layout import Block, QrCode, Rule, Text, wrap
+from .layout import Block, Columns, QrCode, Rule, Text, wrap
 from .raster import BASE_DOTS, draw_blocks, qr_module_dots
 
 INIT = b"\x1b@"
@@ -58,7 +58,7 @@ class SlipWriter:
     def write(self, blocks: list[Block]) -> None:
         """Initialise the printer, print the blocks, feed and cut."""
         self._printer._raw(INIT + (KANJI_SHIFT_JIS + KATAKANA_TABLE if self._japanese == "kanji" else b""))
-        for block in blocks:
+        for block in self._stacked(blocks):
             if self._printed_as_image(block):
                 self._pending.append(block)
                 continue
@@ -69,6 +69,16 @@ class SlipWriter:
                 self._kanji(block)
         self._flush_images()
         self._printer.cut()
+
+    def _stacked(self, blocks: list[Block]) -> list[Block]:
+        """In Kanji mode the printer lays text out itself, one line under another: columns are stacked."""
+        if self._japanese == "raster":
+            return blocks
+        return [part for block in blocks for part in self._columns(block)]
+
+    @staticmethod
+    def _columns(block: Block) -> tuple[Block, ...]:
+        return (*block.main, *block.aside) if isinstance(block, Columns) else (block,)
 
     def _printed_as_image(self, block: Block) -> bool:
         if isinstance(block, QrCode):

@@ -9,16 +9,19 @@ language prints. This module draws; it must never talk to a printer.
 
 import functools
 import io
+import math
 from pathlib import Path
 
 import segno
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
-from .layout import Block, QrCode, Rule, Text, wrap
+from .layout import Block, Columns, QrCode, Rule, Text, wrap
 
 BASE_DOTS = 24
 """Height of a normal character in dots; a cell (half-width character) is half of it."""
+SMALL_DOTS = 20
+"""Height of a secondary line's characters (2.5 mm, like a printer's small Kanji font)."""
 LEADING = 3
 """Dots between lines (Devanagari marks above and below the letters reach into them)."""
 QUIET_ZONE = 4
@@ -117,9 +120,14 @@ def _indents(block: Text) -> tuple[int, int]:
     return first, first + block.hanging * BASE_DOTS // 2
 
 
+def _dots(block: Text) -> int:
+    """The height of the block's characters."""
+    return (SMALL_DOTS if block.small else BASE_DOTS) * block.size
+
+
 def text_lines(block: Text, width_dots: int) -> list[str]:
     """The block's text broken into the lines printed at this paper width."""
-    size = BASE_DOTS * block.size
+    size = _dots(block)
     first, rest = _indents(block)
     return wrap(
         block.text,
@@ -129,14 +137,14 @@ def text_lines(block: Text, width_dots: int) -> list[str]:
 
 
 def line_height(size: int) -> int:
-    """Dots from one line to the next for characters `size` times the base height."""
-    return BASE_DOTS * size + LEADING
+    """Dots from one line to the next for characters `size` dots high."""
+    return size + LEADING
 
 
 def _draw_text(block: Text, width_dots: int) -> Image.Image:
-    size = BASE_DOTS * block.size
+    size = _dots(block)
     lines = text_lines(block, width_dots)
-    height = line_height(block.size)
+    height = line_height(size)
     baseline = (height - size) // 2 + round(size * 0.88)
     image = Image.new("1", (width_dots, height * len(lines)), 1)
     draw = ImageDraw.Draw(image)
@@ -152,6 +160,22 @@ def _draw_text(block: Text, width_dots: int) -> Image.Image:
     return image
 
 
+def _draw_columns(block: Columns, width_dots: int) -> Image.Image:
+    """`aside` at its natural width on the right, `main` beside it, both centred on each other; stacked
+    when `main` would get less than half the paper."""
+    aside_dots = max(
+        math.ceil(text_width(text.text, _dots(text))) + _indents(text)[0] for text in block.aside
+    )
+    main_dots = width_dots - aside_dots - BASE_DOTS
+    if main_dots < width_dots // 2:
+        return draw_blocks([*block.main, *block.aside], width_dots)
+    main, aside = draw_blocks(list(block.main), main_dots), draw_blocks(list(block.aside), aside_dots)
+    image = Image.new("1", (width_dots, max(main.height, aside.height)), 1)
+    image.paste(main, (0, (image.height - main.height) // 2))
+    image.paste(aside, (width_dots - aside_dots, (image.height - aside.height) // 2))
+    return image
+
+
 def _draw_rule(width_dots: int) -> Image.Image:
     image = Image.new("1", (width_dots, BASE_DOTS // 3), 1)
     ImageDraw.Draw(image).line((0, BASE_DOTS // 6, width_dots, BASE_DOTS // 6), fill=0, width=2)
@@ -164,6 +188,8 @@ def draw_block(block: Block, width_dots: int) -> Image.Image:
         return _draw_text(block, width_dots)
     if isinstance(block, Rule):
         return _draw_rule(width_dots)
+    if isinstance(block, Columns):
+        return _draw_columns(block, width_dots)
     qr = _qr_image(block.text, width_dots)
     strip = Image.new("1", (width_dots, qr.height), 1)
     strip.paste(qr, ((width_dots - qr.width) // 2, 0))
