@@ -2,8 +2,9 @@
 
 python-escpos 3.1 encodes kanji as GB18030, so its `text()` is never used for Japanese: in "kanji" mode a
 line goes out as `FS &` + CP932 bytes + `FS .` (Shift_JIS selected once with `FS C 1`); a line CP932 cannot
-encode (Korean, Vietnamese) falls back to a raster image of that line. This module must never write the
-slip anywhere but to the printer it is given.
+encode (Korean, Vietnamese) falls back to a raster image of that line. In Kanji mode the printer's own font
+prints every line, small ones too, and columns one under the other, so such a slip is longer than its
+raster preview. This module must never write the slip anywhere but to the printer it is given.
 """
 
 from typing import Any, Literal
@@ -58,27 +59,22 @@ class SlipWriter:
     def write(self, blocks: list[Block]) -> None:
         """Initialise the printer, print the blocks, feed and cut."""
         self._printer._raw(INIT + (KANJI_SHIFT_JIS + KATAKANA_TABLE if self._japanese == "kanji" else b""))
-        for block in self._stacked(blocks):
-            if self._printed_as_image(block):
-                self._pending.append(block)
-                continue
-            self._flush_images()
-            if isinstance(block, QrCode):
-                self._native_qr(block)
-            else:
-                self._kanji(block)
+        self._write(blocks)
         self._flush_images()
         self._printer.cut()
 
-    def _stacked(self, blocks: list[Block]) -> list[Block]:
-        """In Kanji mode the printer lays text out itself, one line under another: columns are stacked."""
-        if self._japanese == "raster":
-            return blocks
-        return [part for block in blocks for part in self._columns(block)]
-
-    @staticmethod
-    def _columns(block: Block) -> tuple[Block, ...]:
-        return (*block.main, *block.aside) if isinstance(block, Columns) else (block,)
+    def _write(self, blocks: list[Block] | tuple[Block, ...]) -> None:
+        for block in blocks:
+            if self._printed_as_image(block):
+                self._pending.append(block)
+            elif isinstance(block, Columns):  # the printer lays text out itself: one column under the other
+                self._write((*block.main, *block.aside))
+            elif isinstance(block, QrCode):
+                self._flush_images()
+                self._native_qr(block)
+            else:
+                self._flush_images()
+                self._kanji(block)
 
     def _printed_as_image(self, block: Block) -> bool:
         if isinstance(block, QrCode):

@@ -67,8 +67,9 @@ def listed(items: list[str]) -> str:
 
 def _header(slip: Slip) -> Block:
     """The queue number large on the right; its heading, the office and the time beside it."""
-    said = (slip.headings.ticket, slip.office, slip.issued_at)
-    return Columns(main=tuple(Text(text) for text in said if text), aside=(Text(slip.ticket, size=4),))
+    beside = (slip.headings.ticket, slip.office, slip.issued_at)
+    number = Text(slip.ticket, size=4)
+    return Columns(main=tuple(Text(text, small=True) for text in beside if text), aside=(number,))
 
 
 def _checklist(slip: Slip) -> list[Block]:
@@ -96,7 +97,7 @@ def slip_blocks(slip: Slip) -> list[Block]:
     blocks: list[Block] = [_header(slip)]
     if slip.status_url:
         blocks += [Text(headings.status, center=True, small=True)] if headings.status else []
-        blocks += [QrCode(slip.status_url), Text(slip.status_url, center=True, small=True)]
+        blocks += [QrCode(slip.status_url), Text(slip.status_url, center=True)]
     blocks += [Rule(), *_checklist(slip)]
     if slip.documents:
         documents = listed(slip.documents)

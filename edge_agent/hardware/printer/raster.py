@@ -14,13 +14,13 @@ from pathlib import Path
 
 import segno
 from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from .layout import Block, Columns, QrCode, Rule, Text, wrap
 
 BASE_DOTS = 24
 """Height of a normal character in dots; a cell (half-width character) is half of it."""
-SMALL_DOTS = 20
+SMALL_DOTS = 19
 """Height of a secondary line's characters (2.5 mm, like a printer's small Kanji font)."""
 LEADING = 3
 """Dots between lines (Devanagari marks above and below the letters reach into them)."""
@@ -160,16 +160,24 @@ def _draw_text(block: Text, width_dots: int) -> Image.Image:
     return image
 
 
+def _inked_rows(image: Image.Image) -> Image.Image:
+    """The image without the blank rows above and below its ink (a large number's line box is mostly
+    room for accents it does not have)."""
+    box = ImageChops.invert(image.convert("L")).getbbox()
+    return image if box is None else image.crop((0, max(0, box[1] - LEADING), image.width, box[3] + LEADING))
+
+
 def _draw_columns(block: Columns, width_dots: int) -> Image.Image:
     """`aside` at its natural width on the right, `main` beside it, both centred on each other; stacked
-    when `main` would get less than half the paper."""
+    when `main` would get less than two fifths of the paper."""
     aside_dots = max(
         math.ceil(text_width(text.text, _dots(text))) + _indents(text)[0] for text in block.aside
     )
     main_dots = width_dots - aside_dots - BASE_DOTS
-    if main_dots < width_dots // 2:
+    if main_dots < width_dots * 2 // 5:
         return draw_blocks([*block.main, *block.aside], width_dots)
-    main, aside = draw_blocks(list(block.main), main_dots), draw_blocks(list(block.aside), aside_dots)
+    main = draw_blocks(list(block.main), main_dots)
+    aside = _inked_rows(draw_blocks(list(block.aside), aside_dots))
     image = Image.new("1", (width_dots, max(main.height, aside.height)), 1)
     image.paste(main, (0, (image.height - main.height) // 2))
     image.paste(aside, (width_dots - aside_dots, (image.height - aside.height) // 2))
