@@ -18,7 +18,7 @@ from pyzbar.pyzbar import decode as zbar_decode
 
 from edge_agent.hardware.printer import Slip, SlipPrinter
 from edge_agent.hardware.printer.emulator import VirtualPrinter
-from edge_agent.hardware.printer.layout import Columns, Text, slip_blocks
+from edge_agent.hardware.printer.layout import Text, slip_blocks, stacked
 from edge_agent.hardware.printer.raster import missing_glyphs, text_lines
 from edge_agent.identity import Identity, tls_files
 from edge_agent.kiosk.i18n import LANGUAGES, translations
@@ -166,11 +166,8 @@ def unspaced(text: str) -> str:
 
 def printed_text(slip: Slip) -> str:
     """Every line printed on the slip at 80 mm, joined without spaces so that wrapped items read whole."""
-    lines = []
-    for block in slip_blocks(slip):
-        texts = (*block.main, *block.aside) if isinstance(block, Columns) else (block,)
-        lines += [line for text in texts if isinstance(text, Text) for line in text_lines(text, 576)]
-    return unspaced("".join(lines))
+    texts = [block for block in stacked(slip_blocks(slip)) if isinstance(block, Text)]
+    return unspaced("".join(line for text in texts for line in text_lines(text, 576)))
 
 
 def test_english_slip_says_where_in_english(tmp_path: Path) -> None:

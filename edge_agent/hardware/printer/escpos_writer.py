@@ -7,9 +7,10 @@ prints every line, small ones too, and columns one under the other, so such a sl
 raster preview. This module must never write the slip anywhere but to the printer it is given.
 """
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
-from .layout import Block, Columns, QrCode, Rule, Text, wrap
+from .layout import Block, Columns, QrCode, Rule, Text, stacked, wrap
 from .raster import BASE_DOTS, draw_blocks, qr_module_dots
 
 INIT = b"\x1b@"
@@ -63,12 +64,12 @@ class SlipWriter:
         self._flush_images()
         self._printer.cut()
 
-    def _write(self, blocks: list[Block] | tuple[Block, ...]) -> None:
+    def _write(self, blocks: Sequence[Block]) -> None:
         for block in blocks:
             if self._printed_as_image(block):
                 self._pending.append(block)
             elif isinstance(block, Columns):  # the printer lays text out itself: one column under the other
-                self._write((*block.main, *block.aside))
+                self._write(stacked([block]))
             elif isinstance(block, QrCode):
                 self._flush_images()
                 self._native_qr(block)

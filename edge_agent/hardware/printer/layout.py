@@ -49,10 +49,21 @@ class Columns:
     one after the other (main first) where the paper is too narrow or the printer prints text itself."""
 
     main: tuple[Text, ...]
-    aside: tuple[Text, ...]
+    aside: tuple[Text | QrCode, ...]
 
 
 Block = Text | Rule | QrCode | Columns
+
+
+def stacked(blocks: list[Block]) -> list[Text | Rule | QrCode]:
+    """The blocks one under another, columns opened (main first): the order a reader reads them, and how
+    a printer that lays out its own text prints them."""
+    return [
+        part
+        for block in blocks
+        for part in ((*block.main, *block.aside) if isinstance(block, Columns) else (block,))
+    ]
+
 
 _CJK_RANGES = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK = re.compile(f"[{_CJK_RANGES}]")
@@ -70,6 +81,12 @@ def _header(slip: Slip) -> Block:
     beside = (slip.headings.ticket, slip.office, slip.issued_at)
     number = Text(slip.ticket, size=4)
     return Columns(main=tuple(Text(text, small=True) for text in beside if text), aside=(number,))
+
+
+def _status_page(slip: Slip) -> Block:
+    """The status page's QR on the right; what it is for and its address (to type in) beside it."""
+    heading = (Text(slip.headings.status, small=True),) if slip.headings.status else ()
+    return Columns(main=(*heading, Text(slip.status_url)), aside=(QrCode(slip.status_url),))
 
 
 def _checklist(slip: Slip) -> list[Block]:
@@ -96,8 +113,7 @@ def slip_blocks(slip: Slip) -> list[Block]:
     headings = slip.headings
     blocks: list[Block] = [_header(slip)]
     if slip.status_url:
-        blocks += [Text(headings.status, center=True, small=True)] if headings.status else []
-        blocks += [QrCode(slip.status_url), Text(slip.status_url, center=True)]
+        blocks.append(_status_page(slip))
     blocks += [Rule(), *_checklist(slip)]
     if slip.documents:
         documents = listed(slip.documents)

@@ -167,12 +167,17 @@ def _inked_rows(image: Image.Image) -> Image.Image:
     return image if box is None else image.crop((0, max(0, box[1] - LEADING), image.width, box[3] + LEADING))
 
 
+def _natural_width(block: Text | QrCode, width_dots: int) -> int:
+    """Dots a line of text or a QR code takes, unwrapped."""
+    if isinstance(block, QrCode):
+        return _qr_image(block.text, width_dots).width
+    return math.ceil(text_width(block.text, _dots(block))) + _indents(block)[0]
+
+
 def _draw_columns(block: Columns, width_dots: int) -> Image.Image:
     """`aside` at its natural width on the right, `main` beside it, both centred on each other; stacked
     when `main` would get less than two fifths of the paper."""
-    aside_dots = max(
-        math.ceil(text_width(text.text, _dots(text))) + _indents(text)[0] for text in block.aside
-    )
+    aside_dots = max(_natural_width(part, width_dots) for part in block.aside)
     main_dots = width_dots - aside_dots - BASE_DOTS
     if main_dots < width_dots * 2 // 5:
         return draw_blocks([*block.main, *block.aside], width_dots)
