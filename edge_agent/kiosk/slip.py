@@ -16,13 +16,14 @@ from edge_agent.hardware.printer import CounterStop, Slip, SlipHeadings
 from edge_agent.identity import Identity
 from edge_agent.submission import SubmissionCreated
 from protocol.facts import Facts
-from protocol.plan import Plan, PlannedProcedure, Text
+from protocol.plan import Plan, Text
 from protocol.qr_seal import CaseQr, seal_qr
 from protocol.queue import status_url
 
 from .i18n import N_, translations
 
-_NOTE = re.compile(r"（[^）]*）")
+_NOTE = re.compile(r"\s*[（(][^）)]*[）)]")
+"""A counter name's note on what is done there, e.g. （住民異動・証明）: the slip lists that under it."""
 MAX_QR_CHARS = 1451
 """Alphanumeric capacity of QR version 25 at ECC M, the largest that prints at 4 dots a module on 80 mm."""
 
@@ -62,41 +63,47 @@ def slip_headings(language: str) -> SlipHeadings:
     """Every fixed text of the slip in a kiosk language."""
     return SlipHeadings(
         ticket=heading(N_("Your number"), language),
-        stops=heading(N_("Counters to visit, in this order"), language),
+        stops=heading(N_("Visit in this order"), language),
         documents=heading(N_("Please bring"), language),
-        qr=heading(N_("Show this QR code at each counter"), language),
+        qr=heading(N_("Show this QR at each counter"), language),
         status=heading(N_("Check your turn on your phone"), language),
+        guidance=guidance_mark(language),
     )
 
 
 def counter_name(name: Text) -> str:
-    """A counter as its sign says (Japanese, without the parenthesised note when the citizen's language
-    follows with the whole name), then in the citizen's language."""
+    """A counter as its sign says in Japanese, then in the citizen's language, each without its note (the
+    slip lists what is done there); a Japanese slip keeps the sign's whole name."""
     if name.citizen == name.ja:
         return name.ja
-    return f"{_NOTE.sub('', name.ja)} / {name.citizen}"
+    return " / ".join(_NOTE.sub("", part) or part for part in (name.ja, name.citizen))
 
 
 GUIDANCE = N_("information only")
-"""Marks a guidance procedure (案内) on the slip: nothing to sign there."""
+"""Marks a counter's guidance (案内) on the slip: nothing to sign there."""
 
 
-def _label(procedure: PlannedProcedure, language: str) -> str:
-    """A procedure's name in the citizen's language; guidance is marked 【案内】 (and in their language)."""
-    if procedure.kind != "guidance":
-        return procedure.name.citizen
-    mark = translations(language).gettext(GUIDANCE)
-    return f"【案内】{procedure.name.citizen}" + ("" if language.startswith("ja") else f" ({mark})")
+def guidance_mark(language: str) -> str:
+    """【案内】, which staff know, and in the citizen's language after it (やさしい日本語 too)."""
+    if language == "ja":
+        return "【案内】"
+    return f"【案内】({translations(language).gettext(GUIDANCE)})"
 
 
 def _stops(plan: Plan) -> list[CounterStop]:
-    names = {procedure.id: _label(procedure, plan.language) for procedure in plan.procedures}
+    procedures = {procedure.id: procedure for procedure in plan.procedures}
+
+    def names(ids: list[str], *, guidance: bool) -> list[str]:
+        chosen = (procedures[id_] for id_ in ids)
+        return [procedure.name.citizen for procedure in chosen if (procedure.kind == "guidance") == guidance]
+
     return [
         CounterStop(
             name=counter_name(counter.name),
             floor=f"{counter.floor}F",
             location=counter.location.citizen,
-            procedures=[names[procedure_id] for procedure_id in counter.procedures],
+            procedures=names(counter.procedures, guidance=False),
+            guidance=names(counter.procedures, guidance=True),
         )
         for counter in plan.visiting_order()
     ]

@@ -21,7 +21,8 @@ from edge_agent.hardware.printer import (
     SlipHeadings,
     SlipPrinter,
 )
-from edge_agent.hardware.printer.emulator import VirtualPrinter
+from edge_agent.hardware.printer.emulator import RASTER_IMAGE, VirtualPrinter, status_requests
+from edge_agent.hardware.printer.status import DLE_EOT
 from edge_agent.profile import FilePrinter, NetworkPrinter
 from protocol import base45
 
@@ -154,3 +155,12 @@ def test_file_printer_has_no_status_but_prints(tmp_path: Path, slip: Slip) -> No
     assert decoded.status_requests == []
     assert "□2 保険年金課 → 12番窓口" in decoded.lines
     assert decoded.qr_payloads == [QR_TEXT.encode("ascii")]
+
+
+def test_status_requests_are_found_outside_raster_images_only() -> None:
+    image = RASTER_IMAGE + b"\x00" + (3).to_bytes(2, "little") + (1).to_bytes(2, "little") + b"\x10\x04\x02"
+    data = bytearray(DLE_EOT + b"\x01" + image + DLE_EOT + b"\x04")
+    assert status_requests(data, 0) == ([1, 4], len(data))
+    requests, resume = status_requests(data[:10], 0)  # the image has not all arrived
+    assert (requests, resume) == ([1], 3)
+    assert status_requests(data, resume)[0] == [4]

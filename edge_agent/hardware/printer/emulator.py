@@ -77,10 +77,9 @@ class VirtualPrinter:
         with connection:
             while chunk := connection.recv(65536):
                 received += chunk
-                while (found := received.find(DLE_EOT, scanned, len(received) - 1)) >= 0:
-                    connection.sendall(bytes([self._status_byte(received[found + 2])]))
-                    scanned = found + 3
-                scanned = max(scanned, len(received) - 2)
+                requests, scanned = status_requests(received, scanned)
+                for request in requests:
+                    connection.sendall(bytes([self._status_byte(request)]))
         if _status_queries_only(bytes(received)):  # a health check, not a print job
             return
         with self._done:
@@ -88,6 +87,37 @@ class VirtualPrinter:
             if self._out is not None:
                 (self._out / f"job-{len(self.jobs):04d}.bin").write_bytes(received)
             self._done.notify_all()
+
+
+RASTER_IMAGE = b"\x1dv0"
+"""GS v 0 m xL xH yL yH, then xL+xH*256 bytes a row for yL+yH*256 rows: image bytes, never commands."""
+
+
+def status_requests(data: bytearray, start: int) -> tuple[list[int], int]:
+    """The DLE EOT requests in `data` from `start` on, and where to look when more data arrives.
+
+    Raster images are skipped whole: their bytes may happen to read DLE EOT, and an answer the client
+    never reads would make it close with a reset and lose the job.
+    """
+    requests: list[int] = []
+    position = start
+    while True:
+        found, image = data.find(DLE_EOT, position), data.find(RASTER_IMAGE, position)
+        if image >= 0 and (found < 0 or image < found):
+            if image + 8 > len(data):
+                return requests, image
+            row_bytes = int.from_bytes(data[image + 4 : image + 6], "little")
+            rows = int.from_bytes(data[image + 6 : image + 8], "little")
+            end = image + 8 + row_bytes * rows
+            if end > len(data):
+                return requests, image
+            position = end
+            continue
+        if found >= 0 and found + 2 < len(data):
+            requests.append(data[found + 2])
+            position = found + 3
+            continue
+        return requests, found if found >= 0 else max(position, len(data) - 2)
 
 
 def _status_queries_only(data: bytes) -> bool:

@@ -2,13 +2,15 @@
 
 python-escpos 3.1 encodes kanji as GB18030, so its `text()` is never used for Japanese: in "kanji" mode a
 line goes out as `FS &` + CP932 bytes + `FS .` (Shift_JIS selected once with `FS C 1`); a line CP932 cannot
-encode (Korean, Vietnamese) falls back to a raster image of that line. This module must never write the
-slip anywhere but to the printer it is given.
+encode (Korean, Vietnamese) falls back to a raster image of that line. In Kanji mode the printer's own font
+prints every line, small ones too, and columns one under the other, so such a slip is longer than its
+raster preview. This module must never write the slip anywhere but to the printer it is given.
 """
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
-from .layout import Block, QrCode, Rule, Text, wrap
+from .layout import Block, Columns, QrCode, Rule, Text, stacked, wrap
 from .raster import BASE_DOTS, draw_blocks, qr_module_dots
 
 INIT = b"\x1b@"
@@ -58,17 +60,22 @@ class SlipWriter:
     def write(self, blocks: list[Block]) -> None:
         """Initialise the printer, print the blocks, feed and cut."""
         self._printer._raw(INIT + (KANJI_SHIFT_JIS + KATAKANA_TABLE if self._japanese == "kanji" else b""))
+        self._write(blocks)
+        self._flush_images()
+        self._printer.cut()
+
+    def _write(self, blocks: Sequence[Block]) -> None:
         for block in blocks:
             if self._printed_as_image(block):
                 self._pending.append(block)
-                continue
-            self._flush_images()
-            if isinstance(block, QrCode):
+            elif isinstance(block, Columns):  # the printer lays text out itself: one column under the other
+                self._write(stacked([block]))
+            elif isinstance(block, QrCode):
+                self._flush_images()
                 self._native_qr(block)
             else:
+                self._flush_images()
                 self._kanji(block)
-        self._flush_images()
-        self._printer.cut()
 
     def _printed_as_image(self, block: Block) -> bool:
         if isinstance(block, QrCode):

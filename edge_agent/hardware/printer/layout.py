@@ -26,6 +26,9 @@ class Text:
     """Indentation of every line, in character cells."""
     hanging: int = 0
     """Extra indentation of the lines after the first (a checklist item's text under its box)."""
+    small: bool = False
+    """A secondary line (what is done at a counter, what to bring): a smaller font where the slip is drawn;
+    a Kanji-mode printer prints it in its own font."""
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,30 @@ class QrCode:
     text: str
 
 
-Block = Text | Rule | QrCode
+@dataclass(frozen=True)
+class Columns:
+    """Two columns side by side: `aside` on the right at its natural width, `main` wrapped in the rest;
+    one after the other (main first) where the paper is too narrow or the printer prints text itself."""
 
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+    main: tuple[Text, ...]
+    aside: tuple[Text | QrCode, ...]
+
+
+Block = Text | Rule | QrCode | Columns
+
+
+def stacked(blocks: list[Block]) -> list[Text | Rule | QrCode]:
+    """The blocks one under another, columns opened (main first): the order a reader reads them, and how
+    a printer that lays out its own text prints them."""
+    return [
+        part
+        for block in blocks
+        for part in ((*block.main, *block.aside) if isinstance(block, Columns) else (block,))
+    ]
+
+
+_CJK_RANGES = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = re.compile(f"[{_CJK_RANGES}]")
 """Japanese and Chinese: no spaces between words, so a line may break between any two characters."""
 
 
@@ -52,68 +76,101 @@ def listed(items: list[str]) -> str:
     return ("・" if all(_CJK.search(item) for item in items) else "; ").join(items)
 
 
-def slip_blocks(slip: Slip) -> list[Block]:
-    """The slip from top to bottom: office and time, queue number (and its status page), the counters as a
-    checklist, documents, the case QR.
+def _header(slip: Slip) -> Block:
+    """The queue number large on the right; its heading, the office and the time beside it."""
+    beside = (slip.headings.ticket, slip.office, slip.issued_at)
+    number = Text(slip.ticket, size=4)
+    return Columns(main=tuple(Text(text, small=True) for text in beside if text), aside=(number,))
 
-    Kept short (a household's slip should not reach the floor): one line per counter, its place and what
-    is done there as one wrapped paragraph each, documents as one paragraph.
-    """
-    headings = slip.headings
-    top = "  ".join(part for part in (slip.office, slip.issued_at) if part)
-    blocks: list[Block] = [Text(top, center=True), Rule()]
-    if headings.ticket:
-        blocks.append(Text(headings.ticket, center=True))
-    blocks.append(Text(slip.ticket, size=4, center=True))
-    if slip.status_url:
-        blocks += [Text(headings.status, center=True)] if headings.status else []
-        blocks += [QrCode(slip.status_url), Text(slip.status_url, center=True)]
-    blocks.append(Rule())
-    if headings.stops:
-        blocks.append(Text(headings.stops))
+
+def _status_page(slip: Slip) -> Block:
+    """The status page's QR on the right; what it is for and its address (to type in) beside it."""
+    heading = (Text(slip.headings.status, small=True),) if slip.headings.status else ()
+    return Columns(main=(*heading, Text(slip.status_url)), aside=(QrCode(slip.status_url),))
+
+
+def _checklist(slip: Slip) -> list[Block]:
+    """One box per counter with its place; what is done there, and what is only information, under it."""
+    blocks: list[Block] = [Text(slip.headings.stops)] if slip.headings.stops else []
     for number, stop in enumerate(slip.stops, start=1):
         where = stop.location or stop.floor
         blocks.append(Text(f"□{number} {stop.name}" + (f" → {where}" if where else ""), hanging=3))
         if stop.procedures:
-            blocks.append(Text(listed(stop.procedures), indent=3))
+            blocks.append(Text(listed(stop.procedures), indent=3, small=True))
+        if stop.guidance:
+            mark = slip.headings.guidance
+            blocks.append(Text(f"{mark} {listed(stop.guidance)}".strip(), indent=3, small=True))
+    return blocks
+
+
+def slip_blocks(slip: Slip) -> list[Block]:
+    """The slip from top to bottom: queue number with office and time (and its status page), the counters
+    as a checklist, documents, the case QR.
+
+    Kept short (a household's slip should not reach the floor): one line per counter, its place and what
+    is done there as one wrapped paragraph each in a smaller font, documents as one paragraph.
+    """
+    headings = slip.headings
+    blocks: list[Block] = [_header(slip)]
+    if slip.status_url:
+        blocks.append(_status_page(slip))
+    blocks += [Rule(), *_checklist(slip)]
     if slip.documents:
         documents = listed(slip.documents)
-        blocks += [Rule(), Text(f"{headings.documents}: {documents}" if headings.documents else documents)]
+        said = f"{headings.documents}: {documents}" if headings.documents else documents
+        blocks += [Rule(), Text(said, small=True)]
     if slip.qr_text:
         blocks += [Rule(), QrCode(slip.qr_text)] if not slip.documents else [QrCode(slip.qr_text)]
         if headings.qr:
-            blocks.append(Text(headings.qr, center=True))
+            blocks.append(Text(headings.qr, center=True, small=True))
     return blocks
 
 
 _NO_LINE_START = frozenset("、。・，．）」』】〕！？ー")
-"""Japanese punctuation that must not begin a line (禁則): the character before it moves down too."""
+"""Japanese punctuation that must not begin a line (禁則): the word before it moves down too."""
+_NO_LINE_END = frozenset("（「『【〔")
+"""Opening brackets that must not end a line: they move down with the word they open."""
+_TOKEN = re.compile(f"(?:【[^】\\s]{{1,4}}】|[{_CJK_RANGES}]|[^\\s{_CJK_RANGES}]+)\\s*|\\s+")
+"""A short mark such as 【案内】, a Japanese or Chinese character, or a word of any other script, with the
+spaces after it."""
 
 
 def wrap(text: str, fits: Callable[[str], bool], rest: Callable[[str], bool] | None = None) -> list[str]:
-    """Greedy line breaking: at spaces, and between any two CJK characters; a word without CJK characters
-    moves to the next line whole unless it is longer than a line.
+    """Greedy line breaking at the paper width: between words, and between any two CJK characters (禁則
+    kept); a word is cut only when it is longer than a line.
 
     `rest` says what fits on the lines after the first (a hanging indent); by default the same as `fits`.
     """
     lines: list[str] = []
-    line = ""
+    line: list[str] = []
 
-    def room(candidate: str) -> bool:
-        return (fits if not lines or rest is None else rest)(candidate)
+    def room(candidate: list[str]) -> bool:
+        return (fits if not lines or rest is None else rest)("".join(candidate).rstrip())
 
-    for token in re.findall(r"\S+\s*", text) or [""]:
-        if room(line + token.rstrip()):
-            line += token
+    def break_line() -> None:
+        nonlocal line
+        carried = 0
+        while carried < len(line) - 1 and line[-1 - carried].strip() in _NO_LINE_END:
+            carried += 1
+        lines.append("".join(line[: len(line) - carried]).rstrip())
+        line = line[len(line) - carried :]
+
+    for token in _TOKEN.findall(text) or [""]:
+        if room([*line, token]):
+            line.append(token)
             continue
-        if line and not _CJK.search(token):
-            lines.append(line.rstrip())
-            line = ""
-        for character in token:
-            if line and not room(line + character.rstrip()):
-                carried = line[-1] if character in _NO_LINE_START and len(line) > 1 else ""
-                lines.append(line[: len(line) - len(carried)].rstrip())
-                line = carried
-            line += character
-    lines.append(line.rstrip())
+        if token[0] in _NO_LINE_START and len(line) > 1:
+            last = line.pop()
+            break_line()
+            line.append(last)
+        elif line:
+            break_line()
+        if room([*line, token]):
+            line.append(token)
+            continue
+        for character in token:  # a word longer than a line
+            if line and not room([*line, character]):
+                break_line()
+            line.append(character)
+    lines.append("".join(line).rstrip())
     return lines

@@ -9,16 +9,19 @@ language prints. This module draws; it must never talk to a printer.
 
 import functools
 import io
+import math
 from pathlib import Path
 
 import segno
 from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from .layout import Block, QrCode, Rule, Text, wrap
+from .layout import Block, Columns, QrCode, Rule, Text, wrap
 
 BASE_DOTS = 24
 """Height of a normal character in dots; a cell (half-width character) is half of it."""
+SMALL_DOTS = 19
+"""Height of a secondary line's characters (2.5 mm, like a printer's small Kanji font)."""
 LEADING = 3
 """Dots between lines (Devanagari marks above and below the letters reach into them)."""
 QUIET_ZONE = 4
@@ -117,9 +120,14 @@ def _indents(block: Text) -> tuple[int, int]:
     return first, first + block.hanging * BASE_DOTS // 2
 
 
+def _dots(block: Text) -> int:
+    """The height of the block's characters."""
+    return (SMALL_DOTS if block.small else BASE_DOTS) * block.size
+
+
 def text_lines(block: Text, width_dots: int) -> list[str]:
     """The block's text broken into the lines printed at this paper width."""
-    size = BASE_DOTS * block.size
+    size = _dots(block)
     first, rest = _indents(block)
     return wrap(
         block.text,
@@ -129,14 +137,14 @@ def text_lines(block: Text, width_dots: int) -> list[str]:
 
 
 def line_height(size: int) -> int:
-    """Dots from one line to the next for characters `size` times the base height."""
-    return BASE_DOTS * size + LEADING
+    """Dots from one line to the next for characters `size` dots high."""
+    return size + LEADING
 
 
 def _draw_text(block: Text, width_dots: int) -> Image.Image:
-    size = BASE_DOTS * block.size
+    size = _dots(block)
     lines = text_lines(block, width_dots)
-    height = line_height(block.size)
+    height = line_height(size)
     baseline = (height - size) // 2 + round(size * 0.88)
     image = Image.new("1", (width_dots, height * len(lines)), 1)
     draw = ImageDraw.Draw(image)
@@ -152,6 +160,35 @@ def _draw_text(block: Text, width_dots: int) -> Image.Image:
     return image
 
 
+def _inked_rows(image: Image.Image) -> Image.Image:
+    """The image without the blank rows above and below its ink (a large number's line box is mostly
+    room for accents it does not have)."""
+    box = ImageChops.invert(image.convert("L")).getbbox()
+    return image if box is None else image.crop((0, max(0, box[1] - LEADING), image.width, box[3] + LEADING))
+
+
+def _natural_width(block: Text | QrCode, width_dots: int) -> int:
+    """Dots a line of text or a QR code takes, unwrapped."""
+    if isinstance(block, QrCode):
+        return _qr_image(block.text, width_dots).width
+    return math.ceil(text_width(block.text, _dots(block))) + _indents(block)[0]
+
+
+def _draw_columns(block: Columns, width_dots: int) -> Image.Image:
+    """`aside` at its natural width on the right, `main` beside it, both centred on each other; stacked
+    when `main` would get less than two fifths of the paper."""
+    aside_dots = max(_natural_width(part, width_dots) for part in block.aside)
+    main_dots = width_dots - aside_dots - BASE_DOTS
+    if main_dots < width_dots * 2 // 5:
+        return draw_blocks([*block.main, *block.aside], width_dots)
+    main = draw_blocks(list(block.main), main_dots)
+    aside = _inked_rows(draw_blocks(list(block.aside), aside_dots))
+    image = Image.new("1", (width_dots, max(main.height, aside.height)), 1)
+    image.paste(main, (0, (image.height - main.height) // 2))
+    image.paste(aside, (width_dots - aside_dots, (image.height - aside.height) // 2))
+    return image
+
+
 def _draw_rule(width_dots: int) -> Image.Image:
     image = Image.new("1", (width_dots, BASE_DOTS // 3), 1)
     ImageDraw.Draw(image).line((0, BASE_DOTS // 6, width_dots, BASE_DOTS // 6), fill=0, width=2)
@@ -164,6 +201,8 @@ def draw_block(block: Block, width_dots: int) -> Image.Image:
         return _draw_text(block, width_dots)
     if isinstance(block, Rule):
         return _draw_rule(width_dots)
+    if isinstance(block, Columns):
+        return _draw_columns(block, width_dots)
     qr = _qr_image(block.text, width_dots)
     strip = Image.new("1", (width_dots, qr.height), 1)
     strip.paste(qr, ((width_dots - qr.width) // 2, 0))

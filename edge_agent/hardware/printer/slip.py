@@ -19,6 +19,8 @@ class CounterStop(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_on
     """Where it is, in the citizen's language, e.g. 2階 21番窓口 (it names the floor itself)."""
     procedures: list[str] = msgspec.field(default_factory=list)
     """The procedures done there, as short labels."""
+    guidance: list[str] = msgspec.field(default_factory=list)
+    """What is only explained there (案内: nothing to sign), printed after the procedures under one mark."""
 
 
 class SlipHeadings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -34,6 +36,8 @@ class SlipHeadings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_o
     """Below the case QR: show it at each counter."""
     status: str = ""
     """Above the status page's QR: follow your turn on your phone."""
+    guidance: str = ""
+    """Before a counter's guidance, e.g. 【案内】 (information only)."""
 
 
 class Slip(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
