@@ -50,6 +50,11 @@ _FIT_TOLERANCE = 0.4
 _BEND_MIN_MATCH = 0.3
 """An alignment pattern that matches its template worse than this does not bend the grid (its neighbours'
 shift stands in for it)."""
+_REGISTER_ROUNDS = 3
+_REGISTER_HALF = 4
+_REGISTER_STEP = 6
+_REGISTER_SEARCH = 2
+_REGISTER_MIN_MATCH = 0.4
 _THRESHOLD_WINDOW = 15
 """Modules across the neighbourhood whose mean brightness is the first guess of dark or light."""
 _EQUALISER_ROUNDS = 2
@@ -75,7 +80,13 @@ def redrawn_codes(frame: Frame, outlines: list[Points]) -> Iterator[Frame]:
     for where in located:
         version = _version(image, where)
         fit = _fitted(image, where, version)
-        yield _drawn(_dark_modules(_samples(image, fit, version)), version)
+        shifts = _bend(image, fit, version)
+        dark = _dark_modules(_samples(image, fit, version, shifts))
+        yield _drawn(dark, version)
+        for _ in range(_REGISTER_ROUNDS):
+            shifts = _registered(image, fit, version, shifts, dark)
+            dark = _dark_modules(_samples(image, fit, version, shifts))
+            yield _drawn(dark, version)
 
 
 def _sharpened(frame: Frame) -> Frame:
@@ -132,6 +143,7 @@ _ALIGNMENT = _template("""
     #...#
     #####
 """)
+_TEMPLATE_BLUR = 0.3 * _PATCH_SCALE
 _BLURRED_FINDER = np.asarray(cv2.GaussianBlur(_FINDER, (0, 0), 0.4 * _PATCH_SCALE), dtype=np.float32)
 """Blurred like the camera's view, a finder matches it far better than look-alikes in the data do."""
 _VERSION_WORDS = np.array(
@@ -363,14 +375,82 @@ def _sampled(image: Image, points: Points) -> Image:
     return np.asarray(values, dtype=np.float32).ravel()
 
 
-def _samples(image: Image, fit: Points, version: int) -> Image:
-    """The brightness at each module's centre, side x side, on the fitted grid bent to the patterns."""
+def _samples(image: Image, fit: Points, version: int, shifts: tuple[Image, Image]) -> Image:
+    """The brightness at each module's centre, side x side, on the fitted grid bent by `shifts`."""
     side = symbol_side(version)
     centres = np.arange(side) + 0.5
-    shift_x, shift_y = _bend(image, fit, version)
     xs, ys = np.meshgrid(centres, centres)
-    points = np.c_[(xs + shift_x).ravel(), (ys + shift_y).ravel()]
+    points = np.c_[(xs + shifts[0]).ravel(), (ys + shifts[1]).ravel()]
     return _sampled(image, _mapped(fit, points)).reshape(side, side)
+
+
+def _shift_at(shifts: tuple[Image, Image], xs: Image, ys: Image) -> tuple[Image, Image]:
+    """The bend between module centres (linear), for points in module coordinates."""
+    across, down = (
+        np.asarray(
+            cv2.remap(shift, xs - 0.5, ys - 0.5, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE),
+            np.float32,
+        )
+        for shift in shifts
+    )
+    return across, down
+
+
+def _registered(
+    image: Image, fit: Points, version: int, shifts: tuple[Image, Image], dark: npt.NDArray[np.bool_]
+) -> tuple[Image, Image]:
+    """The bend corrected patch by patch against the modules as first read.
+
+    Most modules read right even where the grid is off by half a module (a crease, a curl between
+    alignment patterns), so the code drawn from them is a template of what the frame shows there: each
+    patch of the frame, sampled on the current grid, is matched against it a little way around, and the
+    offsets, interpolated between the patches' centres, move the grid.
+    """
+    side = symbol_side(version)
+    fixed, fixed_dark = fixed_patterns(version)
+    drawn = np.where(np.where(fixed, fixed_dark, dark), 0.0, 255.0).astype(np.float32)
+    drawn = np.pad(drawn, _REGISTER_SEARCH + _REGISTER_HALF, constant_values=255.0)
+    count = max(2, round(side / _REGISTER_STEP) + 1)
+    nodes = np.linspace(_REGISTER_HALF, side - _REGISTER_HALF, count, dtype=np.float64)
+    step = 1 / _PATCH_SCALE
+    reach = _REGISTER_HALF + _REGISTER_SEARCH
+    offsets = np.arange(-reach * _PATCH_SCALE, reach * _PATCH_SCALE) * step + step / 2
+    found = np.zeros((len(nodes), len(nodes), 2), dtype=np.float32)
+    weights = np.zeros((len(nodes), len(nodes)), dtype=np.float32)
+    for (row, y), (column, x) in itertools.product(enumerate(nodes), repeat=2):
+        xs, ys = np.meshgrid(x + offsets, y + offsets)
+        xs, ys = xs.astype(np.float32), ys.astype(np.float32)
+        shift_x, shift_y = _shift_at(shifts, xs, ys)
+        points = np.c_[(xs + shift_x).ravel(), (ys + shift_y).ravel()]
+        patch = _sampled(image, _mapped(fit, points)).reshape(xs.shape)
+        top, left = (round(value) + _REGISTER_SEARCH for value in (y, x))
+        modules = drawn[top : top + 2 * _REGISTER_HALF, left : left + 2 * _REGISTER_HALF]
+        template = cv2.GaussianBlur(
+            np.kron(modules, np.ones((_PATCH_SCALE, _PATCH_SCALE), dtype=np.float32)), (0, 0), _TEMPLATE_BLUR
+        )
+        scores = cv2.matchTemplate(patch, template, cv2.TM_CCOEFF_NORMED)
+        _, best, _, (i, j) = cv2.minMaxLoc(scores)
+        centre = _REGISTER_SEARCH * _PATCH_SCALE
+        if best >= _REGISTER_MIN_MATCH:  # the template's corner lies at the rounded node in module terms
+            found[row, column] = ((i - centre) * step + x - round(x), (j - centre) * step + y - round(y))
+            weights[row, column] = 1.0
+    if not weights.any():
+        return shifts
+    centres = np.arange(side, dtype=np.float64) + 0.5
+    spread = [_interpolated(found[..., axis], weights, nodes, centres) for axis in (0, 1)]
+    return shifts[0] + spread[0], shifts[1] + spread[1]
+
+
+def _interpolated(values: Image, weights: Image, nodes: Points, centres: Points) -> Image:
+    """Values known at some grid nodes, spread to every module (nodes not known take none)."""
+    before = np.clip(np.searchsorted(nodes, centres) - 1, 0, len(nodes) - 2)
+    along = np.clip((centres - nodes[before]) / (nodes[before + 1] - nodes[before]), 0, 1)
+    spread = np.zeros((len(centres), len(nodes)), dtype=np.float32)
+    spread[np.arange(len(centres)), before] = 1 - along
+    spread[np.arange(len(centres)), before + 1] = along
+    total = spread @ (values * weights) @ spread.T
+    weight = spread @ weights @ spread.T
+    return np.asarray(np.where(weight > 0, total / np.maximum(weight, 1e-6), 0), dtype=np.float32)
 
 
 def _bend(image: Image, fit: Points, version: int) -> tuple[Image, Image]:
