@@ -12,16 +12,20 @@ in which neither reads a code has the blur undone (`qr_motion`) and goes through
 bench/qr.py measures what each stage adds (docs/hardware.md).
 """
 
+import cv2
 import numpy as np
 import zxingcpp
 
 from .camera import Frame
-from .qr_grid import Points, redrawn_codes
+from .qr_grid import Points, redrawn_codes, shows_finder
 from .qr_motion import deblurred, streak_direction
 
 _QR_CODES = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCodeModel2)
 """Our printers and segno make Model 2 QR codes. zxing-cpp's `QRCode` also takes Micro QR and rMQR, and on the
 bench it found a Micro QR "230258" inside one of our codes."""
+
+_ENLARGED = 2
+"""The last attempt looks at the frame enlarged this many times: ..."""
 
 
 def decode_frame(frame: Frame) -> list[str]:
@@ -30,13 +34,15 @@ def decode_frame(frame: Frame) -> list[str]:
     if found:
         return found
     direction = streak_direction(frame)
-    if direction is None:
+    if direction is not None:
+        for sharpened in deblurred(frame, direction):
+            found = _decoded(sharpened)
+            if found:
+                return found
+    if not shows_finder(frame):
         return []
-    for sharpened in deblurred(frame, direction):
-        found = _decoded(sharpened)
-        if found:
-            return found
-    return []
+    enlarged = cv2.resize(frame, None, fx=_ENLARGED, fy=_ENLARGED, interpolation=cv2.INTER_CUBIC)
+    return _decoded(np.asarray(enlarged, dtype=np.uint8))
 
 
 def _decoded(frame: Frame) -> list[str]:

@@ -12,7 +12,7 @@ which carry their version in the symbol.
 import functools
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple, Protocol
 
 import cv2
@@ -40,6 +40,9 @@ _FINDER_MIN_MATCH = 0.55
 _FINDER_MAX_SKEW = 0.8
 """Cosine of the angle at the top-left finder plus the relative difference of the two sides."""
 _FINDER_MAX_SIZE_RATIO = 1.8
+_PAIR_MODULE_TOLERANCE = 0.25
+_PAIRS_TRIED = 2
+"""Two finders fit several codes (which two they are, the version): the best few by version blocks."""
 _PATCH_SCALE = 5
 """Pixels per module in the patches matched against finder and alignment pattern templates."""
 _SEARCH_MODULES = 3
@@ -70,15 +73,18 @@ _VERSIONS_WITH_INFORMATION = range(7, 41)
 
 def redrawn_codes(frame: Frame, outlines: list[Points]) -> Iterator[Frame]:
     """The code sampled at each module's centre on a grid fitted to its finder and alignment patterns, drawn
-    clean for the decoder: first where three finder patterns are found, then in each outline (the four
-    corners, clockwise from the top left, of a code zxing-cpp found but could not read)."""
+    clean for the decoder: first where three finder patterns are found (or, with one out of the frame or
+    lost, where two are), then in each outline (the four corners, clockwise from the top left, of a code
+    zxing-cpp found but could not read). Each grid is then registered against its own drawing, and drawn
+    again, a few times."""
     sharp = _sharpened(frame)
     image = sharp.astype(np.float32)
-    finders = _finders(sharp, image)
-    located: list[_Located] = [] if finders is None else [finders]
+    rings = _rings_found(sharp, image)
+    triangle = _triangle(rings)
+    located: list[_Located] = [_Finders.of(triangle)] if triangle else _likely_pairs(image, rings)
     located += [_Outline(outline) for outline in outlines]
     for where in located:
-        version = _version(image, where)
+        version = _version(image, where)[0]
         fit = _fitted(image, where, version)
         shifts = _bend(image, fit, version)
         dark = _dark_modules(_samples(image, fit, version, shifts))
@@ -87,6 +93,12 @@ def redrawn_codes(frame: Frame, outlines: list[Points]) -> Iterator[Frame]:
             shifts = _registered(image, fit, version, shifts, dark)
             dark = _dark_modules(_samples(image, fit, version, shifts))
             yield _drawn(dark, version)
+
+
+def shows_finder(frame: Frame) -> bool:
+    """Whether anything in the frame looks like a finder pattern: worth a closer look if nothing read."""
+    sharp = _sharpened(frame)
+    return bool(_rings_found(sharp, sharp.astype(np.float32)))
 
 
 def _sharpened(frame: Frame) -> Frame:
@@ -173,6 +185,22 @@ class _Finders(NamedTuple):
     offsets: Points
     ring_module: float
 
+    @classmethod
+    def of(cls, triangle: tuple[_Ring, _Ring, _Ring]) -> "_Finders":
+        across, down = triangle[1].centre - triangle[0].centre, triangle[2].centre - triangle[0].centre
+        frame, offsets = [], []
+        for ring in triangle:
+            frame += [ring.centre, *ring.corners]
+            outwards = [
+                (np.sign(across @ (corner - ring.centre)), np.sign(down @ (corner - ring.centre)))
+                for corner in ring.corners
+            ]
+            offsets += [(0.0, 0.0), *(2.5 * np.array(outwards))]
+        return cls(np.array(frame), np.array(offsets), float(np.mean([ring.module for ring in triangle])))
+
+    def versions(self) -> range:
+        return _VERSIONS_WITH_INFORMATION
+
     def module(self, side: float) -> float:
         """The module size in pixels, from the finders' rings."""
         return self.ring_module
@@ -191,6 +219,60 @@ class _Located(Protocol):
 
     def module(self, side: float) -> float: ...
 
+    def versions(self) -> Iterable[int]:
+        """The versions the code can have, as far as its size in the frame tells."""
+        ...
+
+
+_SLOTS = ((3.5, 3.5), (-3.5, 3.5), (3.5, -3.5))
+"""The finders' centres in modules: top left, top right, bottom left (negative: from the far side)."""
+_PAIR_SLOTS = ((0, 1), (0, 2), (1, 2))
+
+
+class _Pair(NamedTuple):
+    """Two of a code's finder patterns (the third out of the frame or lost) and which two they are."""
+
+    first: _Ring
+    second: _Ring
+    slots: tuple[int, int]
+
+    def _scale(self, side: float) -> tuple[complex, complex]:
+        """Module coordinates to frame as a rotation and scale (a, b in z -> a z + b, as complex numbers)."""
+        start, end = (complex(*(value % side for value in _SLOTS[slot])) for slot in self.slots)
+        a = complex(*(self.second.centre - self.first.centre)) / (end - start)
+        return a, complex(*self.first.centre) - a * start
+
+    def module(self, side: float) -> float:
+        return abs(self._scale(side)[0])
+
+    def fit(self, side: float) -> Points:
+        """Without the third finder, no perspective: the alignment patterns bring it in (`_fitted`)."""
+        a, b = self._scale(side)
+        return np.array([[a.real, -a.imag, b.real], [a.imag, a.real, b.imag], [0.0, 0.0, 1.0]])
+
+    def versions(self) -> list[int]:
+        """The versions whose module size, from the finders' distance, is near their rings'."""
+        ring = (self.first.module + self.second.module) / 2
+        return [
+            version
+            for version in _VERSIONS_WITH_INFORMATION
+            if abs(self.module(symbol_side(version)) / ring - 1) < _PAIR_MODULE_TOLERANCE
+        ]
+
+
+def _likely_pairs(image: Image, rings: list[_Ring]) -> list[_Located]:
+    """The pairs of rings, as two finders of a code, whose version blocks read best."""
+    scored = []
+    for first, second in itertools.permutations(rings, 2):
+        if max(first.module, second.module) > _FINDER_MAX_SIZE_RATIO * min(first.module, second.module):
+            continue
+        for slots in _PAIR_SLOTS:
+            pair = _Pair(first, second, slots)
+            if pair.versions():
+                scored.append((_version(image, pair)[1], pair))
+    scored.sort(key=lambda item: -item[0])
+    return [pair for _, pair in scored[:_PAIRS_TRIED]]
+
 
 class _Outline(NamedTuple):
     """A code's four corners, clockwise from its top left: zxing-cpp's outline of a code it cannot read."""
@@ -200,6 +282,9 @@ class _Outline(NamedTuple):
     def module(self, side: float) -> float:
         """The module size in pixels, along the outline's top edge."""
         return float(np.linalg.norm(self.corners[1] - self.corners[0])) / side
+
+    def versions(self) -> range:
+        return _VERSIONS_WITH_INFORMATION
 
     def fit(self, side: float) -> Points:
         square = np.array([[0, 0], [side, 0], [side, side], [0, side]], dtype=np.float32)
@@ -249,29 +334,17 @@ def _finder_match(image: Image, centre: tuple[float, float], module: float, angl
     return best
 
 
-def _finders(sharp: Frame, image: Image) -> _Finders | None:
-    """The code's finder patterns, looked for in a second local threshold if the first does not show all
-    three. The threshold is taken on the sharpened frame smoothed by a pixel, which removes the sensor
-    noise that sharpening amplifies but keeps rings of a module."""
+def _rings_found(sharp: Frame, image: Image) -> list[_Ring]:
+    """Rings that match a finder pattern, in two local thresholds. The threshold is taken on the sharpened
+    frame smoothed by a pixel, which removes the sensor noise that sharpening amplifies but keeps rings of a
+    module."""
     smooth = np.asarray(cv2.GaussianBlur(sharp, (0, 0), _FINDER_SMOOTHING), dtype=np.uint8)
     rings: list[_Ring] = []
     for window, offset in _FINDER_THRESHOLDS:
         rings += _rings(smooth, image, window, offset)
-        triangle = _triangle(rings)
-        if triangle is not None:
+        if _triangle(rings) is not None:
             break
-    else:
-        return None
-    across, down = triangle[1].centre - triangle[0].centre, triangle[2].centre - triangle[0].centre
-    frame, offsets = [], []
-    for ring in triangle:
-        frame += [ring.centre, *ring.corners]
-        outwards = [
-            (np.sign(across @ (corner - ring.centre)), np.sign(down @ (corner - ring.centre)))
-            for corner in ring.corners
-        ]
-        offsets += [(0.0, 0.0), *(2.5 * np.array(outwards))]
-    return _Finders(np.array(frame), np.array(offsets), float(np.mean([ring.module for ring in triangle])))
+    return rings
 
 
 def _triangle(rings: list[_Ring]) -> tuple[_Ring, _Ring, _Ring] | None:
@@ -296,14 +369,15 @@ def _triangle(rings: list[_Ring]) -> tuple[_Ring, _Ring, _Ring] | None:
     return best
 
 
-def _version(image: Image, finders: _Located) -> int:
+def _version(image: Image, finders: _Located) -> tuple[int, float]:
     """The version whose word best matches the version blocks beside the top-right and bottom-left finders.
 
     The blocks lie close to the finders, so each version's finder fit finds its blocks; the words differ in
     at least 8 of 18 bits, so the best match is right even when some modules read wrong.
     """
     best, best_score = _VERSIONS_WITH_INFORMATION[0], -1.0
-    for index, version in enumerate(_VERSIONS_WITH_INFORMATION):
+    for version in finders.versions():
+        index = version - _VERSIONS_WITH_INFORMATION[0]
         first = symbol_side(version) - 11
         fit = finders.fit(symbol_side(version))
         for block in (
@@ -315,7 +389,7 @@ def _version(image: Image, finders: _Located) -> int:
             score = float(_VERSION_WORDS[index] @ darkness) / (float(np.linalg.norm(darkness)) + 1e-9)
             if score > best_score:
                 best, best_score = version, score
-    return best
+    return best, best_score
 
 
 def _patterns(version: int) -> list[tuple[float, float, Image]]:
