@@ -1,12 +1,14 @@
 """Redraw a QR code that zxing-cpp cannot read as it is: sampled module by module, drawn clean.
 
 Small modules under defocus, motion blur and perspective blur into their neighbours, and the decoders give
-up on them. This stage finds the code's finder patterns, reads its version from the version blocks, fits a
-grid to every finder and alignment pattern, bends it between the alignment patterns where the paper is
-curled or creased, decides each module dark or light (taking out its neighbours' share of the blur) and
-redraws the code with a quiet zone and its fixed patterns. It must never decode: the drawing goes back to
-zxing-cpp, which keeps error correction and format checks. For codes from version 7 (ours are 10 to 25),
-which carry their version in the symbol.
+up on them. This stage finds the code's finder patterns (three, or two when the third is out of the frame),
+reads its version from the version blocks, fits a grid to every finder and alignment pattern, bends it
+between the alignment patterns where the paper is curled or creased, decides each module dark or light
+(taking out its neighbours' share of the blur) and redraws the code with a quiet zone and its fixed
+patterns. If that drawing does not read, the grid is registered patch by patch against it (most modules
+are right, so it shows where each patch lies) and drawn again. It must never decode: the drawing goes back
+to zxing-cpp, which keeps error correction and format checks. For codes from version 7 (ours are 10 to
+25), which carry their version in the symbol.
 """
 
 import functools
@@ -490,7 +492,7 @@ def _registered(
     reach = _REGISTER_HALF + _REGISTER_SEARCH
     offsets = np.arange(-reach * _PATCH_SCALE, reach * _PATCH_SCALE) * step + step / 2
     found = np.zeros((len(nodes), len(nodes), 2), dtype=np.float32)
-    weights = np.zeros((len(nodes), len(nodes)), dtype=np.float32)
+    known = np.zeros((len(nodes), len(nodes)), dtype=np.float32)
     for (row, y), (column, x) in itertools.product(enumerate(nodes), repeat=2):
         xs, ys = np.meshgrid(x + offsets, y + offsets)
         xs, ys = xs.astype(np.float32), ys.astype(np.float32)
@@ -507,23 +509,19 @@ def _registered(
         centre = _REGISTER_SEARCH * _PATCH_SCALE
         if best >= _REGISTER_MIN_MATCH:  # the template's corner lies at the rounded node in module terms
             found[row, column] = ((i - centre) * step + x - round(x), (j - centre) * step + y - round(y))
-            weights[row, column] = 1.0
-    if not weights.any():
+            known[row, column] = 1.0
+    if not known.any():
         return shifts
     centres = np.arange(side, dtype=np.float64) + 0.5
-    spread = [_interpolated(found[..., axis], weights, nodes, centres) for axis in (0, 1)]
+    spread = [_interpolated(found[..., axis], known, nodes, centres) for axis in (0, 1)]
     return shifts[0] + spread[0], shifts[1] + spread[1]
 
 
-def _interpolated(values: Image, weights: Image, nodes: Points, centres: Points) -> Image:
-    """Values known at some grid nodes, spread to every module (nodes not known take none)."""
-    before = np.clip(np.searchsorted(nodes, centres) - 1, 0, len(nodes) - 2)
-    along = np.clip((centres - nodes[before]) / (nodes[before + 1] - nodes[before]), 0, 1)
-    spread = np.zeros((len(centres), len(nodes)), dtype=np.float32)
-    spread[np.arange(len(centres)), before] = 1 - along
-    spread[np.arange(len(centres)), before + 1] = along
-    total = spread @ (values * weights) @ spread.T
-    weight = spread @ weights @ spread.T
+def _interpolated(values: Image, known: Image, nodes: Points, centres: Points) -> Image:
+    """Values known at some grid nodes (`known` 1, else 0) spread to every module; nodes not known take
+    no part."""
+    weights = _spreading(nodes, centres, beyond=False)
+    total, weight = (weights @ grid @ weights.T for grid in (values * known, known))
     return np.asarray(np.where(weight > 0, total / np.maximum(weight, 1e-6), 0), dtype=np.float32)
 
 
@@ -556,16 +554,25 @@ def _bend(image: Image, fit: Points, version: int) -> tuple[Image, Image]:
             if not np.isnan(around[:, 0]).all():
                 shifts[row, column] = np.nanmean(around, axis=0)
     shifts = np.nan_to_num(shifts)
-    centres = np.arange(side) + 0.5
-    before = np.clip(np.searchsorted(nodes, centres) - 1, 0, last - 1)  # the nodes each module lies between
-    along = (centres - np.take(nodes, before)) / (np.take(nodes, before + 1) - np.take(nodes, before))
-    weights = np.zeros((side, len(nodes)))
-    weights[np.arange(side), before] = 1 - along  # beyond the outer nodes: extended along the last gap
-    weights[np.arange(side), before + 1] = along
+    centres = np.arange(side, dtype=np.float64) + 0.5
+    weights = _spreading(np.array(nodes), centres, beyond=True)  # a curl bends most at the slip's edge
     shift_x, shift_y = (
         np.asarray(weights @ shifts[..., axis] @ weights.T, dtype=np.float32) for axis in (0, 1)
     )
     return shift_x, shift_y
+
+
+def _spreading(nodes: Points, centres: Points, beyond: bool) -> Points:
+    """Weights that interpolate values at `nodes` linearly to `centres` (one row each); beyond the outer
+    nodes, extended along the last gap (`beyond`) or held at the outer node's value."""
+    before = np.clip(np.searchsorted(nodes, centres) - 1, 0, len(nodes) - 2)  # the nodes each lies between
+    along = (centres - nodes[before]) / (nodes[before + 1] - nodes[before])
+    if not beyond:
+        along = np.clip(along, 0, 1)
+    weights = np.zeros((len(centres), len(nodes)))
+    weights[np.arange(len(centres)), before] = 1 - along
+    weights[np.arange(len(centres)), before + 1] = along
+    return weights
 
 
 def _dark_modules(values: Image) -> npt.NDArray[np.bool_]:
