@@ -68,6 +68,7 @@ _NEIGHBOURS = (
     np.array([[1, 0, 1], [0, 0, 0], [1, 0, 1]], dtype=np.float32),
 )
 _DRAWN_SCALE = 4
+_REMAP_ROWS = 16384
 _QUIET_ZONE = 4
 _VERSION_POLYNOMIAL = 0x1F25
 _VERSIONS_WITH_INFORMATION = range(7, 41)
@@ -441,14 +442,19 @@ def _found_at(image: Image, fit: Points, x: float, y: float, template: Image) ->
 
 def _mapped(fit: Points, points: Points) -> Points:
     """Points in module coordinates (x right, y down, 0 to side) mapped into the frame."""
-    projected = np.c_[points, np.ones(len(points))] @ fit.T
-    return np.asarray(projected[:, :2] / projected[:, 2:], dtype=np.float64)
+    projected = cv2.perspectiveTransform(np.asarray(points, dtype=np.float64).reshape(-1, 1, 2), fit)
+    return np.asarray(projected, dtype=np.float64).reshape(-1, 2)
 
 
-def _sampled(image: Image, points: Points) -> Image:
-    coordinates = points.astype(np.float32)
-    values = cv2.remap(image, coordinates[:, :1], coordinates[:, 1:], cv2.INTER_LINEAR, borderValue=255.0)
-    return np.asarray(values, dtype=np.float32).ravel()
+def _sampled(image: Image, points: Points, border: int = cv2.BORDER_CONSTANT) -> Image:
+    """The image between pixels at each point (outside it: white, or `border`), in rows as long as needed:
+    remap takes under 32767 rows."""
+    columns = -(-len(points) // _REMAP_ROWS)
+    padded = np.zeros((-(-len(points) // columns) * columns, 2), dtype=np.float32)
+    padded[: len(points)] = points
+    xs, ys = (padded[:, axis].reshape(-1, columns) for axis in (0, 1))
+    values = cv2.remap(image, xs, ys, cv2.INTER_LINEAR, borderMode=border, borderValue=255.0)
+    return np.asarray(values, dtype=np.float32).ravel()[: len(points)]
 
 
 def _samples(image: Image, fit: Points, version: int, shifts: tuple[Image, Image]) -> Image:
@@ -460,16 +466,11 @@ def _samples(image: Image, fit: Points, version: int, shifts: tuple[Image, Image
     return _sampled(image, _mapped(fit, points)).reshape(side, side)
 
 
-def _shift_at(shifts: tuple[Image, Image], xs: Image, ys: Image) -> tuple[Image, Image]:
-    """The bend between module centres (linear), for points in module coordinates."""
-    across, down = (
-        np.asarray(
-            cv2.remap(shift, xs - 0.5, ys - 0.5, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE),
-            np.float32,
-        )
-        for shift in shifts
-    )
-    return across, down
+def _bent(shifts: tuple[Image, Image], points: Points) -> Points:
+    """Points in module coordinates moved by the bend, which is linear between module centres."""
+    between = points - 0.5  # the shifts' pixels are the modules' centres
+    moved = [_sampled(shift, between, cv2.BORDER_REPLICATE) for shift in shifts]
+    return np.asarray(points + np.stack(moved, axis=1), dtype=np.float64)
 
 
 def _registered(
@@ -484,36 +485,35 @@ def _registered(
     """
     side = symbol_side(version)
     fixed, fixed_dark = fixed_patterns(version)
-    drawn = np.where(np.where(fixed, fixed_dark, dark), 0.0, 255.0).astype(np.float32)
-    drawn = np.pad(drawn, _REGISTER_SEARCH + _REGISTER_HALF, constant_values=255.0)
+    margin = _REGISTER_SEARCH + _REGISTER_HALF
+    drawn = np.pad(np.where(np.where(fixed, fixed_dark, dark), 0.0, 255.0), margin, constant_values=255.0)
+    pictured = cv2.GaussianBlur(
+        np.kron(drawn, np.ones((_PATCH_SCALE, _PATCH_SCALE))).astype(np.float32), (0, 0), _TEMPLATE_BLUR
+    )
     count = max(2, round(side / _REGISTER_STEP) + 1)
-    nodes = np.linspace(_REGISTER_HALF, side - _REGISTER_HALF, count, dtype=np.float64)
+    nodes = np.round(np.linspace(_REGISTER_HALF, side - _REGISTER_HALF, count)).astype(int)
     step = 1 / _PATCH_SCALE
-    reach = _REGISTER_HALF + _REGISTER_SEARCH
-    offsets = np.arange(-reach * _PATCH_SCALE, reach * _PATCH_SCALE) * step + step / 2
-    found = np.zeros((len(nodes), len(nodes), 2), dtype=np.float32)
-    known = np.zeros((len(nodes), len(nodes)), dtype=np.float32)
+    offsets = np.arange(-margin * _PATCH_SCALE, margin * _PATCH_SCALE) * step + step / 2
+    size = len(offsets)
+    xs = np.broadcast_to(nodes[None, :, None, None] + offsets, (count, count, size, size))
+    ys = np.broadcast_to(nodes[:, None, None, None] + offsets[:, None], (count, count, size, size))
+    points = _bent(shifts, np.c_[xs.ravel(), ys.ravel()])
+    patches = _sampled(image, _mapped(fit, points)).reshape(count, count, size, size)
+    found = np.zeros((count, count, 2), dtype=np.float32)
+    known = np.zeros((count, count), dtype=np.float32)
+    width = 2 * _REGISTER_HALF * _PATCH_SCALE
     for (row, y), (column, x) in itertools.product(enumerate(nodes), repeat=2):
-        xs, ys = np.meshgrid(x + offsets, y + offsets)
-        xs, ys = xs.astype(np.float32), ys.astype(np.float32)
-        shift_x, shift_y = _shift_at(shifts, xs, ys)
-        points = np.c_[(xs + shift_x).ravel(), (ys + shift_y).ravel()]
-        patch = _sampled(image, _mapped(fit, points)).reshape(xs.shape)
-        top, left = (round(value) + _REGISTER_SEARCH for value in (y, x))
-        modules = drawn[top : top + 2 * _REGISTER_HALF, left : left + 2 * _REGISTER_HALF]
-        template = cv2.GaussianBlur(
-            np.kron(modules, np.ones((_PATCH_SCALE, _PATCH_SCALE), dtype=np.float32)), (0, 0), _TEMPLATE_BLUR
-        )
-        scores = cv2.matchTemplate(patch, template, cv2.TM_CCOEFF_NORMED)
+        top, left = (_PATCH_SCALE * (value + _REGISTER_SEARCH) for value in (y, x))
+        template = pictured[top : top + width, left : left + width]
+        scores = cv2.matchTemplate(patches[row, column], template, cv2.TM_CCOEFF_NORMED)
         _, best, _, (i, j) = cv2.minMaxLoc(scores)
-        centre = _REGISTER_SEARCH * _PATCH_SCALE
-        if best >= _REGISTER_MIN_MATCH:  # the template's corner lies at the rounded node in module terms
-            found[row, column] = ((i - centre) * step + x - round(x), (j - centre) * step + y - round(y))
+        if best >= _REGISTER_MIN_MATCH:
+            found[row, column] = np.array([i, j], dtype=np.float32) * step - _REGISTER_SEARCH
             known[row, column] = 1.0
     if not known.any():
         return shifts
     centres = np.arange(side, dtype=np.float64) + 0.5
-    spread = [_interpolated(found[..., axis], known, nodes, centres) for axis in (0, 1)]
+    spread = [_interpolated(found[..., axis], known, nodes.astype(np.float64), centres) for axis in (0, 1)]
     return shifts[0] + spread[0], shifts[1] + spread[1]
 
 
