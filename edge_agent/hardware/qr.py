@@ -18,7 +18,7 @@ import numpy as np
 import zxingcpp
 
 from .camera import Frame
-from .qr_grid import Points, redrawn_codes, shows_finder
+from .qr_grid import Points, Sighting, redrawn_codes, sighted
 from .qr_motion import deblurred, streak_direction
 
 _QR_CODES = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCodeModel2)
@@ -33,31 +33,32 @@ that show a finder pattern get it: enlarged, an empty frame took 60 ms more on t
 
 def decode_frame(frame: Frame) -> list[str]:
     """The ASCII payloads of the QR codes in a greyscale frame, each once; cheapest stage first."""
-    found = _decoded(frame)
+    found, sighting = _decoded(frame)
     if found:
         return found
     direction = streak_direction(frame)
     if direction is not None:
         for sharpened in deblurred(frame, direction):
-            found = _decoded(sharpened)
+            found, _ = _decoded(sharpened)
             if found:
                 return found
-    if not shows_finder(frame):
+    if sighting is None or not sighting.shows_finder():
         return []
     enlarged = cv2.resize(frame, None, fx=_ENLARGED, fy=_ENLARGED, interpolation=cv2.INTER_CUBIC)
-    return _decoded(np.asarray(enlarged, dtype=np.uint8))
+    return _decoded(np.asarray(enlarged, dtype=np.uint8))[0]
 
 
-def _decoded(frame: Frame) -> list[str]:
-    """zxing-cpp on the frame, then on the module grid's drawings."""
+def _decoded(frame: Frame) -> tuple[list[str], Sighting | None]:
+    """zxing-cpp on the frame, then on the module grid's drawings; and what the grid saw, if it looked."""
     found, outlines = _read(frame)
     if found:
-        return found
-    for drawn in redrawn_codes(frame, outlines):
+        return found, None
+    sighting = sighted(frame)
+    for drawn in redrawn_codes(sighting, outlines):
         found, _ = _read(drawn)
         if found:
-            return found
-    return []
+            return found, sighting
+    return [], sighting
 
 
 def _read(image: Frame) -> tuple[list[str], list[Points]]:

@@ -74,15 +74,30 @@ _VERSION_POLYNOMIAL = 0x1F25
 _VERSIONS_WITH_INFORMATION = range(7, 41)
 
 
-def redrawn_codes(frame: Frame, outlines: list[Points]) -> Iterator[Frame]:
+class Sighting(NamedTuple):
+    """A frame sharpened for sampling, and the rings in it that look like finder patterns."""
+
+    image: Image
+    rings: list["_Ring"]
+
+    def shows_finder(self) -> bool:
+        """Whether anything looks like a finder pattern: worth a closer look if nothing read."""
+        return bool(self.rings)
+
+
+def sighted(frame: Frame) -> Sighting:
+    sharp = _sharpened(frame)
+    image = sharp.astype(np.float32)
+    return Sighting(image, _rings_found(sharp, image))
+
+
+def redrawn_codes(sighting: Sighting, outlines: list[Points]) -> Iterator[Frame]:
     """The code sampled at each module's centre on a grid fitted to its finder and alignment patterns, drawn
     clean for the decoder: first where three finder patterns are found (or, with one out of the frame or
     lost, where two are), then in each outline (the four corners, clockwise from the top left, of a code
     zxing-cpp found but could not read). Each grid is then registered against its own drawing, and drawn
     again, a few times."""
-    sharp = _sharpened(frame)
-    image = sharp.astype(np.float32)
-    rings = _rings_found(sharp, image)
+    image, rings = sighting
     triangle = _triangle(rings)
     located: list[_Located] = [_Finders.of(triangle)] if triangle else _likely_pairs(image, rings)
     located += [_Outline(outline) for outline in outlines]
@@ -96,12 +111,6 @@ def redrawn_codes(frame: Frame, outlines: list[Points]) -> Iterator[Frame]:
             shifts = _registered(image, fit, version, shifts, dark)
             dark = _dark_modules(_samples(image, fit, version, shifts))
             yield _drawn(dark, version)
-
-
-def shows_finder(frame: Frame) -> bool:
-    """Whether anything in the frame looks like a finder pattern: worth a closer look if nothing read."""
-    sharp = _sharpened(frame)
-    return bool(_rings_found(sharp, sharp.astype(np.float32)))
 
 
 def _sharpened(frame: Frame) -> Frame:

@@ -28,7 +28,7 @@ from edge_agent.hardware.qr_grid import (
     alignment_centres,
     fixed_patterns,
     redrawn_codes,
-    shows_finder,
+    sighted,
     symbol_side,
     version_information,
 )
@@ -117,7 +117,7 @@ def test_curled_slip_is_read_on_a_grid_bent_to_its_alignment_patterns() -> None:
 def test_creased_slip_is_read_once_the_grid_is_registered_against_its_first_drawing(seed: int) -> None:
     frame = creased_print(seed)
     assert zxing_alone(frame) == [], "zxing-cpp reads this photo by itself now: pick a harder one"
-    first, *registered = redrawn_codes(frame, [])
+    first, *registered = redrawn_codes(sighted(frame), [])
     assert zxing_alone(first) == [], "the grid reads this photo without registering: pick a harder one"
     assert VERSION_25 in itertools.chain.from_iterable(zxing_alone(drawing) for drawing in registered)
     assert decode_frame(frame) == [VERSION_25]
@@ -144,8 +144,8 @@ def test_code_with_a_finder_out_of_the_frame_or_covered_is_read_from_the_other_t
 
 def test_a_finder_pattern_is_seen_in_a_code_frame_and_not_in_an_empty_one() -> None:
     rng = np.random.default_rng(3)
-    assert not shows_finder(counter_photo(printed_qr(VERSION_25), base_scene(rng), rng, blank=True))
-    assert shows_finder(creased_print(11))
+    assert not sighted(counter_photo(printed_qr(VERSION_25), base_scene(rng), rng, blank=True)).shows_finder()
+    assert sighted(creased_print(11)).shows_finder()
 
 
 def test_moving_slip_is_read_once_its_blur_is_undone() -> None:
