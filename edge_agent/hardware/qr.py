@@ -39,7 +39,7 @@ def decode_frame(frame: Frame) -> list[str]:
     direction = streak_direction(frame)
     if direction is not None:
         for sharpened in deblurred(frame, direction):
-            found, _ = _decoded(sharpened)
+            found, _ = _decoded(sharpened, registered=False)  # the paper is flat: it moved
             if found:
                 return found
     if sighting is None or not sighting.shows_finder():
@@ -48,13 +48,14 @@ def decode_frame(frame: Frame) -> list[str]:
     return _decoded(np.asarray(enlarged, dtype=np.uint8))[0]
 
 
-def _decoded(frame: Frame) -> tuple[list[str], Sighting | None]:
-    """zxing-cpp on the frame, then on the module grid's drawings; and what the grid saw, if it looked."""
+def _decoded(frame: Frame, registered: bool = True) -> tuple[list[str], Sighting | None]:
+    """zxing-cpp on the frame, then on the module grid's drawings (`registered`: also those registered
+    against the first drawing); and what the grid saw, if it looked."""
     found, outlines = _read(frame)
     if found:
         return found, None
     sighting = sighted(frame)
-    for drawn in redrawn_codes(sighting, outlines):
+    for drawn in redrawn_codes(sighting, outlines, registered):
         found, _ = _read(drawn)
         if found:
             return found, sighting

@@ -91,12 +91,12 @@ def sighted(frame: Frame) -> Sighting:
     return Sighting(image, _rings_found(sharp, image))
 
 
-def redrawn_codes(sighting: Sighting, outlines: list[Points]) -> Iterator[Frame]:
+def redrawn_codes(sighting: Sighting, outlines: list[Points], registered: bool = True) -> Iterator[Frame]:
     """The code sampled at each module's centre on a grid fitted to its finder and alignment patterns, drawn
     clean for the decoder: first where three finder patterns are found (or, with one out of the frame or
     lost, where two are), then in each outline (the four corners, clockwise from the top left, of a code
     zxing-cpp found but could not read). Each grid is then registered against its own drawing, and drawn
-    again, a few times."""
+    again, a few times (unless not `registered`)."""
     image, rings = sighting
     triangle = _triangle(rings)
     located: list[_Located] = [_Finders.of(triangle)] if triangle else _likely_pairs(image, rings)
@@ -107,7 +107,7 @@ def redrawn_codes(sighting: Sighting, outlines: list[Points]) -> Iterator[Frame]
         shifts = _bend(image, fit, version)
         dark = _dark_modules(_samples(image, fit, version, shifts))
         yield _drawn(dark, version)
-        for _ in range(_REGISTER_ROUNDS):
+        for _ in range(_REGISTER_ROUNDS if registered else 0):
             shifts = _registered(image, fit, version, shifts, dark)
             dark = _dark_modules(_samples(image, fit, version, shifts))
             yield _drawn(dark, version)
@@ -167,7 +167,6 @@ _ALIGNMENT = _template("""
     #...#
     #####
 """)
-_TEMPLATE_BLUR = 0.3 * _PATCH_SCALE
 _BLURRED_FINDER = np.asarray(cv2.GaussianBlur(_FINDER, (0, 0), 0.4 * _PATCH_SCALE), dtype=np.float32)
 """Blurred like the camera's view, a finder matches it far better than look-alikes in the data do."""
 _VERSION_WORDS = np.array(
@@ -497,24 +496,28 @@ def _registered(
     margin = _REGISTER_SEARCH + _REGISTER_HALF
     drawn = np.pad(np.where(np.where(fixed, fixed_dark, dark), 0.0, 255.0), margin, constant_values=255.0)
     pictured = cv2.GaussianBlur(
-        np.kron(drawn, np.ones((_PATCH_SCALE, _PATCH_SCALE))).astype(np.float32), (0, 0), _TEMPLATE_BLUR
+        np.kron(drawn, np.ones((_PATCH_SCALE, _PATCH_SCALE))).astype(np.float32),
+        (0, 0),
+        0.3 * _PATCH_SCALE,
     )
     count = max(2, round(side / _REGISTER_STEP) + 1)
     nodes = np.round(np.linspace(_REGISTER_HALF, side - _REGISTER_HALF, count)).astype(int)
     step = 1 / _PATCH_SCALE
-    offsets = np.arange(-margin * _PATCH_SCALE, margin * _PATCH_SCALE) * step + step / 2
-    size = len(offsets)
-    xs = np.broadcast_to(nodes[None, :, None, None] + offsets, (count, count, size, size))
-    ys = np.broadcast_to(nodes[:, None, None, None] + offsets[:, None], (count, count, size, size))
+    across = (np.arange((side + 2 * margin) * _PATCH_SCALE) + 0.5) * step - margin
+    xs, ys = np.meshgrid(across, across)
     points = _bent(shifts, np.c_[xs.ravel(), ys.ravel()])
-    patches = _sampled(image, _mapped(fit, points)).reshape(count, count, size, size)
+    seen = _sampled(image, _mapped(fit, points)).reshape(xs.shape)  # the whole code, each patch a window
     found = np.zeros((count, count, 2), dtype=np.float32)
     known = np.zeros((count, count), dtype=np.float32)
-    width = 2 * _REGISTER_HALF * _PATCH_SCALE
+    width, reach = 2 * _REGISTER_HALF * _PATCH_SCALE, 2 * margin * _PATCH_SCALE
     for (row, y), (column, x) in itertools.product(enumerate(nodes), repeat=2):
         top, left = (_PATCH_SCALE * (value + _REGISTER_SEARCH) for value in (y, x))
-        template = pictured[top : top + width, left : left + width]
-        scores = cv2.matchTemplate(patches[row, column], template, cv2.TM_CCOEFF_NORMED)
+        template = pictured[top : top + width, left : left + width]  # modules within HALF of the node
+        window = seen[
+            _PATCH_SCALE * y : _PATCH_SCALE * y + reach,
+            _PATCH_SCALE * x : _PATCH_SCALE * x + reach,
+        ]
+        scores = cv2.matchTemplate(window, template, cv2.TM_CCOEFF_NORMED)
         _, best, _, (i, j) = cv2.minMaxLoc(scores)
         if best >= _REGISTER_MIN_MATCH:
             found[row, column] = np.array([i, j], dtype=np.float32) * step - _REGISTER_SEARCH
