@@ -113,7 +113,7 @@ def test_curled_slip_is_read_on_a_grid_bent_to_its_alignment_patterns() -> None:
     assert decode_frame(frame) == [VERSION_25]
 
 
-@pytest.mark.parametrize("seed", [11, 26])
+@pytest.mark.parametrize("seed", [11, 33, 38])
 def test_creased_slip_is_read_once_the_grid_is_registered_against_its_first_drawing(seed: int) -> None:
     frame = creased_print(seed)
     assert zxing_alone(frame) == [], "zxing-cpp reads this photo by itself now: pick a harder one"
