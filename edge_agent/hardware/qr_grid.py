@@ -57,9 +57,15 @@ _BEND_MIN_MATCH = 0.3
 shift stands in for it)."""
 _REGISTER_ROUNDS = 3
 _REGISTER_HALF = 4
+"""Modules from a registration node to its patch's edge: patches of 8 x 8 modules."""
 _REGISTER_STEP = 6
+"""Modules between registration nodes: the patches overlap, so a fold between nodes is seen from both."""
 _REGISTER_SEARCH = 2
+"""How far (in modules) a patch may lie from where the current grid puts it."""
 _REGISTER_MIN_MATCH = 0.4
+"""A patch that matches its drawing worse than this (mostly misread, or outside the frame) does not move
+the grid. These sizes were chosen on seeds 1001-1002's curled and creased misses; 3 rounds
+and a search of 2 modules read more of them than 1 round or 1 module."""
 _CENTRE_AREA = (-0.25, 0.0, 0.25)
 """Offsets (modules, across and down) of the points averaged for a module: its centre area, not one point,
 which in faded print may fall on a missing dot (on seeds 1001-1003: 0.12, 0.2 and 0.28 tried; the faded
@@ -90,13 +96,14 @@ class Sighting(NamedTuple):
 
 
 def sighted(frame: Frame) -> Sighting:
+    """The frame sharpened, and its finder-like rings: what the grid starts from, found once per frame."""
     sharp = _sharpened(frame)
     image = sharp.astype(np.float32)
     return Sighting(image, _rings_found(sharp, image))
 
 
 def redrawn_codes(sighting: Sighting, outlines: list[Points], registered: bool = True) -> Iterator[Frame]:
-    """The code sampled at each module's centre on a grid fitted to its finder and alignment patterns, drawn
+    """The code sampled at each module's centre area on a grid fitted to its finder and alignment patterns, drawn
     clean for the decoder: first where three finder patterns are found (or, with one out of the frame or
     lost, where two are), then in each outline (the four corners, clockwise from the top left, of a code
     zxing-cpp found but could not read). Each grid is then registered against its own drawing, and drawn
