@@ -103,8 +103,8 @@ def sighted(frame: Frame) -> Sighting:
 
 
 def redrawn_codes(sighting: Sighting, outlines: list[Points], registered: bool = True) -> Iterator[Frame]:
-    """The code sampled at each module's centre area on a grid fitted to its finder and alignment patterns, drawn
-    clean for the decoder: first where three finder patterns are found (or, with one out of the frame or
+    """The code sampled at each module's centre area on a grid fitted to its finder and alignment patterns,
+    drawn clean for the decoder: first where three finder patterns are found (or, with one out of the frame or
     lost, where two are), then in each outline (the four corners, clockwise from the top left, of a code
     zxing-cpp found but could not read). Each grid is then registered against its own drawing, and drawn
     again, a few times (unless not `registered`)."""
