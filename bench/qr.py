@@ -30,8 +30,9 @@ from bench.qr_photos import CONDITIONS, Array, counter_set, sample_set
 from edge_agent.hardware.qr import decode_frame
 
 TARGET = 0.99
-BEFORE = (1.98, "decode_frame on main a5c49f0: zbar, rectification, qr_grid")
-"""The previous chain's mean time per code frame as a multiple of pyzbar alone's, on this set (seed 1)."""
+BUDGET_MS = 57.0
+"""Issue 9's time budget: the chain's mean time per frame (code and empty frames) may not exceed what the
+chain before it took, 57 ms. Absolute, so only meaningful on a machine no busier than the build machine."""
 
 
 def zxing_alone(frame: Array) -> list[str]:
@@ -105,6 +106,7 @@ def main() -> None:
     )
     print(f"{'condition':12} " + "".join(f"{name:>22}" for name in DECODERS))
     totals = {name: Tally() for name in DECODERS}
+    every = {name: Tally() for name in DECODERS}
     frames = 0
     for condition in conditions:
         samples = photos(condition, arguments.count, arguments.seed)
@@ -115,28 +117,27 @@ def main() -> None:
         tallies = measure(samples)
         empty = condition == "empty"
         print(f"{condition:12} " + "".join(f"{t.cell(len(samples), empty):>22}" for t in tallies.values()))
+        every = {name: every[name].merge(tallies[name]) for name in DECODERS}
         if not empty:
             totals = {name: totals[name].merge(tallies[name]) for name in DECODERS}
             frames += len(samples)
     if not frames:
         return
     print(f"{'all codes':12} " + "".join(f"{t.cell(frames, False):>22}" for t in totals.values()))
-    report(totals, frames)
+    report(totals, every, frames)
 
 
-def report(totals: dict[str, Tally], frames: int) -> None:
-    chain, zxing, zbar = (totals[name] for name in DECODERS)
-    against_zbar = chain.mean_ms() / zbar.mean_ms()
+def report(totals: dict[str, Tally], every: dict[str, Tally], frames: int) -> None:
+    chain, zxing, _ = (totals[name] for name in DECODERS)
     print(
-        f"time per code frame: chain {chain.mean_ms() / zxing.mean_ms():.2f}x zxing-cpp alone, "
-        f"{against_zbar:.2f}x pyzbar alone; the previous chain took {BEFORE[0]:.2f}x pyzbar alone "
-        f"({BEFORE[1]})"
+        "time per frame, every frame (code and empty), mean: "
+        + ", ".join(f"{name} {every[name].mean_ms():.1f} ms" for name in DECODERS)
     )
     print("wrong payloads in code frames: " + ", ".join(f"{name} {totals[name].wrong}" for name in DECODERS))
     targets = [
         (f"chain reads >= {TARGET:.0%} overall", chain.read / frames >= TARGET),
         ("chain reads >= zxing-cpp alone", chain.read >= zxing.read),
-        ("chain per frame no slower than the previous chain", against_zbar <= BEFORE[0]),
+        (f"chain's mean time per frame <= {BUDGET_MS:.0f} ms", every["chain"].mean_ms() <= BUDGET_MS),
     ]
     for target, met in targets:
         print(f"target: {target}: {'met' if met else 'MISSED'}")

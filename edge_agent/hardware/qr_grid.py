@@ -1,18 +1,20 @@
 """Redraw a QR code that zxing-cpp cannot read as it is: sampled module by module, drawn clean.
 
 Small modules under defocus, motion blur and perspective blur into their neighbours, and the decoders give
-up on them. This stage finds the code's finder patterns, reads its version from the version blocks, fits a
-grid to every finder and alignment pattern, bends it between the alignment patterns where the paper is
-curled or creased, decides each module dark or light (taking out its neighbours' share of the blur) and
-redraws the code with a quiet zone and its fixed patterns. It must never decode: the drawing goes back to
-zxing-cpp, which keeps error correction and format checks. For codes from version 7 (ours are 10 to 25),
-which carry their version in the symbol.
+up on them. This stage finds the code's finder patterns (three, or two when the third is out of the frame),
+reads its version from the version blocks, fits a grid to every finder and alignment pattern, bends it
+between the alignment patterns where the paper is curled or creased, decides each module dark or light
+(taking out its neighbours' share of the blur) and redraws the code with a quiet zone and its fixed
+patterns. If that drawing does not read, the grid is registered patch by patch against it (most modules
+are right, so it shows where each patch lies) and drawn again. It must never decode: the drawing goes back
+to zxing-cpp, which keeps error correction and format checks. For codes from version 7 (ours are 10 to
+25), which carry their version in the symbol.
 """
 
 import functools
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple, Protocol
 
 import cv2
@@ -40,6 +42,9 @@ _FINDER_MIN_MATCH = 0.55
 _FINDER_MAX_SKEW = 0.8
 """Cosine of the angle at the top-left finder plus the relative difference of the two sides."""
 _FINDER_MAX_SIZE_RATIO = 1.8
+_PAIR_MODULE_TOLERANCE = 0.25
+_PAIRS_TRIED = 2
+"""Two finders fit several codes (which two they are, the version): the best few by version blocks."""
 _PATCH_SCALE = 5
 """Pixels per module in the patches matched against finder and alignment pattern templates."""
 _SEARCH_MODULES = 3
@@ -50,6 +55,21 @@ _FIT_TOLERANCE = 0.4
 _BEND_MIN_MATCH = 0.3
 """An alignment pattern that matches its template worse than this does not bend the grid (its neighbours'
 shift stands in for it)."""
+_REGISTER_ROUNDS = 3
+_REGISTER_HALF = 4
+"""Modules from a registration node to its patch's edge: patches of 8 x 8 modules."""
+_REGISTER_STEP = 6
+"""Modules between registration nodes: the patches overlap, so a fold between nodes is seen from both."""
+_REGISTER_SEARCH = 2
+"""How far (in modules) a patch may lie from where the current grid puts it."""
+_REGISTER_MIN_MATCH = 0.4
+"""A patch that matches its drawing worse than this (mostly misread, or outside the frame) does not move
+the grid. These sizes were chosen on seeds 1001-1002's curled and creased misses; 3 rounds
+and a search of 2 modules read more of them than 1 round or 1 module."""
+_CENTRE_AREA = (-0.25, 0.0, 0.25)
+"""Offsets (modules, across and down) of the points averaged for a module: its centre area, not one point,
+which in faded print may fall on a missing dot (on seeds 1001-1003: 0.12, 0.2 and 0.28 tried; the faded
+photos' misread modules fell from 137 to 8 in one code)."""
 _THRESHOLD_WINDOW = 15
 """Modules across the neighbourhood whose mean brightness is the first guess of dark or light."""
 _EQUALISER_ROUNDS = 2
@@ -58,24 +78,50 @@ _NEIGHBOURS = (
     np.array([[1, 0, 1], [0, 0, 0], [1, 0, 1]], dtype=np.float32),
 )
 _DRAWN_SCALE = 4
+_REMAP_ROWS = 16384
 _QUIET_ZONE = 4
 _VERSION_POLYNOMIAL = 0x1F25
 _VERSIONS_WITH_INFORMATION = range(7, 41)
 
 
-def redrawn_codes(frame: Frame, outlines: list[Points]) -> Iterator[Frame]:
-    """The code sampled at each module's centre on a grid fitted to its finder and alignment patterns, drawn
-    clean for the decoder: first where three finder patterns are found, then in each outline (the four
-    corners, clockwise from the top left, of a code zxing-cpp found but could not read)."""
+class Sighting(NamedTuple):
+    """A frame sharpened for sampling, and the rings in it that look like finder patterns."""
+
+    image: Image
+    rings: list["_Ring"]
+
+    def shows_finder(self) -> bool:
+        """Whether anything looks like a finder pattern: worth a closer look if nothing read."""
+        return bool(self.rings)
+
+
+def sighted(frame: Frame) -> Sighting:
+    """The frame sharpened, and its finder-like rings: what the grid starts from, found once per frame."""
     sharp = _sharpened(frame)
     image = sharp.astype(np.float32)
-    finders = _finders(sharp, image)
-    located: list[_Located] = [] if finders is None else [finders]
+    return Sighting(image, _rings_found(sharp, image))
+
+
+def redrawn_codes(sighting: Sighting, outlines: list[Points], registered: bool = True) -> Iterator[Frame]:
+    """The code sampled at each module's centre area on a grid fitted to its finder and alignment patterns,
+    drawn clean for the decoder: first where three finder patterns are found (or, with one out of the frame or
+    lost, where two are), then in each outline (the four corners, clockwise from the top left, of a code
+    zxing-cpp found but could not read). Each grid is then registered against its own drawing, and drawn
+    again, a few times (unless not `registered`)."""
+    image, rings = sighting
+    triangle = _triangle(rings)
+    located: list[_Located] = [_Finders.of(triangle)] if triangle else _likely_pairs(image, rings)
     located += [_Outline(outline) for outline in outlines]
     for where in located:
-        version = _version(image, where)
+        version = _version(image, where)[0]
         fit = _fitted(image, where, version)
-        yield _drawn(_dark_modules(_samples(image, fit, version)), version)
+        shifts = _bend(image, fit, version)
+        dark = _dark_modules(_samples(image, fit, version, shifts))
+        yield _drawn(dark, version)
+        for _ in range(_REGISTER_ROUNDS if registered else 0):
+            shifts = _registered(image, fit, version, shifts, dark)
+            dark = _dark_modules(_samples(image, fit, version, shifts))
+            yield _drawn(dark, version)
 
 
 def _sharpened(frame: Frame) -> Frame:
@@ -161,6 +207,22 @@ class _Finders(NamedTuple):
     offsets: Points
     ring_module: float
 
+    @classmethod
+    def of(cls, triangle: tuple[_Ring, _Ring, _Ring]) -> "_Finders":
+        across, down = triangle[1].centre - triangle[0].centre, triangle[2].centre - triangle[0].centre
+        frame, offsets = [], []
+        for ring in triangle:
+            frame += [ring.centre, *ring.corners]
+            outwards = [
+                (np.sign(across @ (corner - ring.centre)), np.sign(down @ (corner - ring.centre)))
+                for corner in ring.corners
+            ]
+            offsets += [(0.0, 0.0), *(2.5 * np.array(outwards))]
+        return cls(np.array(frame), np.array(offsets), float(np.mean([ring.module for ring in triangle])))
+
+    def versions(self) -> range:
+        return _VERSIONS_WITH_INFORMATION
+
     def module(self, side: float) -> float:
         """The module size in pixels, from the finders' rings."""
         return self.ring_module
@@ -179,6 +241,60 @@ class _Located(Protocol):
 
     def module(self, side: float) -> float: ...
 
+    def versions(self) -> Iterable[int]:
+        """The versions the code can have, as far as its size in the frame tells."""
+        ...
+
+
+_SLOTS = ((3.5, 3.5), (-3.5, 3.5), (3.5, -3.5))
+"""The finders' centres in modules: top left, top right, bottom left (negative: from the far side)."""
+_PAIR_SLOTS = ((0, 1), (0, 2), (1, 2))
+
+
+class _Pair(NamedTuple):
+    """Two of a code's finder patterns (the third out of the frame or lost) and which two they are."""
+
+    first: _Ring
+    second: _Ring
+    slots: tuple[int, int]
+
+    def _scale(self, side: float) -> tuple[complex, complex]:
+        """Module coordinates to frame as a rotation and scale (a, b in z -> a z + b, as complex numbers)."""
+        start, end = (complex(*(value % side for value in _SLOTS[slot])) for slot in self.slots)
+        a = complex(*(self.second.centre - self.first.centre)) / (end - start)
+        return a, complex(*self.first.centre) - a * start
+
+    def module(self, side: float) -> float:
+        return abs(self._scale(side)[0])
+
+    def fit(self, side: float) -> Points:
+        """Without the third finder, no perspective: the alignment patterns bring it in (`_fitted`)."""
+        a, b = self._scale(side)
+        return np.array([[a.real, -a.imag, b.real], [a.imag, a.real, b.imag], [0.0, 0.0, 1.0]])
+
+    def versions(self) -> list[int]:
+        """The versions whose module size, from the finders' distance, is near their rings'."""
+        ring = (self.first.module + self.second.module) / 2
+        return [
+            version
+            for version in _VERSIONS_WITH_INFORMATION
+            if abs(self.module(symbol_side(version)) / ring - 1) < _PAIR_MODULE_TOLERANCE
+        ]
+
+
+def _likely_pairs(image: Image, rings: list[_Ring]) -> list[_Located]:
+    """The pairs of rings, as two finders of a code, whose version blocks read best."""
+    scored = []
+    for first, second in itertools.permutations(rings, 2):
+        if max(first.module, second.module) > _FINDER_MAX_SIZE_RATIO * min(first.module, second.module):
+            continue
+        for slots in _PAIR_SLOTS:
+            pair = _Pair(first, second, slots)
+            if pair.versions():
+                scored.append((_version(image, pair)[1], pair))
+    scored.sort(key=lambda item: -item[0])
+    return [pair for _, pair in scored[:_PAIRS_TRIED]]
+
 
 class _Outline(NamedTuple):
     """A code's four corners, clockwise from its top left: zxing-cpp's outline of a code it cannot read."""
@@ -188,6 +304,9 @@ class _Outline(NamedTuple):
     def module(self, side: float) -> float:
         """The module size in pixels, along the outline's top edge."""
         return float(np.linalg.norm(self.corners[1] - self.corners[0])) / side
+
+    def versions(self) -> range:
+        return _VERSIONS_WITH_INFORMATION
 
     def fit(self, side: float) -> Points:
         square = np.array([[0, 0], [side, 0], [side, side], [0, side]], dtype=np.float32)
@@ -237,29 +356,17 @@ def _finder_match(image: Image, centre: tuple[float, float], module: float, angl
     return best
 
 
-def _finders(sharp: Frame, image: Image) -> _Finders | None:
-    """The code's finder patterns, looked for in a second local threshold if the first does not show all
-    three. The threshold is taken on the sharpened frame smoothed by a pixel, which removes the sensor
-    noise that sharpening amplifies but keeps rings of a module."""
+def _rings_found(sharp: Frame, image: Image) -> list[_Ring]:
+    """Rings that match a finder pattern, in two local thresholds. The threshold is taken on the sharpened
+    frame smoothed by a pixel, which removes the sensor noise that sharpening amplifies but keeps rings of a
+    module."""
     smooth = np.asarray(cv2.GaussianBlur(sharp, (0, 0), _FINDER_SMOOTHING), dtype=np.uint8)
     rings: list[_Ring] = []
     for window, offset in _FINDER_THRESHOLDS:
         rings += _rings(smooth, image, window, offset)
-        triangle = _triangle(rings)
-        if triangle is not None:
+        if _triangle(rings) is not None:
             break
-    else:
-        return None
-    across, down = triangle[1].centre - triangle[0].centre, triangle[2].centre - triangle[0].centre
-    frame, offsets = [], []
-    for ring in triangle:
-        frame += [ring.centre, *ring.corners]
-        outwards = [
-            (np.sign(across @ (corner - ring.centre)), np.sign(down @ (corner - ring.centre)))
-            for corner in ring.corners
-        ]
-        offsets += [(0.0, 0.0), *(2.5 * np.array(outwards))]
-    return _Finders(np.array(frame), np.array(offsets), float(np.mean([ring.module for ring in triangle])))
+    return rings
 
 
 def _triangle(rings: list[_Ring]) -> tuple[_Ring, _Ring, _Ring] | None:
@@ -284,14 +391,15 @@ def _triangle(rings: list[_Ring]) -> tuple[_Ring, _Ring, _Ring] | None:
     return best
 
 
-def _version(image: Image, finders: _Located) -> int:
+def _version(image: Image, finders: _Located) -> tuple[int, float]:
     """The version whose word best matches the version blocks beside the top-right and bottom-left finders.
 
     The blocks lie close to the finders, so each version's finder fit finds its blocks; the words differ in
     at least 8 of 18 bits, so the best match is right even when some modules read wrong.
     """
     best, best_score = _VERSIONS_WITH_INFORMATION[0], -1.0
-    for index, version in enumerate(_VERSIONS_WITH_INFORMATION):
+    for version in finders.versions():
+        index = version - _VERSIONS_WITH_INFORMATION[0]
         first = symbol_side(version) - 11
         fit = finders.fit(symbol_side(version))
         for block in (
@@ -303,7 +411,7 @@ def _version(image: Image, finders: _Located) -> int:
             score = float(_VERSION_WORDS[index] @ darkness) / (float(np.linalg.norm(darkness)) + 1e-9)
             if score > best_score:
                 best, best_score = version, score
-    return best
+    return best, best_score
 
 
 def _patterns(version: int) -> list[tuple[float, float, Image]]:
@@ -353,24 +461,94 @@ def _found_at(image: Image, fit: Points, x: float, y: float, template: Image) ->
 
 def _mapped(fit: Points, points: Points) -> Points:
     """Points in module coordinates (x right, y down, 0 to side) mapped into the frame."""
-    projected = np.c_[points, np.ones(len(points))] @ fit.T
-    return np.asarray(projected[:, :2] / projected[:, 2:], dtype=np.float64)
+    projected = cv2.perspectiveTransform(np.asarray(points, dtype=np.float64).reshape(-1, 1, 2), fit)
+    return np.asarray(projected, dtype=np.float64).reshape(-1, 2)
 
 
-def _sampled(image: Image, points: Points) -> Image:
-    coordinates = points.astype(np.float32)
-    values = cv2.remap(image, coordinates[:, :1], coordinates[:, 1:], cv2.INTER_LINEAR, borderValue=255.0)
-    return np.asarray(values, dtype=np.float32).ravel()
+def _sampled(image: Image, points: Points, border: int = cv2.BORDER_CONSTANT) -> Image:
+    """The image between pixels at each point (outside it: white, or `border`), in rows as long as needed:
+    remap takes under 32767 rows."""
+    columns = -(-len(points) // _REMAP_ROWS)
+    padded = np.zeros((-(-len(points) // columns) * columns, 2), dtype=np.float32)
+    padded[: len(points)] = points
+    xs, ys = (padded[:, axis].reshape(-1, columns) for axis in (0, 1))
+    values = cv2.remap(image, xs, ys, cv2.INTER_LINEAR, borderMode=border, borderValue=255.0)
+    return np.asarray(values, dtype=np.float32).ravel()[: len(points)]
 
 
-def _samples(image: Image, fit: Points, version: int) -> Image:
-    """The brightness at each module's centre, side x side, on the fitted grid bent to the patterns."""
+def _samples(image: Image, fit: Points, version: int, shifts: tuple[Image, Image]) -> Image:
+    """The mean brightness of each module's centre area, side x side, on the fitted grid bent by `shifts`."""
     side = symbol_side(version)
     centres = np.arange(side) + 0.5
-    shift_x, shift_y = _bend(image, fit, version)
     xs, ys = np.meshgrid(centres, centres)
-    points = np.c_[(xs + shift_x).ravel(), (ys + shift_y).ravel()]
-    return _sampled(image, _mapped(fit, points)).reshape(side, side)
+    total = np.zeros(side * side, dtype=np.float32)
+    for dx, dy in itertools.product(_CENTRE_AREA, repeat=2):
+        points = np.c_[(xs + shifts[0] + dx).ravel(), (ys + shifts[1] + dy).ravel()]
+        total += _sampled(image, _mapped(fit, points))
+    return np.asarray(total / len(_CENTRE_AREA) ** 2, dtype=np.float32).reshape(side, side)
+
+
+def _bent(shifts: tuple[Image, Image], points: Points) -> Points:
+    """Points in module coordinates moved by the bend, which is linear between module centres."""
+    between = points - 0.5  # the shifts' pixels are the modules' centres
+    moved = [_sampled(shift, between, cv2.BORDER_REPLICATE) for shift in shifts]
+    return np.asarray(points + np.stack(moved, axis=1), dtype=np.float64)
+
+
+def _registered(
+    image: Image, fit: Points, version: int, shifts: tuple[Image, Image], dark: npt.NDArray[np.bool_]
+) -> tuple[Image, Image]:
+    """The bend corrected patch by patch against the modules as first read.
+
+    Most modules read right even where the grid is off by half a module (a crease, a curl between
+    alignment patterns), so the code drawn from them is a template of what the frame shows there: each
+    patch of the frame, sampled on the current grid, is matched against it a little way around, and the
+    offsets, interpolated between the patches' centres, move the grid.
+    """
+    side = symbol_side(version)
+    fixed, fixed_dark = fixed_patterns(version)
+    margin = _REGISTER_SEARCH + _REGISTER_HALF
+    drawn = np.pad(np.where(np.where(fixed, fixed_dark, dark), 0.0, 255.0), margin, constant_values=255.0)
+    pictured = cv2.GaussianBlur(
+        np.kron(drawn, np.ones((_PATCH_SCALE, _PATCH_SCALE))).astype(np.float32),
+        (0, 0),
+        0.3 * _PATCH_SCALE,
+    )
+    count = max(2, round(side / _REGISTER_STEP) + 1)
+    nodes = np.round(np.linspace(_REGISTER_HALF, side - _REGISTER_HALF, count)).astype(int)
+    step = 1 / _PATCH_SCALE
+    across = (np.arange((side + 2 * margin) * _PATCH_SCALE) + 0.5) * step - margin
+    xs, ys = np.meshgrid(across, across)
+    points = _bent(shifts, np.c_[xs.ravel(), ys.ravel()])
+    seen = _sampled(image, _mapped(fit, points)).reshape(xs.shape)  # the whole code, each patch a window
+    found = np.zeros((count, count, 2), dtype=np.float32)
+    known = np.zeros((count, count), dtype=np.float32)
+    width, reach = 2 * _REGISTER_HALF * _PATCH_SCALE, 2 * margin * _PATCH_SCALE
+    for (row, y), (column, x) in itertools.product(enumerate(nodes), repeat=2):
+        top, left = (_PATCH_SCALE * (value + _REGISTER_SEARCH) for value in (y, x))
+        template = pictured[top : top + width, left : left + width]  # modules within HALF of the node
+        window = seen[
+            _PATCH_SCALE * y : _PATCH_SCALE * y + reach,
+            _PATCH_SCALE * x : _PATCH_SCALE * x + reach,
+        ]
+        scores = cv2.matchTemplate(window, template, cv2.TM_CCOEFF_NORMED)
+        _, best, _, (i, j) = cv2.minMaxLoc(scores)
+        if best >= _REGISTER_MIN_MATCH:
+            found[row, column] = np.array([i, j], dtype=np.float32) * step - _REGISTER_SEARCH
+            known[row, column] = 1.0
+    if not known.any():
+        return shifts
+    centres = np.arange(side, dtype=np.float64) + 0.5
+    spread = [_interpolated(found[..., axis], known, nodes.astype(np.float64), centres) for axis in (0, 1)]
+    return shifts[0] + spread[0], shifts[1] + spread[1]
+
+
+def _interpolated(values: Image, known: Image, nodes: Points, centres: Points) -> Image:
+    """Values known at some grid nodes (`known` 1, else 0) spread to every module; nodes not known take
+    no part."""
+    weights = _spreading(nodes, centres, beyond=False)
+    total, weight = (weights @ grid @ weights.T for grid in (values * known, known))
+    return np.asarray(np.where(weight > 0, total / np.maximum(weight, 1e-6), 0), dtype=np.float32)
 
 
 def _bend(image: Image, fit: Points, version: int) -> tuple[Image, Image]:
@@ -402,16 +580,25 @@ def _bend(image: Image, fit: Points, version: int) -> tuple[Image, Image]:
             if not np.isnan(around[:, 0]).all():
                 shifts[row, column] = np.nanmean(around, axis=0)
     shifts = np.nan_to_num(shifts)
-    centres = np.arange(side) + 0.5
-    before = np.clip(np.searchsorted(nodes, centres) - 1, 0, last - 1)  # the nodes each module lies between
-    along = (centres - np.take(nodes, before)) / (np.take(nodes, before + 1) - np.take(nodes, before))
-    weights = np.zeros((side, len(nodes)))
-    weights[np.arange(side), before] = 1 - along  # beyond the outer nodes: extended along the last gap
-    weights[np.arange(side), before + 1] = along
+    centres = np.arange(side, dtype=np.float64) + 0.5
+    weights = _spreading(np.array(nodes), centres, beyond=True)  # a curl bends most at the slip's edge
     shift_x, shift_y = (
         np.asarray(weights @ shifts[..., axis] @ weights.T, dtype=np.float32) for axis in (0, 1)
     )
     return shift_x, shift_y
+
+
+def _spreading(nodes: Points, centres: Points, beyond: bool) -> Points:
+    """Weights that interpolate values at `nodes` linearly to `centres` (one row each); beyond the outer
+    nodes, extended along the last gap (`beyond`) or held at the outer node's value."""
+    before = np.clip(np.searchsorted(nodes, centres) - 1, 0, len(nodes) - 2)  # the nodes each lies between
+    along = (centres - nodes[before]) / (nodes[before + 1] - nodes[before])
+    if not beyond:
+        along = np.clip(along, 0, 1)
+    weights = np.zeros((len(centres), len(nodes)))
+    weights[np.arange(len(centres)), before] = 1 - along
+    weights[np.arange(len(centres)), before + 1] = along
+    return weights
 
 
 def _dark_modules(values: Image) -> npt.NDArray[np.bool_]:

@@ -1,5 +1,6 @@
 """QR reading from camera frames: photos of printed slips, through the folder camera too."""
 
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,14 @@ from edge_agent.hardware.camera import CameraError, open_camera
 from edge_agent.hardware.camera.folder import FolderSource
 from edge_agent.hardware.printer.raster import qr_code
 from edge_agent.hardware.qr import decode_frame
-from edge_agent.hardware.qr_grid import alignment_centres, fixed_patterns, symbol_side, version_information
+from edge_agent.hardware.qr_grid import (
+    alignment_centres,
+    fixed_patterns,
+    redrawn_codes,
+    sighted,
+    symbol_side,
+    version_information,
+)
 from edge_agent.hardware.qr_motion import streak_direction
 from edge_agent.profile import FolderCamera, OpencvCamera
 from protocol import base45
@@ -50,6 +58,12 @@ def curled_print(seed: int) -> Array:
     """The version 25 code on a slip whose end curls up off its roll, photographed at the counter."""
     rng = np.random.default_rng(seed)
     return counter_photo(printed_qr(VERSION_25), replace(base_scene(rng), curl=True), rng)
+
+
+def creased_print(seed: int) -> Array:
+    """The version 25 code on a slip folded four times across the code, photographed at the counter."""
+    rng = np.random.default_rng(seed)
+    return counter_photo(printed_qr(VERSION_25), replace(base_scene(rng), creases=4), rng)
 
 
 def moving_print(seed: int) -> Array:
@@ -97,6 +111,41 @@ def test_curled_slip_is_read_on_a_grid_bent_to_its_alignment_patterns() -> None:
     frame = curled_print(12)  # the chain before the grid bent (one homography) did not read it either
     assert zxing_alone(frame) == [], "zxing-cpp reads this photo by itself now: pick a harder one"
     assert decode_frame(frame) == [VERSION_25]
+
+
+@pytest.mark.parametrize("seed", [11, 33, 38])
+def test_creased_slip_is_read_once_the_grid_is_registered_against_its_first_drawing(seed: int) -> None:
+    frame = creased_print(seed)
+    assert zxing_alone(frame) == [], "zxing-cpp reads this photo by itself now: pick a harder one"
+    first, *registered = redrawn_codes(sighted(frame), [])
+    assert zxing_alone(first) == [], "the grid reads this photo without registering: pick a harder one"
+    assert VERSION_25 in itertools.chain.from_iterable(zxing_alone(drawing) for drawing in registered)
+    assert decode_frame(frame) == [VERSION_25]
+
+
+@pytest.mark.parametrize("hidden", ["top right", "bottom left", "top left"])
+def test_code_with_a_finder_out_of_the_frame_or_covered_is_read_from_the_other_two(hidden: str) -> None:
+    rng = np.random.default_rng(7)
+    frame = counter_photo(printed_qr(VERSION_25), replace(base_scene(rng), angle=0.0), rng)
+    [whole] = zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
+    corner = whole.position
+    cut = 10 * (corner.top_right.x - corner.top_left.x) / symbol_side(25)  # 10 modules: the finder and more
+    if hidden == "top right":  # the frame ends before the code does
+        frame = frame[:, : int(max(corner.top_right.x, corner.bottom_right.x) - cut)]
+    elif hidden == "bottom left":
+        frame = frame[: int(max(corner.bottom_left.y, corner.bottom_right.y) - cut)]
+    else:  # a thumb over the corner
+        frame = frame.copy()
+        frame[: int(corner.top_left.y + cut), : int(corner.top_left.x + cut)] = 90
+    frame = np.ascontiguousarray(frame)
+    assert zxing_alone(frame) == []
+    assert decode_frame(frame) == [VERSION_25]
+
+
+def test_a_finder_pattern_is_seen_in_a_code_frame_and_not_in_an_empty_one() -> None:
+    rng = np.random.default_rng(3)
+    assert not sighted(counter_photo(printed_qr(VERSION_25), base_scene(rng), rng, blank=True)).shows_finder()
+    assert sighted(creased_print(11)).shows_finder()
 
 
 def test_moving_slip_is_read_once_its_blur_is_undone() -> None:
