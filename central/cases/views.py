@@ -349,8 +349,8 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter, *, logged: bool = T
             for row in rows
         ]
         if logged:
-            for office in sorted(offices):
-                log.record(session, staff.name, "inbox", office_id=office, detail=f"{len(rows)} cases")
+            subjects = [(office, None) for office in sorted(offices)]
+            log.record_each(session, staff.name, "inbox", subjects, detail=f"{len(rows)} cases")
             session.commit()
     return summaries
 
