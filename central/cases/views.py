@@ -21,6 +21,7 @@ from central.city_time import city_day, city_zone
 from central.db import json_text
 from central.errors import CaseForbiddenError, CaseNotFoundError
 from central.models import Case, CaseProcedure, CaseStatus, Correction, Origin, ProcedureStatus
+from procedures.catalog import Catalog
 from protocol.facts import Facts
 from protocol.plan import Plan, decode_plan
 
@@ -162,7 +163,6 @@ class _People(msgspec.Struct, frozen=True):
 
 _plan_counters = msgspec.json.Decoder(_PlanCounters | None)
 _people = msgspec.json.Decoder(_People)
-_counters = msgspec.json.Decoder(list[_Counter] | None)
 _names = msgspec.json.Decoder(list[_Name] | None)
 _case = Case.__table__  # type: ignore[attr-defined]
 _procedure = CaseProcedure.__table__  # type: ignore[attr-defined]
@@ -177,10 +177,9 @@ _INBOX_COLUMNS = (
     _case.c.received_at,
     json_text(_case.c.facts, "applicant", "name").label("applicant"),
     json_text(_case.c.facts, "household").label("household"),
-    json_text(_case.c.plan, "counters").label("counters"),
 )
-"""What an inbox row shows of a case: its columns, and of the facts and plan (kilobytes of JSON each) only
-the names and the counters, taken out by the database."""
+"""What an inbox row shows of a case: its columns and, of the facts, only the names, taken out by the
+database. The plan (kilobytes of JSON) is not read at all: the catalog gives the visiting order."""
 _PROCEDURE_COLUMNS = (
     _procedure.c.case_id,
     _procedure.c.procedure_id,
@@ -206,26 +205,53 @@ class Listed(Protocol):
     received_at: datetime | None
 
 
-def _current_counter(counters: list[_Counter], procedures: Sequence[ProcedureRow]) -> str | None:
+class Visits(msgspec.Struct, frozen=True):
+    """A visiting order: the counters in the order they are visited, and each procedure's place."""
+
+    counters: list[str]
+    rank: dict[str, int]
+
+    @classmethod
+    def of_plan(cls, counters: list[_Counter]) -> "Visits":
+        """The order a case's plan gives (the case page)."""
+        ordered = sorted(counters, key=lambda item: item.order)
+        procedures = (pid for counter in ordered for pid in counter.procedures)
+        return cls([counter.id for counter in ordered], {pid: index for index, pid in enumerate(procedures)})
+
+    @classmethod
+    def of_catalog(cls, catalog: Catalog) -> "Visits":
+        """The order the navigator plans with (counters by their order, each counter's procedures in
+        catalog order): the inbox's, with no plan to read. The same as a case's own plan unless the
+        catalog changed since it was planned."""
+        ordered = sorted(catalog.counters.values(), key=lambda counter: (counter.order, counter.id))
+        procedures = (
+            item.procedure.id
+            for counter in ordered
+            for item in catalog.procedures
+            if item.procedure.counter == counter.id
+        )
+        return cls([counter.id for counter in ordered], {pid: index for index, pid in enumerate(procedures)})
+
+
+def _current_counter(visits: Visits, procedures: Sequence[ProcedureRow]) -> str | None:
     """The first counter, in visiting order, with a procedure still open there."""
     open_counters = {row.counter for row in procedures if row.status in OPEN_STATUSES}
-    for counter in sorted(counters, key=lambda item: item.order):
-        if counter.id in open_counters:
-            return counter.id
+    for counter in visits.counters:
+        if counter in open_counters:
+            return counter
     return next(iter(sorted(open_counters)), None)
 
 
-def _visiting_order(counters: list[_Counter], procedures: Sequence[ProcedureRow]) -> list[ProcedureRow]:
-    """The procedures in the plan's visiting order (counter by counter); those the plan dropped come last."""
-    ordered = sorted(counters, key=lambda item: item.order)
-    rank = {pid: index for index, pid in enumerate(pid for counter in ordered for pid in counter.procedures)}
-    return sorted(procedures, key=lambda row: (rank.get(row.procedure_id, len(rank)), row.procedure_id))
+def _visiting_order(visits: Visits, procedures: Sequence[ProcedureRow]) -> list[ProcedureRow]:
+    """The procedures in visiting order (counter by counter); those the order lacks come last."""
+    last = len(visits.rank)
+    return sorted(procedures, key=lambda row: (visits.rank.get(row.procedure_id, last), row.procedure_id))
 
 
 def _summary(
     case: Listed,
     people: list[str],
-    counters: list[_Counter],
+    visits: Visits,
     procedures: Sequence[ProcedureRow],
 ) -> CaseSummary:
     """The inbox row of a case (`people`: the applicant's name, then the household's), its procedures in
@@ -241,17 +267,17 @@ def _summary(
         synced=case.received_at is not None,
         applicant=people[0],
         household=people[1:],
-        current_counter=_current_counter(counters, procedures),
-        procedures=[_state(row) for row in _visiting_order(counters, procedures)],
+        current_counter=_current_counter(visits, procedures),
+        procedures=[_state(row) for row in _visiting_order(visits, procedures)],
     )
 
 
 def summary_of(case: Case, procedures: Sequence[ProcedureRow]) -> CaseSummary:
-    """The summary of a case read in full (the case page)."""
+    """The summary of a case read in full (the case page), in its own plan's visiting order."""
     people = _people.decode(case.facts)
     plan = _plan_counters.decode(case.plan)
     names = [people.applicant.name, *(member.name for member in people.household)]
-    return _summary(case, names, plan.counters if plan else [], procedures)
+    return _summary(case, names, Visits.of_plan(plan.counters if plan else []), procedures)
 
 
 def procedures_of(session: Session, ids: list[str]) -> dict[str, list[ProcedureRow]]:
@@ -297,10 +323,12 @@ def _matching_procedure(wanted: list[tuple[str, str]]) -> ColumnElement[bool]:
     return sa.exists().where(_procedure.c.case_id == _case.c.id, *matches)
 
 
-def inbox(engine: Engine, staff: Staff, wanted: InboxFilter, *, logged: bool = True) -> list[CaseSummary]:
-    """The newest cases of the user's offices that match the filter; the view is access-logged per office,
-    in the same transaction, unless `logged` is False (the live rows htmx polls every few seconds, under a
-    logged page view).
+def inbox(
+    engine: Engine, catalog: Catalog, staff: Staff, wanted: InboxFilter, *, logged: bool = True
+) -> list[CaseSummary]:
+    """The newest cases of the user's offices that match the filter, procedures in the catalog's visiting
+    order; the view is access-logged per office, in the same transaction, unless `logged` is False (the live
+    rows htmx polls every few seconds, under a logged page view).
 
     A search's keys, or procedure filters few procedures match (open work at a counter), pick the
     candidate cases through an index, and only those are looked up; otherwise the page walks the offices'
@@ -339,11 +367,12 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter, *, logged: bool = T
                 query = query.where(_matching_procedure(procedure))
         rows = list(conn.execute(query))
         procedures = procedures_of(session, [row.id for row in rows])
+        visits = Visits.of_catalog(catalog)
         summaries = [
             _summary(
                 row,
                 [row.applicant, *(member.name for member in _names.decode(row.household or "null") or [])],
-                _counters.decode(row.counters or "null") or [],
+                visits,
                 procedures[row.id],
             )
             for row in rows

@@ -1,6 +1,7 @@
 """The inbox's two ways to find a page on SQLite and PostgreSQL: a filter that few procedures match looks its
 cases up; a filter most match walks the newest cases. Both give the same page, in the same order, with the
-same rows as the case page's summary (names and counters taken out of the JSON by the database)."""
+same rows as the case page's summary (the names taken out of the facts by the database, the visiting order
+from the catalog rather than each case's plan)."""
 
 import random
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ from central.models import Role
 from procedures.planner import SAMPLE_CATALOG, CatalogPlanner
 from testbed.households import citizen
 
+PLANNER = CatalogPlanner.load(SAMPLE_CATALOG)
+CATALOG = PLANNER.catalog
 STAFF = Staff("tester", Role.SUPERVISOR, frozenset({"honcho", "bunsho"}), frozenset(), "csrf")
 FILTERS = [
     InboxFilter(),
@@ -39,9 +42,8 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     else:
         url = request.getfixturevalue("postgres").database()
     made = make_engine(url)
-    planner = CatalogPlanner.load(SAMPLE_CATALOG)
     ids = [
-        record_interview(made, planner, STAFF, office, citizen(random.Random(serial), serial))
+        record_interview(made, PLANNER, STAFF, office, citizen(random.Random(serial), serial))
         for serial, office in enumerate(["honcho", "bunsho"] * 3)
     ]
     first = case_detail(made, STAFF, ids[0]).summary.procedures[0]
@@ -51,9 +53,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 def test_both_ways_give_the_same_page(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    looked_up = {wanted: inbox(engine, STAFF, wanted, logged=False) for wanted in FILTERS}
+    looked_up = {wanted: inbox(engine, CATALOG, STAFF, wanted, logged=False) for wanted in FILTERS}
     monkeypatch.setattr(views, "FEW_MATCHES", 0)  # every filter now walks the newest cases
-    walked = {wanted: inbox(engine, STAFF, wanted, logged=False) for wanted in FILTERS}
+    walked = {wanted: inbox(engine, CATALOG, STAFF, wanted, logged=False) for wanted in FILTERS}
     assert walked == looked_up
     assert len(looked_up[InboxFilter()]) == 6
     assert len(looked_up[InboxFilter(counter="shimin", status="in_progress")]) == 1
@@ -64,7 +66,7 @@ def test_both_ways_give_the_same_page(engine: Engine, monkeypatch: pytest.Monkey
 
 
 def test_inbox_rows_are_the_case_pages_summaries(engine: Engine) -> None:
-    for row in inbox(engine, STAFF, InboxFilter(), logged=False):
+    for row in inbox(engine, CATALOG, STAFF, InboxFilter(), logged=False):
         assert row == case_detail(engine, STAFF, row.id).summary
-    created = [case.created_at for case in inbox(engine, STAFF, InboxFilter(), logged=False)]
+    created = [case.created_at for case in inbox(engine, CATALOG, STAFF, InboxFilter(), logged=False)]
     assert created == sorted(created, reverse=True)
