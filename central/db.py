@@ -116,6 +116,33 @@ def _json_text_postgresql(element: json_text, compiler: SQLCompiler, **kw: Any) 
     return f"(CAST({compiler.process(element.column, **kw)} AS JSON) #>> '{{{keys}}}')"
 
 
+class unindexed(ColumnElement[str]):  # noqa: N801 - reads as the column it wraps
+    """A column whose own index the query must not use for this comparison. SQLite plans without
+    statistics (central never runs ANALYZE) and takes any index on a compared column, even one that holds
+    most of the table; its documented remedy is a unary `+`. PostgreSQL plans from statistics and gets the
+    column as it is."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 - as on its base
+
+    def __init__(self, column: ColumnElement[str]) -> None:
+        self.column, self.type = column, column.type
+
+    @property
+    def _from_objects(self) -> list[FromClause]:
+        return self.column._from_objects
+
+
+@compiles(unindexed)
+def _unindexed(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"+{compiler.process(element.column, **kw)}"
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine and the tables that are missing."""
     secure_database(url)

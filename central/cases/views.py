@@ -18,7 +18,7 @@ from central.audit import log
 from central.cases.search import newest_matching
 from central.cases.versions import VersionView, versions_of
 from central.city_time import city_day, city_zone
-from central.db import json_text
+from central.db import json_text, unindexed
 from central.errors import CaseForbiddenError, CaseNotFoundError
 from central.models import Case, CaseProcedure, CaseStatus, Correction, Origin, ProcedureStatus
 from procedures.catalog import Catalog
@@ -46,7 +46,8 @@ ORIGINS = {Origin.SYNC: "同期", Origin.QR: "QR", Origin.INTERVIEW: "聞き取�
 INBOX_LIMIT = 50
 """Cases per inbox page; older ones are a page further (`before`)."""
 FEW_MATCHES = 2000
-"""Procedure filters matching at most this many cases look those up; more, and the page walks the newest."""
+"""Procedure filters matching at most this many procedures look their cases up; more, and the page walks
+the newest cases."""
 
 
 class ProcedureState(msgspec.Struct, frozen=True):
@@ -317,9 +318,8 @@ def _newest(
 
 def _matching_procedure(wanted: list[tuple[str, str]]) -> ColumnElement[bool]:
     """The case has a procedure with these column values: a probe of the case's own procedure rows by its
-    key. (`|| ''` keeps the database from reading a column's own index instead, which for a common value
-    holds most of the table.)"""
-    matches = [_procedure.c[name].concat("") == value for name, value in wanted]
+    key, never a column's own index (which for a common value holds most of the table)."""
+    matches = [unindexed(_procedure.c[name]) == value for name, value in wanted]
     return sa.exists().where(_procedure.c.case_id == _case.c.id, *matches)
 
 
@@ -356,9 +356,9 @@ def inbox(
             candidates = newest_matching(conn, wanted.query, offices, start, end)
         elif procedure:
             conditions = [_procedure.c[name] == value for name, value in procedure]
-            few = sa.select(_procedure.c.case_id).where(*conditions).distinct().limit(FEW_MATCHES + 1)
-            found = list(conn.execute(few).scalars())
-            candidates = found if len(found) <= FEW_MATCHES else None
+            few = sa.select(_procedure.c.case_id).where(*conditions).limit(FEW_MATCHES + 1)
+            found = list(conn.execute(few).scalars())  # rows, not cases: no DISTINCT to read them all
+            candidates = list(dict.fromkeys(found)) if len(found) <= FEW_MATCHES else None
         if candidates is not None:
             query = query.where(_case.c.id.in_(_newest(conn, candidates, offices, time_taken, procedure)))
         else:
