@@ -90,7 +90,7 @@ def main() -> None:
             "inbox query x100 (newest 200)",
             100,
             "queries",
-            lambda: [inbox(engine, STAFF, InboxFilter()) for _ in range(100)],
+            lambda: [inbox(engine, PLANNER.catalog, STAFF, InboxFilter()) for _ in range(100)],
         )
         with Session(engine) as session:
             procedures = list(session.exec(select(CaseProcedure.case_id, CaseProcedure.procedure_id)))

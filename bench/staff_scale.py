@@ -3,17 +3,19 @@
 
 Cases are written straight into the database (the row ingest writes, prepared, with procedure rows and search
 keys), not sent through the broker: the figures are about reading them. Prints p50/p99 of the inbox, a name
-search, a case page and /health, each page's ratio to /health in the same run (target: p99 within 10×), and
-the CP932 CSV export of every approved procedure through the CLI (rows/s, peak RSS of the exporting process)
-at 1/100 and 1/10 of the cases (and at the full size with --full-export: ~90 CSV rows a case, so 18 million
-rows for 200,000 cases), to show whether export memory stays flat as rows grow. Prints figures only, never
-personal data.
+search, the inbox filtered by a counter (a filter most cases match), a case page and /health, each page's
+ratio to /health in the same run (target: p99 within 10×), and the CP932 CSV export of every approved
+procedure through the CLI (rows/s, peak RSS of the exporting process) at 1/100 and 1/10 of the cases (and at
+the full size with --full-export: ~90 CSV rows a case, so 18 million rows for 200,000 cases), to show whether
+export memory stays flat as rows grow. Prints the machine's load average with the figures (they are only as
+quiet as the machine), never personal data.
 
     .venv/bin/python -m bench.staff_scale [--cases 200000] [--db sqlite|postgres|both] [--requests 200]
         [--full-export]
 """
 
 import argparse
+import os
 import random
 import subprocess
 import tempfile
@@ -232,11 +234,14 @@ def run(kind: str, cases: int, requests: int, full_export: bool) -> None:
                     "/health": lambda: http.get("/health"),
                     "inbox (newest 50)": lambda: http.get("/staff/"),
                     "search by name": lambda: http.get("/staff/", params={"q": rng.choice(sample)[1]}),
+                    "counter filter": lambda: http.get("/staff/", params={"counter": "shimin"}),
                     "case page": lambda: http.get(f"/staff/cases/{rng.choice(sample)[0]}"),
                 },
             )
             health = figures[0]
+            load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
             print(f"[{kind}] {cases} cases, {requests} requests each (ms; ratio to /health in this run)")
+            print(f"  load average {load} (1, 5, 15 min) on {os.cpu_count()} CPUs")
             for item in figures:
                 print(
                     f"  {item.name:<20} p50 {item.p50:8.1f}  p99 {item.p99:8.1f}"

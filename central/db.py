@@ -16,7 +16,11 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, make_url
+from sqlalchemy import ColumnElement, Engine, String, event, make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import FromClause
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import SQLModel, create_engine
 
 from central import models  # noqa: F401 - registers the tables on SQLModel.metadata
@@ -75,6 +79,68 @@ def secure_database(url: str) -> None:
     database = make_url(url).database if url.startswith("sqlite") else None
     if database and database != ":memory:" and not database.startswith("file:"):
         secure_sqlite_file(Path(database))
+
+
+class json_text(ColumnElement[str]):  # noqa: N801 - named like the SQL functions it stands for
+    """The part of a JSON text column at a path of keys, as text (a string as itself, an object or list as
+    JSON, NULL if missing), taken out by the database: a page reads the few fields it shows of a large
+    document without sending the whole of it to Python. `json_text(Case.plan, "counters")`; the keys are
+    identifiers written in the code, never input."""
+
+    type = String()
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy reads it as declared on its base
+        ("column", InternalTraversal.dp_clauseelement),
+        ("path", InternalTraversal.dp_string_list),
+    ]
+
+    def __init__(self, column: ColumnElement[str], *path: str) -> None:
+        if not path or not all(key.isidentifier() for key in path):
+            raise ValueError("json_text takes identifier keys")
+        self.column, self.path = column, path
+
+    @property
+    def _from_objects(self) -> list[FromClause]:
+        return self.column._from_objects
+
+
+@compiles(json_text, "sqlite")
+def _json_text_sqlite(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    keys = "".join(f".{key}" for key in element.path)
+    return f"json_extract({compiler.process(element.column, **kw)}, '${keys}')"
+
+
+@compiles(json_text, "postgresql")
+def _json_text_postgresql(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    keys = ",".join(element.path)
+    return f"(CAST({compiler.process(element.column, **kw)} AS JSON) #>> '{{{keys}}}')"
+
+
+class unindexed(ColumnElement[str]):  # noqa: N801 - reads as the column it wraps
+    """A column whose own index the query must not use for this comparison. SQLite plans without
+    statistics (central never runs ANALYZE) and takes any index on a compared column, even one that holds
+    most of the table; its documented remedy is a unary `+`. PostgreSQL plans from statistics and gets the
+    column as it is."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 - as on its base
+
+    def __init__(self, column: ColumnElement[str]) -> None:
+        self.column, self.type = column, column.type
+
+    @property
+    def _from_objects(self) -> list[FromClause]:
+        return self.column._from_objects
+
+
+@compiles(unindexed)
+def _unindexed(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"+{compiler.process(element.column, **kw)}"
 
 
 def make_engine(url: str) -> Engine:

@@ -182,9 +182,17 @@ class StaffSession(SQLModel, table=True):
 
 
 class CaseProcedure(SQLModel, table=True):
-    """One procedure of a case: its status, the counter that has it, and its approval for core systems."""
+    """One procedure of a case: its status, the counter that has it, and its approval for core systems.
+
+    The inbox's filters find cases by counter (and status) through `ix_case_procedure_work`, by procedure
+    (and status) through `ix_case_procedure_kind`: an index range that holds the case ids, no table read.
+    """
 
     __tablename__ = "case_procedure"
+    __table_args__ = (
+        Index("ix_case_procedure_work", "counter", "status", "case_id"),
+        Index("ix_case_procedure_kind", "procedure_id", "status", "case_id"),
+    )
     case_id: str = Field(primary_key=True)
     procedure_id: str = Field(primary_key=True)
     name: str

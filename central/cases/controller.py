@@ -139,7 +139,7 @@ class CasePages(StaffController):
         approved: Annotated[int | None, QueryParameter(description="procedures just bulk-approved")] = None,
     ) -> Response[str]:
         """The inbox with its filters, search, the export link and bulk approval."""
-        cases = inbox(state.engine, staff, wanted)
+        cases = inbox(state.engine, state.staff_planner.catalog, staff, wanted)
         return render(
             "staff/inbox.html",
             staff=staff,
@@ -159,7 +159,7 @@ class CasePages(StaffController):
         self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
     ) -> Response[str]:
         """The inbox's rows alone: htmx polls this for live updates."""
-        cases = inbox(state.engine, staff, wanted, logged=False)
+        cases = inbox(state.engine, state.staff_planner.catalog, staff, wanted, logged=False)
         return render(
             "staff/inbox_rows.html",
             cases=cases,
@@ -292,7 +292,7 @@ class CaseApi(StaffController):
         self, state: State, staff: NamedDependency[Staff], wanted: NamedDependency[InboxFilter]
     ) -> list[CaseSummary]:
         """The inbox as JSON (newest first, 50 at a time; `before` pages to older ones)."""
-        return inbox(state.engine, staff, wanted)
+        return inbox(state.engine, state.staff_planner.catalog, staff, wanted)
 
     @get("/{case_id:str}", sync_to_thread=True)
     def get_case(self, state: State, staff: NamedDependency[Staff], case_id: FromPath[str]) -> CaseDetail:

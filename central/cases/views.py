@@ -10,7 +10,7 @@ from typing import Protocol, cast
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy import Engine
+from sqlalchemy import ColumnElement, Connection, Engine
 from sqlmodel import Session, col, select
 
 from central.accounts.service import Staff
@@ -18,8 +18,10 @@ from central.audit import log
 from central.cases.search import newest_matching
 from central.cases.versions import VersionView, versions_of
 from central.city_time import city_day, city_zone
+from central.db import json_text, unindexed
 from central.errors import CaseForbiddenError, CaseNotFoundError
 from central.models import Case, CaseProcedure, CaseStatus, Correction, Origin, ProcedureStatus
+from procedures.catalog import Catalog
 from protocol.facts import Facts
 from protocol.plan import Plan, decode_plan
 
@@ -43,6 +45,9 @@ OPEN_STATUSES = frozenset({ProcedureStatus.WAITING, ProcedureStatus.IN_PROGRESS,
 ORIGINS = {Origin.SYNC: "同期", Origin.QR: "QR", Origin.INTERVIEW: "聞き取り"}
 INBOX_LIMIT = 50
 """Cases per inbox page; older ones are a page further (`before`)."""
+FEW_MATCHES = 2000
+"""Procedure filters matching at most this many procedures look their cases up; more, and the page walks
+the newest cases."""
 
 
 class ProcedureState(msgspec.Struct, frozen=True):
@@ -141,7 +146,7 @@ class _Counter(msgspec.Struct, frozen=True):
 
 
 class _PlanCounters(msgspec.Struct, frozen=True):
-    """Only what the inbox reads of a plan (decoding skips the rest)."""
+    """Only what a summary reads of a plan (decoding skips the rest)."""
 
     counters: list[_Counter] = msgspec.field(default_factory=list)
 
@@ -151,7 +156,7 @@ class _Name(msgspec.Struct, frozen=True):
 
 
 class _People(msgspec.Struct, frozen=True):
-    """Only what the inbox reads of the facts."""
+    """Only what a summary reads of the facts."""
 
     applicant: _Name
     household: list[_Name] = msgspec.field(default_factory=list)
@@ -159,28 +164,99 @@ class _People(msgspec.Struct, frozen=True):
 
 _plan_counters = msgspec.json.Decoder(_PlanCounters | None)
 _people = msgspec.json.Decoder(_People)
+_names = msgspec.json.Decoder(list[_Name] | None)
+_case = Case.__table__  # type: ignore[attr-defined]
+_procedure = CaseProcedure.__table__  # type: ignore[attr-defined]
+_INBOX_COLUMNS = (
+    _case.c.id,
+    _case.c.office_id,
+    _case.c.ticket,
+    _case.c.status,
+    _case.c.origin,
+    _case.c.life_event,
+    _case.c.created_at,
+    _case.c.received_at,
+    json_text(_case.c.facts, "applicant", "name").label("applicant"),
+    json_text(_case.c.facts, "household").label("household"),
+)
+"""What an inbox row shows of a case: its columns and, of the facts, only the names, taken out by the
+database. The plan (kilobytes of JSON) is not read at all: the catalog gives the visiting order."""
+_PROCEDURE_COLUMNS = (
+    _procedure.c.case_id,
+    _procedure.c.procedure_id,
+    _procedure.c.name,
+    _procedure.c.department,
+    _procedure.c.counter,
+    _procedure.c.status,
+    _procedure.c.approved_at,
+    _procedure.c.approved_by,
+)
 
 
-def _current_counter(plan: _PlanCounters | None, procedures: Sequence[ProcedureRow]) -> str | None:
+class Listed(Protocol):
+    """What a summary reads of a case row (a Case, or a plain row of the inbox's columns)."""
+
+    id: str
+    office_id: str
+    ticket: str
+    status: CaseStatus
+    origin: Origin
+    life_event: str
+    created_at: datetime
+    received_at: datetime | None
+
+
+class Visits(msgspec.Struct, frozen=True):
+    """A visiting order: the counters in the order they are visited, and each procedure's place."""
+
+    counters: list[str]
+    rank: dict[str, int]
+
+    @classmethod
+    def of_plan(cls, counters: list[_Counter]) -> "Visits":
+        """The order a case's plan gives (the case page)."""
+        ordered = sorted(counters, key=lambda item: item.order)
+        procedures = (pid for counter in ordered for pid in counter.procedures)
+        return cls([counter.id for counter in ordered], {pid: index for index, pid in enumerate(procedures)})
+
+    @classmethod
+    def of_catalog(cls, catalog: Catalog) -> "Visits":
+        """The order the navigator plans with (counters by their order, each counter's procedures in
+        catalog order): the inbox's, with no plan to read. The same as a case's own plan unless the
+        catalog changed since it was planned."""
+        ordered = sorted(catalog.counters.values(), key=lambda counter: (counter.order, counter.id))
+        procedures = (
+            item.procedure.id
+            for counter in ordered
+            for item in catalog.procedures
+            if item.procedure.counter == counter.id
+        )
+        return cls([counter.id for counter in ordered], {pid: index for index, pid in enumerate(procedures)})
+
+
+def _current_counter(visits: Visits, procedures: Sequence[ProcedureRow]) -> str | None:
     """The first counter, in visiting order, with a procedure still open there."""
     open_counters = {row.counter for row in procedures if row.status in OPEN_STATUSES}
-    for counter in sorted(plan.counters if plan else [], key=lambda item: item.order):
-        if counter.id in open_counters:
-            return counter.id
+    for counter in visits.counters:
+        if counter in open_counters:
+            return counter
     return next(iter(sorted(open_counters)), None)
 
 
-def _visiting_order(plan: _PlanCounters | None, procedures: Sequence[ProcedureRow]) -> list[ProcedureRow]:
-    """The procedures in the plan's visiting order (counter by counter); those the plan dropped come last."""
-    counters = sorted(plan.counters if plan else [], key=lambda item: item.order)
-    rank = {pid: index for index, pid in enumerate(pid for counter in counters for pid in counter.procedures)}
-    return sorted(procedures, key=lambda row: (rank.get(row.procedure_id, len(rank)), row.procedure_id))
+def _visiting_order(visits: Visits, procedures: Sequence[ProcedureRow]) -> list[ProcedureRow]:
+    """The procedures in visiting order (counter by counter); those the order lacks come last."""
+    last = len(visits.rank)
+    return sorted(procedures, key=lambda row: (visits.rank.get(row.procedure_id, last), row.procedure_id))
 
 
-def summary_of(case: Case, procedures: Sequence[ProcedureRow]) -> CaseSummary:
-    """The inbox row of a case, its procedures in visiting order."""
-    people = _people.decode(case.facts)
-    plan = _plan_counters.decode(case.plan)
+def _summary(
+    case: Listed,
+    people: list[str],
+    visits: Visits,
+    procedures: Sequence[ProcedureRow],
+) -> CaseSummary:
+    """The inbox row of a case (`people`: the applicant's name, then the household's), its procedures in
+    visiting order."""
     return CaseSummary(
         id=case.id,
         office_id=case.office_id,
@@ -190,37 +266,81 @@ def summary_of(case: Case, procedures: Sequence[ProcedureRow]) -> CaseSummary:
         life_event=case.life_event,
         created_at=case.created_at,
         synced=case.received_at is not None,
-        applicant=people.applicant.name,
-        household=[member.name for member in people.household],
-        current_counter=_current_counter(plan, procedures),
-        procedures=[_state(row) for row in _visiting_order(plan, procedures)],
+        applicant=people[0],
+        household=people[1:],
+        current_counter=_current_counter(visits, procedures),
+        procedures=[_state(row) for row in _visiting_order(visits, procedures)],
     )
 
 
+def summary_of(case: Case, procedures: Sequence[ProcedureRow]) -> CaseSummary:
+    """The summary of a case read in full (the case page), in its own plan's visiting order."""
+    people = _people.decode(case.facts)
+    plan = _plan_counters.decode(case.plan)
+    names = [people.applicant.name, *(member.name for member in people.household)]
+    return _summary(case, names, Visits.of_plan(plan.counters if plan else []), procedures)
+
+
 def procedures_of(session: Session, ids: list[str]) -> dict[str, list[ProcedureRow]]:
-    """The procedure rows of these cases, by case id (plain rows: no ORM objects to build for a page)."""
+    """The procedure rows of these cases, by case id (plain rows of the columns shown: no ORM objects to
+    build for a page)."""
     grouped: dict[str, list[ProcedureRow]] = {case_id: [] for case_id in ids}
-    table = CaseProcedure.__table__  # type: ignore[attr-defined]
-    query = sa.select(table).where(table.c.case_id.in_(ids)).order_by(table.c.counter, table.c.procedure_id)
+    query = (
+        sa.select(*_PROCEDURE_COLUMNS)
+        .where(_procedure.c.case_id.in_(ids))
+        .order_by(_procedure.c.counter, _procedure.c.procedure_id)
+    )
     for row in session.connection().execute(query):
         grouped[row.case_id].append(cast(ProcedureRow, row))
     return grouped
 
 
-def inbox(engine: Engine, staff: Staff, wanted: InboxFilter, *, logged: bool = True) -> list[CaseSummary]:
-    """The newest cases of the user's offices that match the filter; the view is access-logged per office
-    unless `logged` is False (the live rows htmx polls every few seconds, under a logged page view)."""
+def _newest(
+    conn: Connection,
+    ids: list[str],
+    offices: frozenset[str],
+    time_taken: list[ColumnElement[bool]],
+    procedure: list[tuple[str, str]],
+) -> list[str]:
+    """Of these few cases (a search's or a filter's), the ids of the newest page of the user's offices'
+    prepared cases taken in the time range with a procedure matching the filter. Reads no JSON and has no
+    order to keep, so the database looks each case up by its key (an office's index would walk every case
+    of the office when the ids are few)."""
+    query = sa.select(_case.c.id, _case.c.office_id, _case.c.created_at).where(
+        _case.c.id.in_(ids), _case.c.prepared_at.is_not(None), *time_taken
+    )
+    if procedure:
+        query = query.where(_matching_procedure(procedure))
+    rows = [row for row in conn.execute(query) if row.office_id in offices]
+    rows.sort(key=lambda row: row.created_at, reverse=True)
+    return [row.id for row in rows[:INBOX_LIMIT]]
+
+
+def _matching_procedure(wanted: list[tuple[str, str]]) -> ColumnElement[bool]:
+    """The case has a procedure with these column values: a probe of the case's own procedure rows by its
+    key, never a column's own index (which for a common value holds most of the table)."""
+    matches = [unindexed(_procedure.c[name]) == value for name, value in wanted]
+    return sa.exists().where(_procedure.c.case_id == _case.c.id, *matches)
+
+
+def inbox(
+    engine: Engine, catalog: Catalog, staff: Staff, wanted: InboxFilter, *, logged: bool = True
+) -> list[CaseSummary]:
+    """The newest cases of the user's offices that match the filter, procedures in the catalog's visiting
+    order; the view is access-logged per office, in the same transaction, unless `logged` is False (the live
+    rows htmx polls every few seconds, under a logged page view).
+
+    A search's keys, or procedure filters few procedures match (open work at a counter), pick the
+    candidate cases through an index, and only those are looked up; otherwise the page walks the offices'
+    newest cases (`ix_case_inbox`) and stops at the first page that matches."""
     offices = staff.offices & {wanted.office} if wanted.office else staff.offices
     start, end = city_day(wanted.day) if wanted.day is not None else (None, None)
     if wanted.before is not None:
         end = min(end, wanted.before) if end else wanted.before
-    query = select(Case).where(col(Case.prepared_at).is_not(None))
-    if start is not None:
-        query = query.where(col(Case.created_at) >= start)
-    if end is not None:
-        query = query.where(col(Case.created_at) < end)
-    conditions = [
-        getattr(CaseProcedure, name) == value
+    time_taken = [_case.c.created_at >= start] if start is not None else []
+    time_taken += [_case.c.created_at < end] if end is not None else []
+    procedure = [
+        (name, value)
         for name, value in (
             ("counter", wanted.counter),
             ("procedure_id", wanted.procedure),
@@ -228,22 +348,38 @@ def inbox(engine: Engine, staff: Staff, wanted: InboxFilter, *, logged: bool = T
         )
         if value
     ]
-    if conditions:
-        with_procedure = select(CaseProcedure.case_id).where(*conditions)
-        query = query.where(col(Case.id).in_(with_procedure))
-    query = query.order_by(col(Case.created_at).desc()).limit(INBOX_LIMIT)
+    query = sa.select(*_INBOX_COLUMNS).order_by(_case.c.created_at.desc()).limit(INBOX_LIMIT)
     with Session(engine) as session:
-        if wanted.query:  # the key table picks the cases: then only those are read
-            hits = newest_matching(session.connection(), wanted.query, offices, start, end)
-            query = query.where(col(Case.id).in_(hits))
+        conn = session.connection()
+        candidates: list[str] | None = None
+        if wanted.query:
+            candidates = newest_matching(conn, wanted.query, offices, start, end)
+        elif procedure:
+            conditions = [_procedure.c[name] == value for name, value in procedure]
+            few = sa.select(_procedure.c.case_id).where(*conditions).limit(FEW_MATCHES + 1)
+            found = list(conn.execute(few).scalars())  # rows, not cases: no DISTINCT to read them all
+            candidates = list(dict.fromkeys(found)) if len(found) <= FEW_MATCHES else None
+        if candidates is not None:
+            query = query.where(_case.c.id.in_(_newest(conn, candidates, offices, time_taken, procedure)))
         else:
-            query = query.where(col(Case.office_id).in_(offices))
-        cases = list(session.exec(query))
-        procedures = procedures_of(session, [case.id for case in cases])
-        summaries = [summary_of(case, procedures[case.id]) for case in cases]
+            query = query.where(_case.c.office_id.in_(offices), _case.c.prepared_at.is_not(None), *time_taken)
+            if procedure:
+                query = query.where(_matching_procedure(procedure))
+        rows = list(conn.execute(query))
+        procedures = procedures_of(session, [row.id for row in rows])
+        visits = Visits.of_catalog(catalog)
+        summaries = [
+            _summary(
+                row,
+                [row.applicant, *(member.name for member in _names.decode(row.household or "null") or [])],
+                visits,
+                procedures[row.id],
+            )
+            for row in rows
+        ]
         if logged:
-            for office in sorted(offices):
-                log.record(session, staff.name, "inbox", office_id=office, detail=f"{len(cases)} cases")
+            subjects = [(office, None) for office in sorted(offices)]
+            log.record_each(session, staff.name, "inbox", subjects, detail=f"{len(rows)} cases")
             session.commit()
     return summaries
 

@@ -134,9 +134,9 @@ def _value_rows(
             )
 
 
-def rows_of(record: dict[str, Any]) -> Iterable[list[str]]:
-    """The CSV rows of one procedure record (without the `unencodable` column)."""
-    head = [
+def head_of(record: dict[str, Any]) -> list[str]:
+    """The cells every CSV row of one procedure record starts with (the case and the procedure)."""
+    return [
         record["case_id"],
         record["procedure_id"],
         record["procedure_name"],
@@ -147,13 +147,19 @@ def rows_of(record: dict[str, Any]) -> Iterable[list[str]]:
         record["approved_at"] or "",
         record["approved_by"] or "",
     ]
+
+
+def tails_of(record: dict[str, Any]) -> Iterable[list[str]]:
+    """The rest of each CSV row of one procedure record (form to gaiji; `unencodable` comes last)."""
     flagged = set(record["gaiji"])
     for form, member, name, label, value, path in _value_rows(record):
-        yield [*head, form, member, name, label, value, "1" if path in flagged else ""]
+        yield [form, member, name, label, value, "1" if path in flagged else ""]
 
 
 def _cp932_cell(cell: str, missing: list[str]) -> str:
     """A cell CP932 can carry: equivalents mapped, anything else as 〓 with its code point noted."""
+    if cell.isascii():  # ids, times, numbers: CP932 carries ASCII as it is
+        return cell
     text = cell.translate(CP932_EQUIVALENTS)
     try:
         text.encode("cp932")
@@ -202,14 +208,16 @@ def csv_chunks(records: Iterable[dict[str, Any]], encoding: Encoding, report: Cs
     writer.writerow(COLUMNS)
     first = True
     for record in records:
-        for cells in rows_of(record):
-            kept, missing = encodable([neutralised(cell) for cell in cells], encoding)
+        head, head_missing = encodable([neutralised(cell) for cell in head_of(record)], encoding)
+        for tail in tails_of(record):  # the head is checked once a record, not once a row
+            kept, missing = encodable([neutralised(cell) for cell in tail], encoding)
+            missing = head_missing + missing
             report.rows += 1
             if missing:
                 report.unencodable.append(
-                    Unencodable(report.rows, record["case_id"], record["procedure_id"], cells[11], missing)
+                    Unencodable(report.rows, record["case_id"], record["procedure_id"], tail[2], missing)
                 )
-            writer.writerow([*kept, " ".join(missing)])
+            writer.writerow([*head, *kept, " ".join(missing)])
         yield _encoded(buffer.getvalue(), encoding, first)
         first = False
         buffer.seek(0)

@@ -84,8 +84,8 @@ def _tracked(records: Iterable[tuple[str, str, Record]], cases: set[tuple[str, s
 def _log_export(engine: Engine, user: str, cases: set[tuple[str, str]], what: str) -> None:
     """One access-log entry per exported case, in one transaction."""
     with Session(engine) as session:
-        for case_id, office_id in sorted(cases):
-            log.record(session, user, "export", office_id=office_id, case_id=case_id, detail=what)
+        subjects = ((office_id, case_id) for case_id, office_id in sorted(cases))
+        log.record_each(session, user, "export", subjects, detail=what)
         session.commit()
 
 
