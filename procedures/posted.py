@@ -67,9 +67,10 @@ def with_household(facts: Facts, role: str, address: str, head: str) -> Facts:
     return msgspec.structs.replace(facts, head=head if head in facts.head_candidates else None)
 
 
-def household_gaps(facts: Facts) -> list[str]:
-    """What an applicant outside the household has yet to give: `household_address`, `household`."""
-    if facts.applicant_in_household:
+def household_gaps(role: str, address: str | None, members: int) -> list[str]:
+    """What an applicant outside the household (a known role other than a member's) has yet to give:
+    `household_address`, `household` (its members)."""
+    if role == "member" or role not in ROLES:
         return []
-    gaps = [] if facts.household_address else ["household_address"]
-    return gaps + ([] if facts.household else ["household"])
+    gaps = [] if address and address.strip() else ["household_address"]
+    return gaps + ([] if members else ["household"])

@@ -96,7 +96,10 @@ def check(entry: Entry, relations: set[str]) -> Facts | None:
         _check_person(entry, prefix)
         if entry.get(prefix + "relation") not in relations:
             entry.problems[prefix + "relation"] = N_("Please choose one.")
-    _check_length(entry, "household_address", MAX_ADDRESS)
+    if entry.get("applicant_role") not in ("", "member"):  # the address is hidden (and unused) for a member
+        _check_length(entry, "household_address", MAX_ADDRESS)
+    gaps = household_gaps(entry.get("applicant_role"), entry.get("household_address"), entry.members)
+    entry.problems |= {gap: GAPS[gap] for gap in gaps}
     if entry.problems:
         return None
     answers: dict[str, AnswerValue] = {"phone": entry.get("phone")} if entry.get("phone") else {}
@@ -115,12 +118,9 @@ def check(entry: Entry, relations: set[str]) -> Facts | None:
         ],
         answers=answers,
     )
-    facts = with_household(
+    return with_household(
         facts, entry.get("applicant_role"), entry.get("household_address"), entry.get("head")
     )
-    for gap in household_gaps(facts):
-        entry.problems[gap] = GAPS[gap]
-    return None if entry.problems else facts
 
 
 def _sex(entry: Entry, prefix: str) -> Sex:

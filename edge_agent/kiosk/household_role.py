@@ -34,7 +34,7 @@ def next_step(session: KioskSession) -> str:
     household itself while nobody is in it, else the questions."""
     if session.applicant is None or session.life_event is None:
         return "/kiosk/identity"
-    gaps = household_gaps(session.facts())
+    gaps = household_gaps(session.applicant_role, session.household_address, len(session.household))
     if "household_address" in gaps:
         return "/kiosk/household/address"
     return "/kiosk/household" if gaps else "/kiosk/question"
