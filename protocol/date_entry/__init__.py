@@ -56,7 +56,7 @@ def posted_date(form: Mapping[str, object], name: str) -> str:
         return ""
     try:
         day = date(year, int(parts["month"]), int(parts["day"]))
-    except ValueError:
+    except (ValueError, OverflowError):  # 2月30日, or a month of thirty digits
         return ""
     era_start = next((start for start, name in ERAS if name == parts["era"]), None)
     later = [start for start, _ in ERAS if era_start is not None and start > era_start]
