@@ -100,7 +100,7 @@ def _check_household(facts: Facts) -> None:
         if facts.household_address is None:
             raise InvalidPersonError(APPLICANT_ID, "household_address", "is missing")
     head = facts.head_id
-    if int(head) > len(facts.household) or (head == APPLICANT_ID and not facts.applicant_in_household):
+    if head not in facts.head_candidates:
         raise InvalidPersonError(head, "head", "is not a member of the household")
 
 

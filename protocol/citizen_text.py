@@ -43,6 +43,16 @@ EVENTS: dict[str, str] = {
 """Life event → its label, in the order the pages offer them."""
 SEXES: dict[str, str] = {"1": N_("Male"), "2": N_("Female"), "9": N_("Not applicable")}
 """The ISO 5218 codes a citizen may choose on a form → label."""
+ROLES: dict[str, str] = {
+    "member": N_("I live in this household"),
+    "relative": N_("A relative living elsewhere"),
+    "agent": N_("An agent with a letter of attorney"),
+}
+"""`Facts.applicant_role` → label, the default (a member of the household) first."""
+ROLE_QUESTION = N_("Who are you to this household?")
+HOUSEHOLD_ADDRESS = N_("The household's address")
+HEAD = N_("Head of household")
+"""The headings of the household's role, address and head (世帯主), the same on every page."""
 
 
 def html_lang(language: str) -> str:

@@ -123,6 +123,12 @@ class Facts(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
         return self.household_address or self.applicant.address
 
     @property
+    def head_candidates(self) -> list[str]:
+        """Who may be the head of household: the applicant when a member, then every member."""
+        members = [str(index) for index in range(1, len(self.household) + 1)]
+        return ["0", *members] if self.applicant_in_household else members
+
+    @property
     def head_id(self) -> str:
         """The person id of the head of household (世帯主)."""
         if self.head is not None:

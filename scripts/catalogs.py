@@ -5,7 +5,8 @@ central's public queue pages (`central/displays`).
     python -m scripts.catalogs           # after changing any citizen-facing text
     python -m scripts.catalogs --check   # fails if a .mo is stale or a message is untranslated
 
-Both also show the shared citizen vocabulary (`protocol/citizen_text.py`), so each extracts it too.
+Both also show the shared citizen vocabulary (`protocol/citizen_text.py`), so each extracts it too; the kiosk
+and the pre-entry page also include the shared date entry (`protocol/date_entry/templates`).
 A build tool, not runtime code, so it lives in `scripts/` and the product never imports it; it reaches every
 sets of pages by path. The compiled .mo files are committed so a fresh clone needs no build step. It never
 writes outside the `locales/` folders.
@@ -23,7 +24,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 from edge_agent.kiosk.i18n import LANGUAGES
-from protocol import citizen_text
+from protocol import citizen_text, date_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 METHODS = [("**.py", "python"), ("templates/**.jinja", "jinja2")]
@@ -38,6 +39,8 @@ class MessageCatalogs:
 
     source: Path
     domain: str
+    shared: tuple[Path, ...] = ()
+    """Template folders outside `source` that these pages include (their messages are extracted too)."""
 
     @property
     def locales(self) -> Path:
@@ -55,6 +58,11 @@ class MessageCatalogs:
             str(self.source), METHODS, keywords=KEYWORDS, comment_tags=()
         ):
             catalog.add(message)
+        for folder in self.shared:
+            for _file, _line, message, _comments, _context in extract_from_dir(
+                str(folder), [("**.jinja", "jinja2")], keywords=KEYWORDS, comment_tags=()
+            ):
+                catalog.add(message)
         for _line, message, _comments, _context in extract_from_file(
             "python", SHARED, keywords=KEYWORDS, comment_tags=()
         ):
@@ -113,8 +121,8 @@ def messages(catalog: Catalog) -> dict[str, str]:
     return {str(message.id): str(message.string) for message in catalog if message.id}
 
 
-KIOSK = MessageCatalogs(ROOT / "edge_agent" / "kiosk", "kiosk")
-PREENTRY = MessageCatalogs(ROOT / "central" / "preentry", "preentry")
+KIOSK = MessageCatalogs(ROOT / "edge_agent" / "kiosk", "kiosk", (date_entry.TEMPLATES,))
+PREENTRY = MessageCatalogs(ROOT / "central" / "preentry", "preentry", (date_entry.TEMPLATES,))
 DISPLAYS = MessageCatalogs(ROOT / "central" / "displays", "displays")
 ALL = (KIOSK, PREENTRY, DISPLAYS)
 

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 import segno
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict, State
 from litestar.enums import MediaType
@@ -26,7 +26,8 @@ from procedures.asked import localize
 from procedures.catalog import Catalog
 from procedures.navigator import given_answers
 from procedures.planner import CatalogPlanner
-from protocol.citizen_text import EVENTS, SEXES
+from protocol import date_entry
+from protocol.citizen_text import EVENTS, HEAD, HOUSEHOLD_ADDRESS, ROLE_QUESTION, ROLES, SEXES
 from protocol.facts import Facts
 from protocol.qr_seal import PreEntryQr, seal_qr
 
@@ -45,12 +46,19 @@ from .questionnaire import (
 )
 
 _environment = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    loader=ChoiceLoader(
+        [
+            FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+            FileSystemLoader(date_entry.TEMPLATES),
+        ]
+    ),
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_environment.globals.update(date_entry.TEMPLATE_GLOBALS)
+DATE_ENTRY_SCRIPT = (date_entry.STATIC / "date_entry.js").read_bytes()
 
 
 def _catalog(state: State) -> Catalog:
@@ -78,6 +86,10 @@ def _page(
         languages=LANGUAGES,
         events=EVENTS,
         sexes=SEXES,
+        roles=ROLES,
+        role_question=ROLE_QUESTION,
+        household_address=HOUSEHOLD_ADDRESS,
+        head_label=HEAD,
         relations=relations,
         city=localize(catalog.meta.city, language).citizen,
         limits=LIMITS,
@@ -192,6 +204,11 @@ class PreEntryController(Controller):
             )
         facts = msgspec.structs.replace(facts, answers={question.id: value for question, value in given})
         return _qr_page(state, catalog, entry, facts)
+
+    @get("/date_entry.js", sync_to_thread=False, media_type="text/javascript")
+    def date_entry_script(self) -> bytes:
+        """The date entry's script (shared with the kiosk): shows the date in the other calendar."""
+        return DATE_ENTRY_SCRIPT
 
     @get("/key", sync_to_thread=False)
     def key(self, state: State) -> dict[str, str]:

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import get_args
 
+from procedures.posted import household_gaps, with_household
 from protocol.citizen_text import SEXES
+from protocol.date_entry import PARTS, posted_date
 from protocol.facts import MAX_ADDRESS, MAX_NAME, AnswerValue, Facts, LifeEvent, Member, Person, Sex
 
 from .i18n import N_
@@ -21,6 +23,11 @@ _COUNT = re.compile(r"[0-9]{1,2}")
 LIMITS = {"name": MAX_NAME, "address": MAX_ADDRESS, "phone": MAX_PHONE}
 """Field lengths the page's inputs announce (maxlength) and the check enforces."""
 TOO_LONG = N_("Please enter at most %(count)s characters.")
+GAPS = {
+    "household_address": N_("Please enter the household's address."),
+    "household": N_("Please add the people of the household (you are not one of them)."),
+}
+"""What an applicant who lives elsewhere has left out (`household_gaps`) → message id."""
 
 
 def member_count(posted: str) -> int:
@@ -41,8 +48,13 @@ class Entry:
 
     @classmethod
     def from_form(cls, form: dict[str, str], members: int) -> "Entry":
-        """Keep the posted strings, stripped."""
-        return cls({key: value.strip() for key, value in form.items()}, max(0, min(members, MAX_MEMBERS)))
+        """Keep the posted strings, stripped; each birth date put together from its entry's parts."""
+        count = max(0, min(members, MAX_MEMBERS))
+        values = {key: value.strip() for key, value in form.items()}
+        for prefix in ["", *(f"m{index}_" for index in range(count))]:
+            values[prefix + "birth_date"] = posted_date(values, prefix + "birth_date")
+        parts = {f"{name}_{part}" for name in values if name.endswith("birth_date") for part in PARTS}
+        return cls({key: value for key, value in values.items() if key not in parts}, count)
 
     def get(self, name: str) -> str:
         """A posted value ("" when absent)."""
@@ -84,10 +96,14 @@ def check(entry: Entry, relations: set[str]) -> Facts | None:
         _check_person(entry, prefix)
         if entry.get(prefix + "relation") not in relations:
             entry.problems[prefix + "relation"] = N_("Please choose one.")
+    if entry.get("applicant_role") not in ("", "member"):  # the address is hidden (and unused) for a member
+        _check_length(entry, "household_address", MAX_ADDRESS)
+    gaps = household_gaps(entry.get("applicant_role"), entry.get("household_address"), entry.members)
+    entry.problems |= {gap: GAPS[gap] for gap in gaps}
     if entry.problems:
         return None
     answers: dict[str, AnswerValue] = {"phone": entry.get("phone")} if entry.get("phone") else {}
-    return Facts(
+    facts = Facts(
         life_event=entry.get("life_event"),  # type: ignore[arg-type]  # checked against LifeEvent above
         language=entry.get("lang"),
         applicant=Person(entry.get("name"), entry.get("address"), entry.get("birth_date"), _sex(entry, "")),
@@ -101,6 +117,9 @@ def check(entry: Entry, relations: set[str]) -> Facts | None:
             for index in range(entry.members)
         ],
         answers=answers,
+    )
+    return with_household(
+        facts, entry.get("applicant_role"), entry.get("household_address"), entry.get("head")
     )
 
 

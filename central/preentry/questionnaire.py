@@ -20,6 +20,7 @@ from procedures.catalog import Catalog
 from procedures.navigator import next_questions
 from procedures.people import InvalidPersonError
 from procedures.posted import ANIMAL_ROWS, animals_from, grades_from
+from protocol.date_entry import PARTS, posted_date
 from protocol.facts import AnswerValue, Facts
 
 PREFIX = "q_"
@@ -106,10 +107,20 @@ def _posted_value(question: AskedQuestion, posted: Callable[[str], list[str] | N
     if question.type == "animals":
         rows = [posted(f"{name}_{part}") or [] for part in ("kind", "name", "registration")]
         return animals_from(question.id, *rows)
+    if question.type == "date":
+        return _posted_date(name, posted)
     values = posted(name)
     if values is None and question.type not in MARKED:
         return _ABSENT
     return posted_answer(question.type, values or [])
+
+
+def _posted_date(name: str, posted: Callable[[str], list[str] | None]) -> Any:
+    """A date question's ISO date from the shared date entry's parts (`<name>_era|year|month|day`)."""
+    fields = [f"{name}_{part}" for part in PARTS]
+    if all(posted(field) is None for field in fields):
+        return _ABSENT
+    return posted_date({field: (posted(field) or [""])[0] for field in fields}, name)
 
 
 __all__ = [

@@ -23,14 +23,22 @@ from litestar.types import ControllerRouterHandler
 from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.submission import EdgeServices
 from procedures.catalog import Catalog
+from protocol import date_entry
 
-from . import admin, card, finish, keyboard, questions, start
+from . import admin, card, finish, household_role, keyboard, questions, start
 from .context import START, KioskContext, SessionGone
 from .settings import KioskSettings
 
 STATIC = Path(__file__).resolve().parent / "static"
 SWEEP_SECONDS = 1.0
-SCREENS = [*start.HANDLERS, *card.HANDLERS, *questions.HANDLERS, *finish.HANDLERS, *keyboard.HANDLERS]
+SCREENS = [
+    *start.HANDLERS,
+    *household_role.HANDLERS,
+    *card.HANDLERS,
+    *questions.HANDLERS,
+    *finish.HANDLERS,
+    *keyboard.HANDLERS,
+]
 SCREENS += admin.HANDLERS
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
@@ -77,7 +85,7 @@ class Kiosk:
             include_in_schema=False,
         )
         static = create_static_files_router(
-            path="/kiosk/static", directories=[STATIC], include_in_schema=False
+            path="/kiosk/static", directories=[STATIC, date_entry.STATIC], include_in_schema=False
         )
         dependencies = {"kiosk": Provide(lambda: context, sync_to_thread=False)}
         handlers = Router(

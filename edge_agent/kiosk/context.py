@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response
 from litestar.enums import MediaType
 from litestar.response import Redirect
@@ -18,9 +18,9 @@ from edge_agent.hardware.counter_unit import CounterUnitHardware
 from edge_agent.submission import EdgeServices
 from procedures.asked import localize
 from procedures.catalog import Catalog
+from protocol import date_entry
 from protocol.wareki import wareki_iso
 
-from .dates import ERA_NAMES, era_parts
 from .i18n import LANGUAGES, N_, html_lang, translations
 from .kana import KanaConverter
 from .scanner import QrScanner
@@ -34,14 +34,14 @@ COOKIE = "kiosk"
 START = "/kiosk/"
 
 _environment = Environment(
-    loader=FileSystemLoader(TEMPLATES),
+    loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(date_entry.TEMPLATES)]),
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
 _environment.filters["wareki"] = wareki_iso
-_environment.globals.update(era_parts=era_parts, era_names=ERA_NAMES)
+_environment.globals.update(date_entry.TEMPLATE_GLOBALS)
 
 
 class SessionGone(Exception):  # noqa: N818  # a redirect to the start screen, not an error

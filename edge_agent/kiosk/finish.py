@@ -22,7 +22,7 @@ from procedures.answers import MissingFacts
 from procedures.asked import AskedQuestion
 from procedures.navigator import given_answers
 from procedures.planner import FACTS_ERRORS
-from protocol.citizen_text import SEXES
+from protocol.citizen_text import ROLES, SEXES
 from protocol.facts import Animal, AnswerValue, Facts
 from protocol.plan import Plan
 from protocol.wareki import wareki_iso
@@ -101,6 +101,8 @@ async def review(request: Request[Any, Any, Any], kiosk: KioskContext) -> Respon
         answers=answers,
         relations=relations,
         sexes=SEXES,
+        roles=ROLES,
+        head=session.person_name(facts.head_id),
         shown_date=shown_date,
         waits=waits,
     )

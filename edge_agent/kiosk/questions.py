@@ -19,10 +19,11 @@ from procedures.asked import AskedQuestion, posted_answer
 from procedures.navigator import next_questions
 from procedures.people import APPLICANT_ID
 from procedures.posted import ANIMAL_ROWS, animals_from, grades_from
+from protocol.date_entry import posted_date
 from protocol.facts import AnswerValue
 
 from .context import KioskContext, go
-from .dates import posted_date
+from .household_role import next_step
 from .i18n import N_
 from .session import KioskSession
 
@@ -126,8 +127,8 @@ async def question(
 ) -> Response[str] | Redirect:
     """The next question (or an answered one to change), or the review once nothing is left to ask."""
     session = kiosk.session(request)
-    if session.applicant is None:
-        return go("/kiosk/identity")
+    if (step := next_step(session)) != "/kiosk/question":
+        return go(step)
     if change and (asked := _changing(kiosk, session, change)) is not None:
         return _page(kiosk, session, asked, current=session.answers[change], returning="review")
     for asked in _asked(kiosk, session):

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from edge_agent.hardware.printer import Slip
-from protocol.facts import AnswerValue, Facts, LifeEvent, Member, Person
+from procedures.posted import with_household
+from protocol.facts import AnswerValue, ApplicantRole, Facts, LifeEvent, Member, Person
 
 
 @dataclass
@@ -25,6 +26,12 @@ class KioskSession:
     life_event: LifeEvent | None = None
     applicant: Person | None = None
     household: list[Member] = field(default_factory=list)
+    applicant_role: ApplicantRole = "member"
+    """Who the applicant is to the household; by default (a card holder, typed entry) a member of it."""
+    household_address: str = ""
+    """The household's address when the applicant lives elsewhere (else the applicant's own is)."""
+    head: str = ""
+    """The person id of the head of household as chosen ("": the default, see `Facts.head_id`)."""
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     """In the order they were given, so "back" can take the last one away."""
     drafts: dict[str, AnswerValue] = field(default_factory=dict)
@@ -42,13 +49,20 @@ class KioskSession:
         """The facts entered so far; needs the life event and the applicant."""
         if self.life_event is None or self.applicant is None:
             raise ValueError("the session has no life event or applicant yet")
-        return Facts(
+        facts = Facts(
             life_event=self.life_event,
             language=self.language,
             applicant=self.applicant,
             household=list(self.household),
             answers=dict(self.answers),
         )
+        return with_household(facts, self.applicant_role, self.household_address, self.head)
+
+    def person_name(self, person: str) -> str:
+        """A person of the case by id: "0" the applicant, "1", "2", ... the household members."""
+        if person == "0":
+            return self.applicant.name if self.applicant is not None else ""
+        return self.household[int(person) - 1].name
 
     def forget_answers(self) -> None:
         """The household changed: answers about members are asked again (nothing is preselected)."""
@@ -61,6 +75,9 @@ class KioskSession:
         self.life_event = facts.life_event
         self.applicant = facts.applicant
         self.household = list(facts.household)
+        self.applicant_role = facts.applicant_role
+        self.household_address = facts.household_address or ""
+        self.head = facts.head or ""
         self.answers = dict(facts.answers)
         self.card_read = False
 

@@ -14,16 +14,16 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Redirect
 
-from protocol.citizen_text import EVENTS, SEXES
+from protocol.citizen_text import EVENTS, ROLES, SEXES
+from protocol.date_entry import posted_date
 from protocol.facts import LifeEvent, Member, Person, Sex
 
 from .context import COOKIE, START, KioskContext, go
-from .dates import posted_date
+from .household_role import ask_members_again, next_step
 from .i18n import LANGUAGES, N_
 from .session import KioskSession
 
 MAX_HOUSEHOLD = 12
-MEMBER_TYPES = frozenset({"member", "members"})
 
 
 @get("/", sync_to_thread=False)
@@ -140,8 +140,20 @@ def household(request: Request[Any, Any, Any], kiosk: KioskContext) -> Response[
     if session.applicant is None:
         return go("/kiosk/identity")
     relations = kiosk.relations(session.language)
+    facts = session.facts() if session.life_event is not None else None
+    heads = (
+        [] if facts is None else [(person, session.person_name(person)) for person in facts.head_candidates]
+    )
     return kiosk.page(
-        "household.html.jinja", session.language, session=session, relations=relations, sexes=SEXES
+        "household.html.jinja",
+        session.language,
+        session=session,
+        relations=relations,
+        sexes=SEXES,
+        roles=ROLES,
+        heads=heads,
+        head=facts.head_id if facts is not None and facts.head_candidates else "",
+        next_step=next_step(session),
     )
 
 
@@ -152,6 +164,7 @@ async def remove_member(request: Request[Any, Any, Any], kiosk: KioskContext) ->
     index = await field(request, "index")
     if index.isdigit() and int(index) < len(session.household):
         del session.household[int(index)]
+        session.head = ""  # the ids after it moved up: the default again
         session.forget_answers()
     return go("/kiosk/household")
 
@@ -206,9 +219,7 @@ async def add_member(request: Request[Any, Any, Any], kiosk: KioskContext) -> Re
         session.forget_answers()
         return go("/kiosk/household")
     session.household[row] = member
-    about_members = [key for key in session.answers if kiosk.catalog.question_by_id[key].type in MEMBER_TYPES]
-    for key in about_members:  # asked again (the change may change who they offer), preselected
-        session.drafts[key] = session.answers.pop(key)
+    ask_members_again(kiosk, session)  # the change may change who they offer
     return go("/kiosk/review")
 
 

@@ -1,7 +1,8 @@
-"""Moves through kiosk screens that several browser tests share; they find elements by structure, not by
-text, so the same steps work in every language."""
+"""Moves through kiosk (and pre-entry) screens that several browser tests share; they find elements by
+structure, not by text, so the same steps work in every language."""
 
 import os
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,9 @@ def save_screenshot(name: str, image: Image.Image | Page) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     if isinstance(image, Image.Image):
         image.save(SCREENSHOTS / name)
+        return
+    if not image.locator("footer.bottom").count():  # the pre-entry page scrolls as a whole
+        image.screenshot(path=str(SCREENSHOTS / name), full_page=True)
         return
     size = image.viewport_size or {"width": 1280, "height": 800}
     whole = int(image.evaluate(WHOLE_PAGE))
@@ -51,7 +55,7 @@ def enter_pin(page: Page, pin: str) -> None:
 
 
 def fill_date(page: Page, name: str, iso: str) -> None:
-    """The kiosk's date entry in Western years: year typed, month and day chosen."""
+    """The date entry (kiosk and pre-entry page) in Western years: year typed, month and day chosen."""
     year, month, day = iso.split("-")
     page.locator(f'select[name="{name}_era"]').select_option("AD")
     page.locator(f'input[name="{name}_year"]').fill(year)
@@ -111,8 +115,9 @@ def answer_preentry(page: Page) -> int:
             questions += 1
             if fieldset.locator('input[type="radio"]').count():
                 fieldset.locator('input[type="radio"]').last.check()
-            elif fieldset.locator('input[type="date"]').count():
-                fieldset.locator('input[type="date"]').fill(date.today().isoformat())
+            elif fieldset.locator("[data-date-entry]").count():
+                era = fieldset.locator('select[name$="_era"]').get_attribute("name")
+                fill_date(page, str(era).removesuffix("_era"), date.today().isoformat())
             elif fieldset.locator('input[type="tel"]').count():
                 fieldset.locator('input[type="tel"]').fill("099-000-0000")
             elif fieldset.locator('input[type="text"]').count():
@@ -120,3 +125,32 @@ def answer_preentry(page: Page) -> int:
         with page.expect_navigation():
             page.locator('button[value="make"]').click()
     return questions
+
+
+def answer_as(page: Page, answers: Mapping[str, object]) -> int:
+    """Answer every question screen with the given answers by question id (yes/no, a choice or a person,
+    people ticked, a date or a text) until the review; returns how many screens there were. A question
+    without an answer here fails the test: the flow asked something the household does not expect."""
+    screens = 0
+    while "/kiosk/question" in page.url:
+        screens += 1
+        form = page.locator("form.question")
+        question = str(form.locator('input[name="question"]').get_attribute("value"))
+        assert question in answers, f"the kiosk asked {question!r}"
+        value = answers[question]
+        with page.expect_navigation():
+            if isinstance(value, bool):
+                form.locator(f'button[name="value"][value="{"yes" if value else "no"}"]').click()
+            elif isinstance(value, list):
+                for item in value:
+                    form.locator(f'input[type="checkbox"][value="{item}"]').check()
+                form.locator('button[type="submit"]').click()
+            elif form.locator(f'button[name="value"][value="{value}"]').count():
+                form.locator(f'button[name="value"][value="{value}"]').click()
+            elif form.locator('select[name="value_era"]').count():
+                fill_date(page, "value", str(value))
+                form.locator('button[type="submit"]').click()
+            else:
+                form.locator("#answer").fill(str(value))
+                form.locator('button[type="submit"]').click()
+    return screens

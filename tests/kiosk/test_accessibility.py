@@ -1,7 +1,8 @@
 """axe-core (WCAG 2.2 AA rules) finds nothing on any kiosk or pre-entry page, in any of the ten languages.
 
 One browser page walks every screen in every language — life events, identity, scan, typed entry and its
-errors, card refused, PIN pad, wrong PIN, a household member and the household, the questions of a move-in
+errors, card refused, PIN pad, wrong PIN, a household member and the household (with its role, head and, for
+an agent, address), the questions of a move-in
 with a child, review, slip — then the admin screens, and the pre-entry form, its errors, its QR. axe runs
 once on each screen and language. The browser shows only the screens it checks: the question screens of
 languages checked on one screen per question type are answered by replaying, over HTTP in the same
@@ -19,7 +20,7 @@ from testbed.processes import Service
 
 from . import axe
 from .conftest import ADMIN_PIN, PIN, Unit
-from .screens import answer_one, answer_preentry, enter_pin, fill_person
+from .screens import answer_one, answer_preentry, enter_pin, fill_date, fill_person
 
 EVERY_QUESTION = ("ja", "en")
 """Languages checked on every question screen; the others on the first screen of each question type (the
@@ -109,7 +110,14 @@ def kiosk_pages(page: Page, unit: Unit, card: VirtualCard, language: str, questi
     page.locator('a[href="/kiosk/household/add"]').click()
     found += axe.violations(page)
     fill_person(page, "窓口　一郎", "2020-06-01", "1", relation="child")
-    found += axe.violations(page)  # household with a member
+    found += axe.violations(page)  # household with a member, the role and the head
+    page.locator('form[action="/kiosk/household/role"] button[value="agent"]').click()
+    page.locator('button[form="household-address"]').click()
+    found += axe.violations(page)  # the household's address, refused empty
+    page.locator("#address").fill("みどり市港町9番9号")
+    page.locator('button[form="household-address"]').click()
+    found += axe.violations(page)  # household of someone living elsewhere, with its address
+    page.locator('form[action="/kiosk/household/role"] button[value="member"]').click()
     if language in EVERY_QUESTION:
         found += answer_on_screen(page, questions)
     else:
@@ -158,11 +166,11 @@ def test_preentry_pages_have_no_violations(page: Page, stack: tuple[Path, Servic
         page.locator('button[value="make"]').click()
         found += axe.violations(page)  # every field wrong, one member row
         page.locator("#name").fill("出島　明")
-        page.locator("#birth_date").fill("1990-07-07")
+        fill_date(page, "birth_date", "1990-07-07")
         page.locator('input[name="sex"][value="1"]').check()
         page.locator("#address").fill("長崎県長崎市出島町１－１")
         page.locator("#m0_name").fill("出島　光")
-        page.locator("#m0_birth_date").fill("2019-03-03")
+        fill_date(page, "m0_birth_date", "2019-03-03")
         page.locator('input[name="m0_sex"][value="2"]').check()
         page.locator("#m0_relation").select_option("child")
         page.locator('button[value="make"]').click()

@@ -16,7 +16,7 @@ from testbed.processes import Service
 from tests.hardware.escpos_decode import decode
 
 from .conftest import Unit, jobs_after
-from .screens import answer_preentry, begin
+from .screens import answer_preentry, begin, fill_date
 
 APPLICANT = ("出島　明", "長崎県長崎市出島町１－１", "1990-07-07")
 CHILD = ("出島　光", "2019-03-03")
@@ -28,12 +28,12 @@ def make_preentry_qr(page: Page, central: Service, language: str) -> bytes:
     page.goto(f"{central.base_url}/preentry/?lang={language}")
     page.locator("#life_event").select_option("move_in")
     page.locator("#name").fill(APPLICANT[0])
-    page.locator("#birth_date").fill(APPLICANT[2])
+    fill_date(page, "birth_date", APPLICANT[2])
     page.locator('input[name="sex"][value="1"]').check()
     page.locator("#address").fill(APPLICANT[1])
     page.locator('button[value="add"]').click()
     page.locator("#m0_name").fill(CHILD[0])
-    page.locator("#m0_birth_date").fill(CHILD[1])
+    fill_date(page, "m0_birth_date", CHILD[1])
     page.locator('input[name="m0_sex"][value="2"]').check()
     page.locator("#m0_relation").select_option("child")
     page.locator('button[value="make"]').click()

@@ -11,6 +11,7 @@ from procedures.kinship import relation_to_head
 from procedures.model import Example, Expectation
 from procedures.navigator import make_plan
 from procedures.people import InvalidPersonError
+from procedures.posted import household_gaps, with_household
 from procedures.publish import run_example
 from protocol.facts import decode_facts
 from tests.procedures.households import example, facts_of, plan_of
@@ -131,3 +132,26 @@ def test_a_form_prints_relations_to_the_head_not_to_the_applicant(catalog: Catal
     (insured,) = plan.forms_of("kokuho_kanyu")
     relation = {field.member: field.value for field in insured.fields if field.id == "zokugara"}
     assert relation == {"2": "孫"}
+
+
+def test_pages_post_role_address_and_head_and_get_a_household_the_navigator_can_place(
+    catalog: Catalog,
+) -> None:
+    """`with_household` (kiosk and pre-entry) makes what a page posted consistent; `household_gaps` says what
+    an applicant living elsewhere still has to give."""
+    son = facts_of(catalog, "death_reported_by_son_elsewhere")
+    posted = with_household(son, "relative", " みどり市緑ヶ丘三丁目7番8号 ", "2")
+    assert (posted.applicant_role, posted.household_address, posted.head_id) == (
+        "relative",
+        "みどり市緑ヶ丘三丁目7番8号",
+        "2",
+    )
+    assert with_household(son, "relative", "x", "0").head_id == "1"  # the son is not in the household
+    member = with_household(son, "boss", "x", "")
+    assert (member.applicant_role, member.household_address, member.head_id) == ("member", None, "0")
+    make_plan(catalog, with_household(son, "agent", "x", "9"), date(2026, 11, 20))  # placed: no error
+    assert household_gaps("member", None, 0) == []
+    assert household_gaps("relative", " ", 0) == ["household_address", "household"]
+    assert household_gaps("agent", "x", 2) == []
+    assert son.head_candidates == ["1", "2"]
+    assert member.head_candidates == ["0", "1", "2"]

@@ -1,6 +1,6 @@
 // Madoguchi kiosk: the idle timer (a warning with a countdown, then the wipe), the on-screen PIN pad and
-// keyboard, and the date entry's 和暦/西暦 line. Never reads, stores or sends anything the citizen entered
-// except by submitting the page's own form, or the kana being converted to this unit's /kiosk/convert.
+// keyboard (the date entry's script is protocol/date_entry's). Never reads, stores or sends anything the
+// citizen entered except by submitting the page's own form, or the kana being converted to /kiosk/convert.
 (function () {
   "use strict";
   const post = function (url, body) {
@@ -132,27 +132,4 @@
       field.focus({ preventScroll: true });
     });
   }
-
-  // Date entry: show the date in the other calendar as the parts are chosen.
-  const ERAS = [["令和", 2019, "2019-05-01"], ["平成", 1989, "1989-01-08"], ["昭和", 1926, "1926-12-25"], ["大正", 1912, "1912-07-30"]];
-  document.querySelectorAll("[data-date-entry]").forEach(function (entry) {
-    const parts = entry.querySelectorAll("select, input");
-    const shown = entry.querySelector("[data-date-shown]");
-    const update = function () {
-      const era = parts[0].value;
-      const year = Number(parts[1].value);
-      const month = Number(parts[2].value);
-      const day = Number(parts[3].value);
-      if (!year || !month || !day) { shown.textContent = ""; return; }
-      const pad = function (number) { return String(number).padStart(2, "0"); };
-      const start = ERAS.find(function (item) { return item[0] === era; });
-      const western = start ? start[1] + year - 1 : year;
-      const iso = western + "-" + pad(month) + "-" + pad(day);
-      const current = ERAS.find(function (item) { return iso >= item[2]; });
-      const wareki = current ? current[0] + (western - current[1] + 1 === 1 ? "元" : western - current[1] + 1) + "年" : "";
-      shown.textContent = (wareki ? wareki + month + "月" + day + "日 = " : "") + western + "年" + month + "月" + day + "日";
-    };
-    parts.forEach(function (part) { part.addEventListener("input", update); part.addEventListener("change", update); });
-    update();
-  });
 })();
