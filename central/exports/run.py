@@ -3,9 +3,10 @@
 Two kinds of record: every case with its lifecycle status (JSON lines; the CLI's `--format json` without
 `--approved`), or procedure records (JSON lines, or CSV in UTF-8 with BOM or CP932), approved ones or all.
 Whatever the kind, format and caller, every exported case gets an access-log entry under `user` naming the
-format (`json/utf-8/cases`, `csv/cp932/approved`, ...), written once the export is out (or the reader
-stopped reading). Streamed: records are read in chunks and written as they come, so memory stays flat however
-large the export (apart from the ids of the exported cases, kept for the access log). Never logs records.
+format (`json/utf-8/cases`, `csv/cp932/approved`, ...), written as the records go out, a window at a time,
+and for the last window once the export is out (or the reader stopped reading). Streamed: records are read in
+chunks and written as they come, and the log holds one window of case ids, so memory stays flat however
+large the export. Never logs records.
 """
 
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,8 @@ from central.exports.procedures import iter_procedures
 Format = Literal["csv", "json"]
 Record = dict[str, Any]
 _encoder = msgspec.json.Encoder()
+LOG_EVERY = 20_000
+"""Records per access-log window (about 200 cases of approved procedures, 20,000 of whole cases)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,24 +77,39 @@ def _records(engine: Engine, wanted: ExportRequest) -> Iterator[tuple[str, str, 
         yield record["case_id"], record["office_id"], record
 
 
-def _tracked(records: Iterable[tuple[str, str, Record]], cases: set[tuple[str, str]]) -> Iterator[Record]:
-    """Pass the records through, noting each (case id, office id) for the access log."""
-    for case_id, office_id, record in records:
-        cases.add((case_id, office_id))
-        yield record
+class _ExportLog:
+    """The access log of one export, written as the records go out: the cases of each `LOG_EVERY` records
+    are logged together, so memory holds one window of case ids however large the export. A case is
+    logged once per window it appears in (an approved-order export can meet a case again later)."""
 
+    def __init__(self, engine: Engine, user: str, what: str) -> None:
+        self.engine, self.user, self.what = engine, user, what
+        self.window: dict[str, str] = {}
+        self.records = 0
 
-def _log_export(engine: Engine, user: str, cases: set[tuple[str, str]], what: str) -> None:
-    """One access-log entry per exported case, in one transaction."""
-    with Session(engine) as session:
-        subjects = ((office_id, case_id) for case_id, office_id in sorted(cases))
-        log.record_each(session, user, "export", subjects, detail=what)
-        session.commit()
+    def tracked(self, records: Iterable[tuple[str, str, Record]]) -> Iterator[Record]:
+        """Pass the records through, noting each case; a full window is logged before the next record."""
+        for case_id, office_id, record in records:
+            if self.records and self.records % LOG_EVERY == 0:
+                self.flush()
+            self.window[case_id] = office_id
+            self.records += 1
+            yield record
+
+    def flush(self) -> None:
+        """Log the window's cases in one transaction."""
+        if not self.window:
+            return
+        with Session(self.engine) as session:
+            subjects = ((office_id, case_id) for case_id, office_id in sorted(self.window.items()))
+            log.record_each(session, self.user, "export", subjects, detail=self.what)
+            session.commit()
+        self.window.clear()
 
 
 def _chunks(engine: Engine, wanted: ExportRequest, user: str, report: CsvReport) -> Iterator[bytes]:
-    cases: set[tuple[str, str]] = set()
-    records = _tracked(_records(engine, wanted), cases)
+    logged = _ExportLog(engine, user, f"{wanted.fmt}/{wanted.encoding}/{wanted.scope}")
+    records = logged.tracked(_records(engine, wanted))
     try:
         if wanted.fmt == "csv":
             yield from csv_chunks(records, wanted.encoding, report)
@@ -100,7 +118,7 @@ def _chunks(engine: Engine, wanted: ExportRequest, user: str, report: CsvReport)
             report.rows += 1
             yield _encoder.encode(record) + b"\n"
     finally:  # what went out is logged, even when the reader stopped half-way
-        _log_export(engine, user, cases, f"{wanted.fmt}/{wanted.encoding}/{wanted.scope}")
+        logged.flush()
 
 
 def stream_export(engine: Engine, wanted: ExportRequest, user: str) -> tuple[Iterator[bytes], CsvReport]:

@@ -7,7 +7,11 @@ from typing import Any
 
 import msgspec
 import pytest
+from sqlmodel import Session, select
 
+from central.db import make_engine
+from central.exports import run
+from central.models import AccessEntry
 from protocol.facts import Facts
 from testbed.households import citizen
 from tests.staff.support import (
@@ -187,3 +191,23 @@ def test_every_export_path_writes_the_access_log(
         query = dict(item.split("=") for item in how)
         assert login(staff_central, user).http.get("/api/staff/exports", params=query).status_code == 200
     assert {case_id: logged(case_id) for case_id in approved} == {key: n + 1 for key, n in before.items()}
+
+
+def test_an_export_larger_than_a_log_window_logs_every_case_it_wrote(
+    staff_central: StaffCentral, approved: dict[str, Facts], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log is written a window of records at a time (memory holds one window's case ids): with windows of
+    three records, every case with a record in the export is still logged, and only those."""
+    monkeypatch.setattr(run, "LOG_EVERY", 3)
+    engine = make_engine(f"sqlite:///{staff_central.data_dir / 'central.db'}")
+    try:
+        out = io.BytesIO()
+        run.run_export(engine, run.ExportRequest(fmt="json", approved=True), out, "window-test")
+        written = {record["case_id"] for record in decode_lines(out.getvalue())}
+        with Session(engine) as session:
+            query = select(AccessEntry.case_id).where(AccessEntry.user_name == "window-test")
+            logged = list(session.exec(query))
+    finally:
+        engine.dispose()
+    assert set(approved) <= written
+    assert set(logged) == written
