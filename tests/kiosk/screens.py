@@ -41,8 +41,9 @@ def save_screenshot(name: str, image: Image.Image | Page) -> None:
 def begin(page: Page, unit: Unit, language: str, event: str) -> None:
     """Language and life event: the screens before identification."""
     page.goto(unit.url + "/kiosk/")
-    page.locator(f'button[value="{language}"]').click()
-    page.locator(f'button[value="{event}"]').click()
+    for choice in (language, event):  # each answer loads the next page; wait for it (a caller may read it)
+        with page.expect_navigation():
+            page.locator(f'button[value="{choice}"]').click()
 
 
 def enter_pin(page: Page, pin: str) -> None:
