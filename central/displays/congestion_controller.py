@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import msgspec
 from litestar import Controller, Response, get
 from litestar.datastructures import State
+from litestar.params import FromQuery
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from central.queue.hub import QueueHub
@@ -58,7 +59,7 @@ class CongestionController(Controller):
     response_headers = PUBLIC_HEADERS
 
     @get("/", sync_to_thread=True)
-    def congestion(self, state: State, lang: str | None = None) -> Response[str]:
+    def congestion(self, state: State, lang: FromQuery[str | None] = None) -> Response[str]:
         """The page, in the chosen language, with the offices as they are now and their charts."""
         chosen = language(lang)
         hub: QueueHub = state.queue_hub
@@ -81,6 +82,6 @@ class CongestionController(Controller):
         )
 
     @get("/events", sync_to_thread=False)
-    def events(self, state: State, lang: str | None = None) -> ServerSentEvent:
+    def events(self, state: State, lang: FromQuery[str | None] = None) -> ServerSentEvent:
         """Every office's figures now and whenever they change."""
         return event_stream(_live(state.queue_hub, state, language(lang)))

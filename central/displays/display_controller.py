@@ -10,6 +10,7 @@ import logging
 from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import ServerSentEvent
 
 from central.queue.hub import QueueHub
@@ -55,7 +56,7 @@ class DisplayController(Controller):
     response_headers = PUBLIC_HEADERS
 
     @get("/{office_id:str}", sync_to_thread=False)
-    def display(self, office_id: str) -> Response[str]:
+    def display(self, office_id: FromPath[str]) -> Response[str]:
         """The full-screen page, labelled in Japanese and English."""
         return page(
             "display.html.jinja",
@@ -65,7 +66,7 @@ class DisplayController(Controller):
         )
 
     @get("/{office_id:str}/events", sync_to_thread=False)
-    def events(self, office_id: str, state: State) -> ServerSentEvent:
+    def events(self, office_id: FromPath[str], state: State) -> ServerSentEvent:
         """The office's queue state, now and after every change."""
         hub: QueueHub = state.queue_hub
         return event_stream(office_events(hub, office(office_id), lambda queue: encode_queue(queue).decode()))
@@ -76,7 +77,9 @@ class DisplayController(Controller):
         return _wav(_announcer(state).chime)
 
     @get("/{office_id:str}/calls/{call_id:str}/{language:str}")
-    async def speech(self, office_id: str, call_id: str, language: str, state: State) -> Response[bytes]:
+    async def speech(
+        self, office_id: FromPath[str], call_id: FromPath[str], language: FromPath[str], state: State
+    ) -> Response[bytes]:
         """A current call of the office, spoken in `ja` or `en` (404 for any other call or language)."""
         hub: QueueHub = state.queue_hub
         queue = hub.latest(office(office_id))

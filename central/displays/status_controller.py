@@ -12,6 +12,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage
 from sqlalchemy import Engine
 
@@ -119,7 +120,11 @@ class StatusController(Controller):
 
     @get("/{token:str}")
     async def status(
-        self, state: State, token: str, lang: str | None = None, alert: str | None = None
+        self,
+        state: State,
+        token: FromPath[str],
+        lang: FromQuery[str | None] = None,
+        alert: FromQuery[str | None] = None,
     ) -> Response[str]:
         """The page, in the chosen language (404 for a token no ticket has)."""
         context = _page_context(state, token, language(lang))
@@ -132,7 +137,7 @@ class StatusController(Controller):
 
     @post("/{token:str}/alerts", request_max_body_size=MAX_ALERT_BODY)
     async def alerts(
-        self, request: Request[Any, Any, State], state: State, token: str
+        self, request: Request[Any, Any, State], state: State, token: FromPath[str]
     ) -> Response[str] | Redirect:
         """Leave an address to be told once when the turn is near (only on a channel central can use)."""
         posted = await request.form()
@@ -155,7 +160,9 @@ class StatusController(Controller):
         return Redirect(f"{status_path(token)}?lang={chosen}&alert={channel}", status_code=303)
 
     @get("/{token:str}/events")
-    async def events(self, state: State, token: str, lang: str | None = None) -> ServerSentEvent:
+    async def events(
+        self, state: State, token: FromPath[str], lang: FromQuery[str | None] = None
+    ) -> ServerSentEvent:
         """The ticket's status now and after every change of its office's queue."""
         found = await _status(state.engine, token)
         if found is None:

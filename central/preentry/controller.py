@@ -19,6 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict, State
 from litestar.enums import MediaType
+from litestar.params import FromQuery
 
 from central.accounts.auth import STAFF_HEADERS
 from central.throttle import Throttle
@@ -150,7 +151,7 @@ class PreEntryController(Controller):
     response_headers = STAFF_HEADERS
 
     @get("/", sync_to_thread=False)
-    def form(self, state: State, lang: str | None = None) -> Response[str]:
+    def form(self, state: State, lang: FromQuery[str | None] = None) -> Response[str]:
         """The empty form, in the chosen language."""
         return _page("form.html.jinja", _language(lang), _catalog(state), entry=Entry({}, 0))
 
