@@ -23,7 +23,7 @@ from procedures.answers import InvalidAnswerError
 from procedures.asked import AskedQuestion
 from procedures.navigator import next_questions
 from procedures.planner import FACTS_ERRORS, CatalogPlanner
-from procedures.posted import animals_from, grades_from
+from procedures.posted import animals_from, grades_from, household_gaps, with_household
 from protocol.facts import AnswerValue, Facts, checked
 from protocol.ids import uuid7
 
@@ -32,6 +32,8 @@ MAX_MEMBERS = 6
 ANSWER_PREFIX = "q."
 FormValues = Mapping[str, Sequence[str]]
 """An HTML form as field name → every value sent under it."""
+HOUSEHOLD_MISSING = "申請者が世帯の一員でないときは、世帯の住所と世帯員を入力してください"
+"""What the kiosk also asks of an applicant outside the household before any question."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +128,18 @@ def facts_from_form(form: FormValues, planner: CatalogPlanner) -> Facts:
         },
         "household": household,
         "answers": _answers(form, types),
-        "applicant_role": _first(form, "applicant_role") or "member",
-        "household_address": _first(form, "household_address") or None,
-        "head": _first(form, "head") or None,
+        "household_address": _first(form, "household_address") or None,  # bounded here, made consistent below
     }
     try:
-        return msgspec.convert(raw, Facts)
+        facts = msgspec.convert(raw, Facts)
     except msgspec.ValidationError as exc:
         raise ActionRefusedError(f"入力に誤りがあります（{exc}）") from exc
+    facts = with_household(
+        facts, _first(form, "applicant_role"), _first(form, "household_address"), _first(form, "head")
+    )
+    if household_gaps(facts.applicant_role, facts.household_address, len(facts.household)):
+        raise ActionRefusedError(HOUSEHOLD_MISSING)
+    return facts
 
 
 def next_round(form: FormValues, planner: CatalogPlanner) -> Round:

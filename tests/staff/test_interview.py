@@ -97,3 +97,22 @@ def test_interview_records_a_death_reported_by_a_relative_living_elsewhere(
     page = client.http.get(done.headers["location"]).text
     assert "申請者は別世帯の親族" in page
     assert str(facts.household_address) in page
+
+
+def test_interview_makes_the_household_consistent_as_the_kiosk_does(staff_central: StaffCentral) -> None:
+    example = next(
+        item for item in PLANNER.catalog.content.examples if item.id == "death_reported_by_son_elsewhere"
+    )
+    facts = msgspec.convert(example.facts, Facts)
+    client = login(staff_central, "honcho_staff")
+    form = form_of(facts, facts.answers, client.csrf) | {"applicant_role": ["relative"], "head": ["0"]}
+    refused = client.http.post("/staff/interview", data=form)
+    assert refused.status_code == 422
+    assert "世帯の住所と世帯員を入力してください" in refused.text
+
+    form["household_address"] = [str(facts.household_address)]
+    done = client.http.post("/staff/interview", data=form)
+    assert done.status_code == 303, done.text
+    case = client.case(done.headers["location"].rsplit("/", 1)[1])
+    assert case["facts"]["head"] is None, "the applicant lives elsewhere: not the head; the default stands"
+    assert "世帯主：" + facts.household[0].name in client.http.get(done.headers["location"]).text
