@@ -10,6 +10,7 @@ import anyio.to_thread
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from edge_agent.hardware.printer import CounterStop, Slip
@@ -63,7 +64,7 @@ def _admin(request: Request[Any, Any, Any], kiosk: KioskContext) -> bool:
 
 @get("/admin/menu")
 async def admin_menu(
-    request: Request[Any, Any, Any], kiosk: KioskContext, test_print: str = ""
+    request: Request[Any, Any, Any], kiosk: KioskContext, test_print: FromQuery[str] = ""
 ) -> Response[str] | Redirect:
     """Health of the unit and its hardware (no citizen data)."""
     if not _admin(request, kiosk):

@@ -9,6 +9,7 @@ the head is offered only when there is a choice. Values stay in the in-memory se
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from procedures.posted import ROLES, household_gaps
@@ -56,7 +57,7 @@ async def choose_role(request: Request[Any, Any, Any], kiosk: KioskContext) -> R
 
 @get("/household/address", sync_to_thread=False)
 def household_address(
-    request: Request[Any, Any, Any], kiosk: KioskContext, returning: str = ""
+    request: Request[Any, Any, Any], kiosk: KioskContext, returning: FromQuery[str] = ""
 ) -> Response[str]:
     """The household's address (prefilled when changing it), typed on the on-screen keyboard."""
     session = kiosk.session(request)

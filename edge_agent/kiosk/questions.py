@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from procedures.answers import InvalidAnswerError, check_answer
@@ -123,7 +124,7 @@ def _auto_answer(session: KioskSession, question: AskedQuestion) -> bool:
 
 @get("/question")
 async def question(
-    request: Request[Any, Any, Any], kiosk: KioskContext, change: str = ""
+    request: Request[Any, Any, Any], kiosk: KioskContext, change: FromQuery[str] = ""
 ) -> Response[str] | Redirect:
     """The next question (or an answered one to change), or the review once nothing is left to ask."""
     session = kiosk.session(request)

@@ -12,6 +12,7 @@ import anyio.to_thread
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from protocol.citizen_text import EVENTS, ROLES, SEXES
@@ -175,7 +176,9 @@ def _member_index(session: KioskSession, posted: str) -> int | None:
 
 
 @get("/household/add", sync_to_thread=False)
-def add_member_form(request: Request[Any, Any, Any], kiosk: KioskContext, index: str = "") -> Response[str]:
+def add_member_form(
+    request: Request[Any, Any, Any], kiosk: KioskContext, index: FromQuery[str] = ""
+) -> Response[str]:
     """One member: name, relation, birth date, sex (prefilled when changing a member)."""
     session = kiosk.session(request)
     row = _member_index(session, index)
