@@ -19,8 +19,8 @@ from procedures.navigator import make_plan
 from protocol.citizen_text import HEAD, HOUSEHOLD_ADDRESS, ROLE_QUESTION, ROLES
 from protocol.facts import Facts
 from protocol.qr_seal import CaseQr, open_qr
+from testbed.escpos_decode import decode
 from testbed.households import PLANNER
-from tests.hardware.escpos_decode import decode
 
 from .conftest import HOLDER, PIN, SLOT, Unit, jobs_after
 from .screens import answer_as, begin, enter_pin, fill_person, save_screenshot
@@ -79,6 +79,7 @@ def test_son_living_elsewhere_reports_his_fathers_death(page: Page, unit: Unit) 
     expect(page.locator(".error")).to_have_text(
         _("Please add the people of the household (you are not one of them).")
     )
+    expect(page.locator(".people")).not_to_contain_text(son.name)  # listed only while he lives there
 
     for member in SON_ELSEWHERE.household:
         page.locator('a[href="/kiosk/household/add"]').click()
