@@ -31,7 +31,7 @@ from edge_agent.hardware.card_emulator import DEMO_PERSON
 from edge_agent.hardware.emulated import emulated_hardware
 from edge_agent.profile import DeviceProfile, load_profile
 from testbed.broker import Broker
-from testbed.processes import Service, free_port
+from testbed.processes import Service, free_port, stop_services
 from testbed.services import EMULATED_PROFILE, central_service, edge_service
 
 DEMO_OFFICE = "honcho"
@@ -87,11 +87,23 @@ def demo_profile(root: Path, printer_port: int) -> tuple[Path, DeviceProfile]:
     return path, load_profile(path)
 
 
+def _interrupted(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_interrupt() -> None:
+    """Ctrl-C and SIGTERM stop the demo, even when it was started with SIGINT ignored (as a script's
+    background job is: it inherits that, and Ctrl-C sent to it would do nothing)."""
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
+
+
 @click.command()
 @click.option("--data-dir", default="var/demo", show_default=True, type=click.Path(file_okay=False))
 @click.option("--reset", is_flag=True, help="Delete the previous demo's data (cases, enrolment, ports) first")
 def demo(data_dir: str, reset: bool) -> None:
     """Run a private broker, central (SQLite) and one emulated counter unit until Ctrl-C."""
+    _stop_on_interrupt()
     root = Path(data_dir).resolve()
     if root.exists() and reset:
         shutil.rmtree(root)
@@ -149,7 +161,7 @@ def demo(data_dir: str, reset: bool) -> None:
     except KeyboardInterrupt:
         click.echo("\nstopping…")
     finally:
-        for service in reversed(services):
-            service.kill(signal.SIGTERM)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave the children running
+        stop_services(services)  # the unit and central side by side: Ctrl-C should not take half a minute
         hardware.close()
         broker.stop()

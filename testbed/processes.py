@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,12 +49,23 @@ def wait_http(url: str, timeout: float = 30.0, alive: Callable[[], bool] = lambd
 
 def stop(process: "subprocess.Popen[bytes]", sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
     """Send a signal, wait for the process to end, and SIGKILL it if it will not."""
-    process.send_signal(sig)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_together([process], sig, timeout)
+
+
+def stop_together(
+    processes: Sequence["subprocess.Popen[bytes]"], sig: int = signal.SIGTERM, timeout: float = 15.0
+) -> None:
+    """Signal every process first, then wait for them against one deadline (SIGKILL for any that will not
+    end): they shut down side by side, so a loaded machine waits for the slowest, not for the sum."""
+    for process in processes:
+        process.send_signal(sig)
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @dataclass
@@ -91,6 +102,11 @@ class Service:
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Send a signal (SIGKILL by default) and reap the process."""
-        if self.process is not None:
-            stop(self.process, sig)
-        self.process = None
+        stop_services([self], sig)
+
+
+def stop_services(services: Sequence[Service], sig: int = signal.SIGTERM) -> None:
+    """Stop several services side by side (`stop_together`) and forget their processes."""
+    stop_together([service.process for service in services if service.process is not None], sig)
+    for service in services:
+        service.process = None
