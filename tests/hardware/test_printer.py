@@ -25,8 +25,7 @@ from edge_agent.hardware.printer.emulator import RASTER_IMAGE, VirtualPrinter, s
 from edge_agent.hardware.printer.status import DLE_EOT
 from edge_agent.profile import FilePrinter, NetworkPrinter
 from protocol import base45
-
-from .escpos_decode import decode, stack
+from testbed.escpos_decode import decode, stack
 
 QR_TEXT = base45.encode(os.urandom(600))  # a case QR of the size our slips carry (version ~20)
 

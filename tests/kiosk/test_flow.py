@@ -10,7 +10,7 @@ from edge_agent.hardware.card_emulator import VirtualCard
 from edge_agent.kiosk.i18n import translations
 from protocol.qr_seal import CaseQr, open_qr
 from protocol.queue import status_path, status_token
-from tests.hardware.escpos_decode import decode
+from testbed.escpos_decode import decode
 from tests.spine.helpers import case_ids, wait_until
 
 from .conftest import HOLDER, PIN, Unit, jobs_after

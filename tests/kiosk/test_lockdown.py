@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from edge_agent.hardware.card_emulator import VirtualCard
+from testbed.escpos_decode import decode
 from testbed.processes import Service
-from tests.hardware.escpos_decode import decode
 from tests.spine.helpers import wait_until
 
 from .conftest import ADMIN_PIN, PIN, Unit, start_unit

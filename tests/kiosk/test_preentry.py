@@ -12,8 +12,8 @@ from pyzbar.pyzbar import decode as zbar
 
 from central.preentry.i18n import translations
 from protocol.qr_seal import PreEntryQr, QrKind, open_qr
+from testbed.escpos_decode import decode
 from testbed.processes import Service
-from tests.hardware.escpos_decode import decode
 
 from .conftest import Unit, jobs_after
 from .screens import answer_preentry, begin, fill_date

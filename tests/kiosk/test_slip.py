@@ -4,7 +4,6 @@ the catalogs in every kiosk language with no missing glyph, the city's time zone
 slip at most 22 cm long in every language (half the 44 cm of before; measured on the ESC/POS bytes a raster
 printer receives) that still lists every counter, procedure and document."""
 
-import functools
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
@@ -20,21 +18,14 @@ from edge_agent.hardware.printer import Slip, SlipPrinter
 from edge_agent.hardware.printer.emulator import VirtualPrinter
 from edge_agent.hardware.printer.layout import Text, slip_blocks, stacked
 from edge_agent.hardware.printer.raster import missing_glyphs, text_lines
-from edge_agent.identity import Identity, tls_files
 from edge_agent.kiosk.i18n import LANGUAGES, translations
 from edge_agent.kiosk.settings import KioskSettings
 from edge_agent.kiosk.slip import MAX_QR_CHARS, build_slip, case_qr_text
 from edge_agent.profile import NetworkPrinter
 from edge_agent.submission import SubmissionCreated
-from procedures.catalog import Catalog
-from procedures.loader import load_catalog_dir
-from procedures.navigator import make_plan
-from procedures.planner import SAMPLE_CATALOG
-from protocol.facts import Facts
-from protocol.keys import CityPrivateKey
-from protocol.plan import Plan
-from protocol.qr_seal import CaseQr, CounterKey, open_qr
-from tests.hardware.escpos_decode import decode, stack
+from protocol.qr_seal import CaseQr, open_qr
+from testbed.escpos_decode import decode, stack
+from testbed.slips import counter_identity, five_person_move_in, five_person_slip, ibusuki
 
 from .screens import save_screenshot
 
@@ -42,52 +33,9 @@ DOTS_PER_CM = 203 / 2.54
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-@functools.cache
-def sample_catalog() -> Catalog:
-    return load_catalog_dir(SAMPLE_CATALOG)
-
-
-def ibusuki(language: str) -> tuple[Facts, Plan]:
-    catalog = sample_catalog()
-    example = next(item for item in catalog.content.examples if item.id == "ibusuki_roleplay")
-    facts = msgspec.structs.replace(msgspec.convert(example.facts, Facts), language=language)
-    plan = make_plan(catalog, facts, datetime.fromisoformat(example.today).date())
-    return facts, plan
-
-
-def five_person_move_in(language: str) -> tuple[Facts, Plan]:
-    """The Ibusuki family without the grandparents: two parents and three children moving in."""
-    catalog = sample_catalog()
-    example = next(item for item in catalog.content.examples if item.id == "ibusuki_roleplay")
-    facts = msgspec.structs.replace(msgspec.convert(example.facts, Facts), language=language)
-    answers = {
-        key: value for key, value in facts.answers.items() if key not in ("care_levels", "care_carried_over")
-    }
-    answers.update(nhi_members=["0", "1", "2", "3", "4"], disability_members=[], card_members=["0", "1"])
-    answers["care_levels"] = {}  # nobody in the five has a care level
-    facts = msgspec.structs.replace(facts, household=facts.household[:4], answers=answers)
-    return facts, make_plan(catalog, facts, datetime(2026, 11, 20).date())
-
-
-def identity_for(tmp_path: Path) -> Identity:
-    return Identity(
-        device_id="cu-test",
-        office_id="honcho",
-        city=CityPrivateKey.generate().public,
-        broker_url="mqtt://127.0.0.1:1",
-        signer=ed25519.Ed25519PrivateKey.generate(),
-        counter=CounterKey(x25519.X25519PrivateKey.generate()),
-        central=ed25519.Ed25519PrivateKey.generate().public_key(),
-        profile="",
-        central_url="http://127.0.0.1:1",
-        tls=tls_files(tmp_path, 1),
-        generation=1,
-    )
-
-
 def test_big_household_slip(tmp_path: Path) -> None:
     facts, plan = ibusuki("vi")
-    identity = identity_for(tmp_path)
+    identity = counter_identity(tmp_path)
     created = SubmissionCreated(submission_id="0190-test", ticket="A-007", plan=plan)
     qr = case_qr_text(identity, created, facts, "2026-11-20T10:00:00+09:00")
     assert len(qr) <= MAX_QR_CHARS
@@ -104,14 +52,6 @@ def test_big_household_slip(tmp_path: Path) -> None:
     assert facts.applicant.address not in printed
 
 
-def slip_for(tmp_path: Path, language: str) -> Slip:
-    facts, plan = five_person_move_in(language)
-    created = SubmissionCreated(submission_id="0190-test", ticket="A-007", plan=plan)
-    issued = datetime(2026, 11, 20, 1, 5, tzinfo=ZoneInfo("UTC")).astimezone(TOKYO)
-    qr = case_qr_text(identity_for(tmp_path), created, facts, issued.isoformat())
-    return build_slip(office="みどり市 本庁舎", created=created, language=language, qr_text=qr, issued=issued)
-
-
 @pytest.fixture(scope="module")
 def raster_printer() -> Iterator[tuple[VirtualPrinter, SlipPrinter]]:
     """An 80 mm printer that prints everything as raster, so the paper is exactly what the bytes draw."""
@@ -122,7 +62,7 @@ def raster_printer() -> Iterator[tuple[VirtualPrinter, SlipPrinter]]:
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_every_language_has_catalog_headings_and_fonts(tmp_path: Path, language: str) -> None:
-    slip = slip_for(tmp_path, language)
+    slip = five_person_slip(tmp_path, language)
     assert not missing_glyphs(printed_text(slip)), "every character has a font that draws it"
     _ = translations(language).gettext
     assert slip.headings.ticket.endswith(_("Your number"))
@@ -140,7 +80,7 @@ SLIP_CM = 22
 def test_five_person_slip_is_short_whole_and_its_qr_reads(
     tmp_path: Path, language: str, raster_printer: tuple[VirtualPrinter, SlipPrinter]
 ) -> None:
-    slip = slip_for(tmp_path, language)
+    slip = five_person_slip(tmp_path, language)
     virtual, printer = raster_printer
     before = len(virtual.jobs)
     printer.print_slip(slip)
@@ -171,7 +111,7 @@ def printed_text(slip: Slip) -> str:
 
 
 def test_english_slip_says_where_in_english(tmp_path: Path) -> None:
-    slip = slip_for(tmp_path, "en")
+    slip = five_person_slip(tmp_path, "en")
     assert slip.stops[0].name.startswith("市民課 / Citizens Division")
     assert slip.stops[0].location.startswith("Right of the main entrance")
     procedures = [procedure for stop in slip.stops for procedure in (*stop.procedures, *stop.guidance)]
@@ -179,7 +119,7 @@ def test_english_slip_says_where_in_english(tmp_path: Path) -> None:
 
 
 def test_easy_japanese_slip_is_easy(tmp_path: Path) -> None:
-    slip = slip_for(tmp_path, "ja-easy")
+    slip = five_person_slip(tmp_path, "ja-easy")
     assert slip.headings.ticket == translations("ja-easy").gettext("Your number") != "受付番号"
     assert any("かい" in stop.location for stop in slip.stops)
 
