@@ -161,7 +161,8 @@ def demo(data_dir: str, reset: bool) -> None:
     except KeyboardInterrupt:
         click.echo("\nstopping…")
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave the children running
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):  # a second one must not leave children running
+            signal.signal(stop_signal, signal.SIG_IGN)
         stop_services(services)  # the unit and central side by side: Ctrl-C should not take half a minute
         hardware.close()
         broker.stop()

@@ -1,4 +1,5 @@
-"""Synthetic citizens for tests and benches: distinctive names and addresses, so leaks can be searched for.
+"""Synthetic citizens for tests and benches: distinctive names and addresses, so leaks can be searched for,
+and the sample catalog's example households.
 
 Every household is invented from fixed name lists and a serial; nothing here ever holds a real person's data.
 """
@@ -10,9 +11,12 @@ from datetime import date
 import msgspec
 
 from procedures.answers import MissingFacts
+from procedures.catalog import Catalog
+from procedures.model import Example
 from procedures.navigator import make_plan
 from procedures.planner import CatalogPlanner
 from protocol.facts import AnswerValue, Facts, Member, Person
+from protocol.plan import Plan
 
 PLANNER = CatalogPlanner.load()
 
@@ -86,3 +90,20 @@ def answers_for_every_citizen() -> dict[str, AnswerValue]:
 def facts_json(facts: Facts) -> bytes:
     """The JSON body the kiosk posts."""
     return msgspec.json.encode(facts)
+
+
+def example(catalog: Catalog, example_id: str) -> Example:
+    """One of the catalog's example households by id."""
+    return next(item for item in catalog.content.examples if item.id == example_id)
+
+
+def facts_of(catalog: Catalog, example_id: str) -> Facts:
+    """The facts of an example household."""
+    return msgspec.convert(example(catalog, example_id).facts, Facts)
+
+
+def plan_of(catalog: Catalog, example_id: str) -> Plan:
+    """The plan for an example household on its own `today`."""
+    return make_plan(
+        catalog, facts_of(catalog, example_id), date.fromisoformat(example(catalog, example_id).today)
+    )

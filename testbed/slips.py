@@ -2,7 +2,7 @@
 slip-length bench (bench/slip_length.py)."""
 
 import functools
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,8 +21,10 @@ from protocol.facts import Facts
 from protocol.keys import CityPrivateKey
 from protocol.plan import Plan
 from protocol.qr_seal import CounterKey
+from testbed.households import example, facts_of
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+IBUSUKI = "ibusuki_roleplay"
 
 
 @functools.cache
@@ -34,24 +36,21 @@ def sample_catalog() -> Catalog:
 def ibusuki(language: str) -> tuple[Facts, Plan]:
     """Ibusuki's role-play household (seven people and a dog moving in) and its plan."""
     catalog = sample_catalog()
-    example = next(item for item in catalog.content.examples if item.id == "ibusuki_roleplay")
-    facts = msgspec.structs.replace(msgspec.convert(example.facts, Facts), language=language)
-    plan = make_plan(catalog, facts, datetime.fromisoformat(example.today).date())
-    return facts, plan
+    facts = msgspec.structs.replace(facts_of(catalog, IBUSUKI), language=language)
+    return facts, make_plan(catalog, facts, date.fromisoformat(example(catalog, IBUSUKI).today))
 
 
 def five_person_move_in(language: str) -> tuple[Facts, Plan]:
     """The Ibusuki family without the grandparents: two parents and three children moving in."""
     catalog = sample_catalog()
-    example = next(item for item in catalog.content.examples if item.id == "ibusuki_roleplay")
-    facts = msgspec.structs.replace(msgspec.convert(example.facts, Facts), language=language)
+    facts = msgspec.structs.replace(facts_of(catalog, IBUSUKI), language=language)
     answers = {
         key: value for key, value in facts.answers.items() if key not in ("care_levels", "care_carried_over")
     }
     answers.update(nhi_members=["0", "1", "2", "3", "4"], disability_members=[], card_members=["0", "1"])
     answers["care_levels"] = {}  # nobody in the five has a care level
     facts = msgspec.structs.replace(facts, household=facts.household[:4], answers=answers)
-    return facts, make_plan(catalog, facts, datetime(2026, 11, 20).date())
+    return facts, make_plan(catalog, facts, date(2026, 11, 20))
 
 
 def counter_identity(tmp_path: Path) -> Identity:

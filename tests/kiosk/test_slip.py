@@ -25,12 +25,9 @@ from edge_agent.profile import NetworkPrinter
 from edge_agent.submission import SubmissionCreated
 from protocol.qr_seal import CaseQr, open_qr
 from testbed.escpos_decode import decode, stack
-from testbed.slips import counter_identity, five_person_move_in, five_person_slip, ibusuki
+from testbed.slips import TOKYO, counter_identity, five_person_move_in, five_person_slip, ibusuki
 
 from .screens import save_screenshot
-
-DOTS_PER_CM = 203 / 2.54
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def test_big_household_slip(tmp_path: Path) -> None:
@@ -84,8 +81,9 @@ def test_five_person_slip_is_short_whole_and_its_qr_reads(
     virtual, printer = raster_printer
     before = len(virtual.jobs)
     printer.print_slip(slip)
-    paper = stack(decode(virtual.wait_for_jobs(before + 1)[before]).images)
-    assert paper.height <= SLIP_CM * DOTS_PER_CM, f"{paper.height / DOTS_PER_CM:.1f} cm"
+    printed_job = decode(virtual.wait_for_jobs(before + 1)[before])
+    assert printed_job.paper_cm <= SLIP_CM, f"{printed_job.paper_cm:.1f} cm"
+    paper = stack(printed_job.images)
     symbols = zbar_decode(paper.convert("L"), symbols=[ZBarSymbol.QRCODE])
     assert [symbol.data.decode("ascii") for symbol in symbols] == [slip.qr_text]
     printed = printed_text(slip)

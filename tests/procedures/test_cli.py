@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from procedures.catalog import Catalog
 from procedures.cli import EXIT_CATALOG, EXIT_INVALID, EXIT_MISSING, procedures
 from protocol.plan import Plan
+from testbed.households import example
 from tests.procedures.conftest import SAMPLE_CITY
-from tests.procedures.households import example
 
 
 def _facts_file(tmp_path: Path, catalog: Catalog, example_id: str, **answers: object) -> Path:

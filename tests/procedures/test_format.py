@@ -6,7 +6,7 @@ from procedures.asked import localize
 from procedures.catalog import Catalog
 from procedures.loader import catalog_schema
 from procedures.writing_report import writing_table
-from tests.procedures.households import plan_of
+from testbed.households import plan_of
 
 
 def test_the_shipped_schema_is_a_valid_json_schema() -> None:

@@ -14,7 +14,7 @@ from procedures.people import InvalidPersonError
 from procedures.posted import household_gaps, with_household
 from procedures.publish import run_example
 from protocol.facts import decode_facts
-from tests.procedures.households import example, facts_of, plan_of
+from testbed.households import example, facts_of, plan_of
 from tests.procedures.test_catalog_coverage import asked_questions
 
 VERSION_1_FACTS = (

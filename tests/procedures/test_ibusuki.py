@@ -2,7 +2,7 @@
 
 from procedures.catalog import Catalog
 from procedures.writing_report import IBUSUKI_FORMS, writing_table
-from tests.procedures.households import facts_of, plan_of
+from testbed.households import facts_of, plan_of
 
 # What Ibusuki's report lists for the role-play (児童手当・子ども医療・介護・障害・水道・犬・住民票など)
 # plus what the issue names from it (国民健康保険, 介護保険, 障害者手帳, 水道, 犬の登録, 印鑑登録).

@@ -16,7 +16,7 @@ from procedures.navigator import given_answers, make_plan, next_questions
 from procedures.people import InvalidBirthDateError, age_on, people_of
 from protocol.facts import Facts, Person
 from protocol.plan import Plan
-from tests.procedures.households import example, facts_of, plan_of
+from testbed.households import example, facts_of, plan_of
 
 TODAY = date(2026, 11, 20)
 

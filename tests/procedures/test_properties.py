@@ -12,8 +12,8 @@ from procedures.answers import MissingFacts
 from procedures.catalog import Catalog
 from procedures.loader import load_catalog_dir
 from procedures.navigator import make_plan, next_questions
+from testbed.households import facts_of
 from tests.procedures.conftest import SAMPLE_CITY
-from tests.procedures.households import facts_of
 
 TODAY = date(2026, 11, 20)
 _CATALOG = load_catalog_dir(SAMPLE_CITY)

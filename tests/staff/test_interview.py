@@ -3,10 +3,8 @@
 import random
 import re
 
-import msgspec
-
 from protocol.facts import AnswerValue, Facts
-from testbed.households import PLANNER, citizen
+from testbed.households import PLANNER, citizen, facts_of
 from tests.staff.support import StaffCentral, login
 
 
@@ -75,10 +73,7 @@ def test_interview_refuses_malformed_facts(staff_central: StaffCentral) -> None:
 def test_interview_records_a_death_reported_by_a_relative_living_elsewhere(
     staff_central: StaffCentral,
 ) -> None:
-    example = next(
-        item for item in PLANNER.catalog.content.examples if item.id == "death_reported_by_son_elsewhere"
-    )
-    facts = msgspec.convert(example.facts, Facts)
+    facts = facts_of(PLANNER.catalog, "death_reported_by_son_elsewhere")
     client = login(staff_central, "honcho_staff")
     form = form_of(facts, facts.answers, client.csrf)
     form |= {
@@ -100,10 +95,7 @@ def test_interview_records_a_death_reported_by_a_relative_living_elsewhere(
 
 
 def test_interview_makes_the_household_consistent_as_the_kiosk_does(staff_central: StaffCentral) -> None:
-    example = next(
-        item for item in PLANNER.catalog.content.examples if item.id == "death_reported_by_son_elsewhere"
-    )
-    facts = msgspec.convert(example.facts, Facts)
+    facts = facts_of(PLANNER.catalog, "death_reported_by_son_elsewhere")
     client = login(staff_central, "honcho_staff")
     form = form_of(facts, facts.answers, client.csrf) | {"applicant_role": ["relative"], "head": ["0"]}
     refused = client.http.post("/staff/interview", data=form)
